@@ -1,0 +1,1 @@
+//! The bytecode: instruction set, module format (FlatBuffers), loader, verifier, disassembler.

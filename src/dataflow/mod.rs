@@ -1,0 +1,1 @@
+//! The dataflow engine: columnar tables, expressions, the lazy DAG, optimizer, operators and I/O.

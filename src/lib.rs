@@ -1,0 +1,17 @@
+//! Theta: a statically typed, C-like procedural + dataflow language, its compiler and its VM.
+//!
+//! The pipeline, one module a stage (see `docs/architecture.md`):
+//! source → [`syntax`] (lexer, parser, AST) → [`check`] (names, types, typed HIR) →
+//! [`compile`] (IR, register allocation, emission) → [`bytecode`] (module format, verifier) →
+//! [`vm`] (interpreter, runtime, host API), with [`dataflow`] as the table engine.
+
+pub mod builtins;
+pub mod bytecode;
+pub mod check;
+pub mod compile;
+pub mod dataflow;
+pub mod diagnostics;
+pub mod source;
+pub mod stdlib;
+pub mod syntax;
+pub mod vm;

@@ -1,0 +1,3 @@
+//! Lexing and parsing: source text to the untyped [`ast`].
+
+pub mod ast;

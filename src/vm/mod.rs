@@ -1,0 +1,1 @@
+//! The virtual machine: interpreter, runtime values, arenas, traps and the host API.
