@@ -1,1 +1,2 @@
 //! The dataflow engine: columnar tables, expressions, the lazy DAG, optimizer, operators and I/O.
+pub mod validate;
