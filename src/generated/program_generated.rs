@@ -1,0 +1,1 @@
+// Placeholder: regenerate with scripts/gen-schemas.sh once schemas/program.fbs exists.
