@@ -4,8 +4,8 @@
 //! identical. A fixed seed set runs in CI; `THETA_DIFF_SEEDS=5000` (and `THETA_DIFF_FIRST`) run
 //! more on demand. Skips with a message when gcc is missing.
 
-#[path = "diff/gen.rs"]
-mod gen;
+#[path = "diff/program_gen.rs"]
+mod program_gen;
 
 use std::path::Path;
 use std::process::Command;
@@ -17,7 +17,7 @@ fn gcc_available() -> bool {
 }
 
 fn run_seed(seed: u64, dir: &Path) -> Result<(), String> {
-    let (theta_src, c_body) = gen::Gen::new(seed).program();
+    let (theta_src, c_body) = program_gen::Gen::new(seed).program();
     let theta_path = dir.join(format!("seed{seed}.theta"));
     let c_path = dir.join(format!("seed{seed}.c"));
     let exe_path = dir.join(format!("seed{seed}"));
@@ -84,9 +84,9 @@ fn random_programs_agree_with_gcc() {
 
 #[test]
 fn generator_is_deterministic_and_varied() {
-    let a = gen::Gen::new(7).program();
-    let b = gen::Gen::new(7).program();
-    let c = gen::Gen::new(8).program();
+    let a = program_gen::Gen::new(7).program();
+    let b = program_gen::Gen::new(7).program();
+    let c = program_gen::Gen::new(8).program();
     assert_eq!(a, b);
     assert_ne!(a.0, c.0);
     assert!(a.0.contains("fn main()"));
