@@ -188,13 +188,16 @@ fn parse_error_diagnostic(
             // `x = 1` NEWLINE `print(x);`: point at the likely place of the missing `;`.
             if expected.iter().any(|e| e == "\";\"") {
                 let i = cx.spans.partition_point(|s| s.0 < *l);
-                if let Some(&(_, prev_end)) = i.checked_sub(1).and_then(|i| cx.spans.get(i)) {
-                    if cx.text[prev_end..*l].contains('\n') {
-                        d = d.with_label(
-                            Span::new(file, prev_end, prev_end),
-                            "`;` may be missing here",
-                        );
-                    }
+                if let Some(&(_, prev_end)) = i.checked_sub(1).and_then(|i| cx.spans.get(i))
+                    && cx
+                        .text
+                        .get(prev_end..*l)
+                        .is_some_and(|gap| gap.contains('\n'))
+                {
+                    d = d.with_label(
+                        Span::new(file, prev_end, prev_end),
+                        "`;` may be missing here",
+                    );
                 }
             }
             d
