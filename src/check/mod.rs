@@ -94,3 +94,5 @@ fn run(name: String, text: String, bad: Option<std::ops::Range<usize>>) -> Resul
         }
     })
 }
+#[cfg(test)]
+mod tests;
