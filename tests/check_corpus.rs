@@ -39,7 +39,7 @@ fn invalid_programs_report_errors() {
 const NOT_IN_CORPUS: &[(&str, &str)] = &[
     ("E0134", "an unreadable entry file: `unreadable_file_is_reported` below"),
     ("E0131", "needs the dataflow validator; the span mapping is unit-tested in check::dfstrings"),
-    ("E0141", "nesting beyond the parser's own limit: `check::tests::deep_nesting_is_reported`"),
+    ("E0140", "nesting beyond the parser's own limit: `check::tests::deep_nesting_is_reported`"),
 ];
 
 #[test]

@@ -211,6 +211,8 @@ impl Checker {
                 Type::Fn(Box::new(FnType { params, ret }))
             }
             TypeExprKind::Named { module, name } => self.resolve_named_type(m, module.as_ref(), name),
+            // Already reported by the parser.
+            TypeExprKind::Error => Type::Error,
         }
     }
 
