@@ -203,11 +203,15 @@ impl Checker {
                         "too many parameters",
                     ));
                 }
-                let params = params.iter().map(|p| self.resolve_type(m, p)).collect();
+                let params: Vec<Type> = params.iter().map(|p| self.resolve_type(m, p)).collect();
                 let ret = match ret {
                     Some(r) => self.resolve_type(m, r),
                     None => Type::Void,
                 };
+                if params.len() > MAX_PARAMS {
+                    // Already reported; `Error` keeps uses of it quiet.
+                    return Type::Error;
+                }
                 Type::Fn(Box::new(FnType { params, ret }))
             }
             TypeExprKind::Named { module, name } => self.resolve_named_type(m, module.as_ref(), name),

@@ -149,11 +149,11 @@ impl Checker {
             let mut d = Diagnostic::error(
                 codes::OPERAND_MISMATCH,
                 format!("`{}` needs operands of one type, found `{lt}` and `{rt}`", op.symbol()),
-                op_span,
-                "no implicit conversions (§3)",
+                r.span,
+                format!("this is `{rt}`"),
             )
             .with_label(l.span, format!("this is `{lt}`"))
-            .with_label(r.span, format!("this is `{rt}`"));
+            .with_note("there are no implicit conversions (§3)");
             if l.ty.is_numeric() && r.ty.is_numeric() {
                 let text = self.snippet(r.span).unwrap_or_else(|| "value".into());
                 d = d.with_help(format!("convert one side, e.g. `({text}) as {lt}`"));

@@ -117,11 +117,14 @@ impl Checker {
             let close = Span::new(f.body.span.file, end - 1, end);
             let mut d = Diagnostic::error(
                 codes::MISSING_RETURN,
-                format!("function `{}` can reach its end without returning a `{tname}`", f.name.name),
+                format!(
+                    "function `{}` can reach its end without returning a value of type `{tname}`",
+                    f.name.name
+                ),
                 close,
                 "control can reach the end of the body here",
             )
-            .with_help(format!("add `return …;` with a `{tname}` value on every path (§5)"));
+            .with_help("return a value on every path (§5)");
             if let Some(r) = &f.ret {
                 d = d.with_label(r.span, "declared to return this");
             }
@@ -159,11 +162,15 @@ impl Checker {
             }),
             _ => {
                 let sig_span = info.sig_span;
-                let what = if takes_args.is_none() { "parameters" } else { "return type" };
+                let what = if takes_args.is_none() {
+                    "`main` takes unsupported parameters"
+                } else {
+                    "`main` has an unsupported return type"
+                };
                 self.report(
                     Diagnostic::error(
                         codes::BAD_MAIN,
-                        format!("`main` has an unsupported {what}"),
+                        what,
                         sig_span,
                         "not a valid signature for `main`",
                     )
