@@ -4,7 +4,7 @@
 use super::ast::*;
 use super::lexer::Token;
 use super::literal::LexError;
-use super::parser::{INVALID_STRUCT_NAME, INVALID_TYPE, parse_error_diagnostic};
+use super::parser::{INVALID_STRUCT_NAME, INVALID_TYPE, Pending};
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span};
 use lalrpop_util::ErrorRecovery;
@@ -138,7 +138,7 @@ fn as_type_name(head: Expr) -> Option<(Option<Ident>, Ident)> {
 /// offset of one `[]`. Reports [`INVALID_TYPE`] when `head` is not a type name.
 pub fn cover_type(
     file: FileId,
-    errors: &mut Vec<Diagnostic>,
+    errors: &mut Vec<Pending<'_>>,
     head: Expr,
     dims: Vec<usize>,
 ) -> TypeExpr {
@@ -149,10 +149,10 @@ pub fn cover_type(
             span: head_span,
         },
         None => {
-            errors.push(
+            errors.push(Pending::Ready(
                 Diagnostic::error(INVALID_TYPE, "expected a type", head_span, "this is not a type")
                     .with_help("a declaration is `Type name = value;`, e.g. `Point p = …` or `geo.Point q = …`"),
-            );
+            ));
             // Keep the declaration so the checker still knows the variable.
             TypeExpr {
                 kind: TypeExprKind::Error,
@@ -174,7 +174,7 @@ pub fn cover_type(
 /// `alias.Name`. Reports [`INVALID_STRUCT_NAME`] otherwise and yields an error expression.
 pub fn struct_lit(
     file: FileId,
-    errors: &mut Vec<Diagnostic>,
+    errors: &mut Vec<Pending<'_>>,
     head: Expr,
     fields: Vec<(Ident, Expr)>,
     l: usize,
@@ -193,7 +193,7 @@ pub fn struct_lit(
             r,
         ),
         None => {
-            errors.push(
+            errors.push(Pending::Ready(
                 Diagnostic::error(
                     INVALID_STRUCT_NAME,
                     "expected a struct name before `{`",
@@ -201,19 +201,44 @@ pub fn struct_lit(
                     "this is not a struct name",
                 )
                 .with_help("a struct literal is `Name { field: value, … }` or `alias.Name { … }`"),
-            );
+            ));
             expr(file, ExprKind::Error, l, r)
         }
     }
 }
 
 /// Records the syntax error that LALRPOP recovered from.
-pub fn recovered(
+pub fn recovered<'a>(errors: &mut Vec<Pending<'a>>, e: ErrorRecovery<usize, Token<'a>, LexError>) {
+    errors.push(Pending::Syntax(e.error));
+}
+
+/// A loop whose head did not parse: kept as `while (<error>) body` so the body is still
+/// checked.
+pub fn error_loop(file: FileId, body: Block, l: usize, r: usize) -> Stmt {
+    let cond = expr(file, ExprKind::Error, l, l);
+    Stmt {
+        kind: StmtKind::While { cond, body },
+        span: span(file, l, r),
+    }
+}
+
+/// An `if` whose condition did not parse: the condition becomes an error expression.
+pub fn error_if(
     file: FileId,
-    errors: &mut Vec<Diagnostic>,
-    e: ErrorRecovery<usize, Token<'_>, LexError>,
-) {
-    errors.push(parse_error_diagnostic(file, &e.error));
+    then_block: Block,
+    else_branch: Option<Stmt>,
+    l: usize,
+    r: usize,
+) -> Stmt {
+    let cond = expr(file, ExprKind::Error, l, l);
+    Stmt {
+        kind: StmtKind::If {
+            cond,
+            then_block,
+            else_branch: else_branch.map(Box::new),
+        },
+        span: span(file, l, r),
+    }
 }
 
 /// The placeholder statement left where recovery skipped input; blocks and files drop it.

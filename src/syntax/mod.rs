@@ -13,4 +13,4 @@ pub mod sexpr;
 
 pub use lexer::{Token, tokenize};
 pub use literal::{LexError, LexErrorKind};
-pub use parser::{invalid_utf8_diagnostic, parse_bytes, parse_error_diagnostic, parse_source};
+pub use parser::{invalid_utf8_diagnostic, parse_bytes, parse_source};

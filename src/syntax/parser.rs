@@ -66,6 +66,25 @@ pub fn invalid_utf8_diagnostic(file: FileId, text: &str, range: Range<usize>) ->
     .to_diagnostic(file)
 }
 
+/// An error found during parsing, converted to a [`Diagnostic`] once parsing is over (when the
+/// token positions needed for good labels are at hand).
+pub enum Pending<'a> {
+    /// Already a diagnostic (cover-rule errors).
+    Ready(Diagnostic),
+    /// A LALRPOP error (recovered or final).
+    Syntax(ParseError<usize, Token<'a>, LexError>),
+}
+
+/// What the error mapper needs to know about the file besides the error itself.
+struct ErrorContext<'t> {
+    file: FileId,
+    text: &'t str,
+    /// Start and end of every token, in order.
+    spans: Vec<(usize, usize)>,
+    /// The innermost bracket still open at end of file, if any.
+    unclosed: Option<(usize, usize)>,
+}
+
 fn parse_with_replacements(
     file: FileId,
     text: &str,
@@ -81,11 +100,10 @@ fn parse_with_replacements(
             LexErrorKind::StrayChar(_)
                 | LexErrorKind::InvalidUtf8
                 | LexErrorKind::UnterminatedComment
+                | LexErrorKind::UnterminatedString
         ) {
-            let next = tokens
-                .iter()
-                .find(|t| t.0 >= err.span.end)
-                .map_or(text.len(), |t| t.0);
+            let i = tokens.partition_point(|t| t.0 < err.span.end);
+            let next = tokens.get(i).map_or(text.len(), |t| t.0);
             quiet.insert(next);
         }
     }
@@ -94,30 +112,58 @@ fn parse_with_replacements(
         diags.push(too_deep);
         return (SourceUnit::default(), diags);
     }
-    let mut errors = Vec::new();
+    let cx = ErrorContext {
+        file,
+        text,
+        spans: tokens.iter().map(|t| (t.0, t.2)).collect(),
+        unclosed: unclosed_bracket(&tokens),
+    };
+    let mut pending = Vec::new();
     let result =
-        grammar::SourceUnitParser::new().parse(file, &mut errors, tokens.into_iter().map(Ok));
+        grammar::SourceUnitParser::new().parse(file, &mut pending, tokens.into_iter().map(Ok));
     let unit = match result {
         Ok(unit) => unit,
         Err(e) => {
-            errors.push(parse_error_diagnostic(file, &e));
+            pending.push(Pending::Syntax(e));
             SourceUnit::default()
         }
     };
-    diags.extend(errors.into_iter().filter(|d| {
-        !(matches!(d.code, UNEXPECTED_TOKEN | UNEXPECTED_EOF)
-            && quiet.contains(&(d.primary.span.start as usize)))
-    }));
+    for p in pending {
+        let d = match p {
+            Pending::Ready(d) => d,
+            Pending::Syntax(e) => parse_error_diagnostic(&cx, &e),
+        };
+        let is_syntax = matches!(d.code, UNEXPECTED_TOKEN | UNEXPECTED_EOF);
+        if !(is_syntax && quiet.contains(&(d.primary.span.start as usize))) {
+            diags.push(d);
+        }
+    }
     diags.sort_by_key(|d| d.primary.span.start);
     (unit, diags)
 }
 
+/// The innermost `(`, `[` or `{` left open at the end of the token stream.
+fn unclosed_bracket(tokens: &[lexer::Spanned<'_>]) -> Option<(usize, usize)> {
+    let mut open = Vec::new();
+    for (l, tok, r) in tokens {
+        match tok {
+            Token::LParen | Token::LBracket | Token::LBrace => open.push((*l, *r)),
+            Token::RParen | Token::RBracket | Token::RBrace => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
+}
+
 /// Maps a LALRPOP error to a diagnostic: the one place where parser errors get their codes
 /// and wording.
-pub fn parse_error_diagnostic(
-    file: FileId,
+fn parse_error_diagnostic(
+    cx: &ErrorContext<'_>,
     err: &ParseError<usize, Token<'_>, LexError>,
 ) -> Diagnostic {
+    let file = cx.file;
     match err {
         ParseError::UnrecognizedToken {
             token: (l, tok, r),
@@ -125,20 +171,36 @@ pub fn parse_error_diagnostic(
         } => {
             let found = tok.describe();
             let span = Span::new(file, *l, *r);
-            match expected_list(expected) {
-                Some(list) => Diagnostic::error(
-                    UNEXPECTED_TOKEN,
-                    format!("expected {list}, found {found}"),
-                    span,
-                    format!("expected {list}"),
-                ),
-                None => Diagnostic::error(
+            let Some(list) = expected_list(expected) else {
+                return Diagnostic::error(
                     UNEXPECTED_TOKEN,
                     format!("unexpected {found}"),
                     span,
                     "unexpected here",
-                ),
+                );
+            };
+            let mut d = Diagnostic::error(
+                UNEXPECTED_TOKEN,
+                format!("expected {list}, found {found}"),
+                span,
+                format!("expected {list}"),
+            );
+            // `x = 1` NEWLINE `print(x);`: point at the likely place of the missing `;`.
+            if expected.iter().any(|e| e == "\";\"") {
+                let i = cx.spans.partition_point(|s| s.0 < *l);
+                if let Some(&(_, prev_end)) = i.checked_sub(1).and_then(|i| cx.spans.get(i))
+                    && cx
+                        .text
+                        .get(prev_end..*l)
+                        .is_some_and(|gap| gap.contains('\n'))
+                {
+                    d = d.with_label(
+                        Span::new(file, prev_end, prev_end),
+                        "`;` may be missing here",
+                    );
+                }
             }
+            d
         }
         ParseError::ExtraToken { token: (l, tok, r) } => Diagnostic::error(
             UNEXPECTED_TOKEN,
@@ -150,7 +212,14 @@ pub fn parse_error_diagnostic(
             let span = Span::new(file, *location, *location);
             let label = expected_list(expected)
                 .map_or("the file ends here".to_owned(), |l| format!("expected {l}"));
-            Diagnostic::error(UNEXPECTED_EOF, "unexpected end of file", span, label)
+            let mut d = Diagnostic::error(UNEXPECTED_EOF, "unexpected end of file", span, label);
+            if let Some((l, r)) = cx.unclosed {
+                d = d.with_label(
+                    Span::new(file, l, r),
+                    format!("this `{}` is never closed", &cx.text[l..r]),
+                );
+            }
+            d
         }
         ParseError::InvalidToken { location } => Diagnostic::error(
             UNEXPECTED_TOKEN,
@@ -191,6 +260,15 @@ const TYPE_KW: &[&str] = &[
     "\"table_ref\"",
     "\"node_ref\"",
 ];
+/// Binary operators: after a complete operand any of them may follow.
+const BINARY_OPS: &[&str] = &[
+    "\"+\"", "\"-\"", "\"*\"", "\"/\"", "\"%\"", "\"&\"", "\"|\"", "\"^\"", "\"&&\"", "\"||\"",
+    "\"==\"", "\"!=\"", "\"<\"", "\"<=\"", "\">\"", "\">=\"", "\"<<\"", "\">>\"",
+];
+/// Tokens that continue an operand (with [`BINARY_OPS`]): `as`, `?`, and the postfix forms.
+const CONTINUATIONS: &[&str] = &["\"as\"", "\"?\"", "\".\"", "\"(\"", "\"[\"", "\"{\""];
+/// Keywords that only start items.
+const ITEM_KW: &[&str] = &["\"struct\"", "\"const\"", "\"import\""];
 /// Keywords that only start statements.
 const STMT_KW: &[&str] = &[
     "\"if\"",
@@ -212,7 +290,12 @@ fn expected_list(expected: &[String]) -> Option<String> {
     let expr = has_all(&EXPR_START[..12]);
     let types = has_all(TYPE_KW);
     if expr && types && has_all(STMT_KW) {
-        words.push("a statement".into());
+        if has_all(ITEM_KW) {
+            words.push("an item or a statement".into());
+            hidden.extend(ITEM_KW);
+        } else {
+            words.push("a statement".into());
+        }
         hidden.extend(
             EXPR_START
                 .iter()
@@ -227,6 +310,10 @@ fn expected_list(expected: &[String]) -> Option<String> {
         words.push("a type".into());
         hidden.extend(TYPE_KW.iter().chain(&["Ident", "\"fn\"", "\"(\""]));
     }
+    let operator = has_all(BINARY_OPS);
+    if operator {
+        hidden.extend(BINARY_OPS.iter().chain(CONTINUATIONS));
+    }
     for e in expected {
         if hidden.contains(&e.as_str()) {
             continue;
@@ -238,6 +325,9 @@ fn expected_list(expected: &[String]) -> Option<String> {
             "Str" => "a string literal".into(),
             quoted => format!("`{}`", quoted.trim_matches('"')),
         });
+    }
+    if operator {
+        words.push("an operator".into());
     }
     match words.len() {
         0 => None,

@@ -59,7 +59,7 @@ pub fn item(i: &Item) -> String {
 /// Renders a type: `i64`, `geo.Point`, `(array T)`, `(fn (A B) R)`.
 pub fn ty(t: &TypeExpr) -> String {
     match &t.kind {
-        TypeExprKind::Prim(p) => format!("{p:?}").to_lowercase(),
+        TypeExprKind::Prim(p) => prim(*p).to_owned(),
         TypeExprKind::Named {
             module: Some(m),
             name,
@@ -72,6 +72,22 @@ pub fn ty(t: &TypeExpr) -> String {
             format!("(fn ({}) {})", ps.join(" "), r)
         }
         TypeExprKind::Error => "<error>".into(),
+    }
+}
+
+/// The keyword of a primitive type.
+pub fn prim(p: PrimType) -> &'static str {
+    match p {
+        PrimType::I8 => "i8",
+        PrimType::I16 => "i16",
+        PrimType::I32 => "i32",
+        PrimType::I64 => "i64",
+        PrimType::F32 => "f32",
+        PrimType::F64 => "f64",
+        PrimType::Bool => "bool",
+        PrimType::String => "string",
+        PrimType::TableRef => "table_ref",
+        PrimType::NodeRef => "node_ref",
     }
 }
 
