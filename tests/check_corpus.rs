@@ -101,3 +101,25 @@ fn unreadable_file_is_reported() {
             .contains("cannot read `tests/check/no/such/file.theta`")
     );
 }
+
+/// Never panic, whatever the (recovered) syntax tree: every prefix of every valid program, cut
+/// at many places, is checked without a crash.
+#[test]
+fn truncated_programs_never_panic() {
+    insta::glob!("check/valid/*.theta", |path| {
+        let rel = relative(path);
+        let text = std::fs::read_to_string(path).expect("corpus file");
+        let name = rel.to_string_lossy().into_owned();
+        let mut cut = 0;
+        while cut < text.len() {
+            if text.is_char_boundary(cut) {
+                let _ = theta::check::check_source(&name, &text[..cut]);
+                let mut spliced = String::from(&text[..cut]);
+                spliced.push_str(" ) ; } x");
+                spliced.push_str(&text[cut..]);
+                let _ = theta::check::check_source(&name, &spliced);
+            }
+            cut += 13;
+        }
+    });
+}
