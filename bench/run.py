@@ -306,7 +306,7 @@ def main() -> int:
                      f"<= {TARGET_THETA_LUA_MEDIAN} median")
         if not theta.available:
             lines.append(f"theta: failed/unavailable: {(theta.problem or '').splitlines()[0]}")
-    for k, v in ref_ratios.items():
+    for k, v in ref_ratios.items() if not args.check else ():
         lines.append(f"median {k}: {bl.fmt_ratio(v)}")
     if st:
         for name in ("theta", "lua", "c"):
@@ -334,7 +334,8 @@ def main() -> int:
           f"load at start {info['load_average_at_start']} · commit {info['git_commit']} · "
           f"median of {args.runs} runs (seconds, wall clock)\n\n"
           + bl.markdown_table(header, rows) + "\n\n" + "\n".join("- " + ln for ln in lines[2:] if ln))
-    j, _ = bl.write_results("procedural-quick" if args.quick else "procedural", data, md)
+    stem = "procedural" + ("-check" if args.check else "") + ("-quick" if args.quick else "")
+    j, _ = bl.write_results(stem, data, md)
     print(f"\nresults: {j} (and -latest.json/.md)")
     bad = [r for r in records for c in r["systems"].values() if c.get("status") == "mismatch"]
     return 1 if bad else 0
