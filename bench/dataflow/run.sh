@@ -1,0 +1,3 @@
+#!/bin/sh
+# Dataflow benchmark suite (see docs/performance.md). Options: --sf 0.1 --runs N --only NAME,...
+exec python3 "$(dirname "$0")/run.py" "$@"

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Procedural benchmark suite (see docs/performance.md). Options: --quick --runs N --only NAME,...
+exec python3 "$(dirname "$0")/run.py" "$@"
