@@ -136,7 +136,8 @@ fn disassembly_shows_every_operand_form() {
 /// differ (run with `THETA_UPDATE_DOCS=1` to rewrite the table).
 #[test]
 fn docs_opcode_table_is_current() {
-    let mut table = String::from("| # | opcode | a | b | c | imm | effect |\n|---|---|---|---|---|---|---|\n");
+    let mut table =
+        String::from("| # | opcode | a | b | c | imm | effect |\n|---|---|---|---|---|---|---|\n");
     for op in Opcode::ALL {
         let roles = op.operands().map(|r| match r {
             theta::bytecode::Operand::None => "".to_string(),
@@ -163,10 +164,15 @@ fn docs_opcode_table_is_current() {
             let new = format!("{}{}{}", &doc[..start], table, &doc[stop..]);
             std::fs::write(path, new).expect("write docs");
         } else {
-            panic!("docs/bytecode.md opcode table is stale: run THETA_UPDATE_DOCS=1 cargo test --test bytecode_roundtrip");
+            panic!(
+                "docs/bytecode.md opcode table is stale: run THETA_UPDATE_DOCS=1 cargo test --test bytecode_roundtrip"
+            );
         }
     }
     for op in Opcode::ALL {
-        assert!(doc.contains(&format!("`{}`", op.mnemonic())) || std::env::var_os("THETA_UPDATE_DOCS").is_some());
+        assert!(
+            doc.contains(&format!("`{}`", op.mnemonic()))
+                || std::env::var_os("THETA_UPDATE_DOCS").is_some()
+        );
     }
 }

@@ -5,8 +5,8 @@ mod common;
 use common::with_function;
 use theta::bytecode::Opcode::*;
 use theta::bytecode::{
-    BuiltinOp, DfNodeKind, ElemKind, FunctionBuilder, MainInfo, MainReturn, Module,
-    ModuleBuilder, VType, load, verify,
+    BuiltinOp, DfNodeKind, ElemKind, FunctionBuilder, MainInfo, MainReturn, Module, ModuleBuilder,
+    VType, load, verify,
 };
 
 const I64K: u8 = ElemKind::I64 as u8;
@@ -14,7 +14,9 @@ const I64K: u8 = ElemKind::I64 as u8;
 fn error_of(m: &Module) -> String {
     let direct = verify(m).expect_err("module must be refused").to_string();
     // The loader gives the same answer for the same module written to bytes.
-    let loaded = load(&m.to_bytes()).expect_err("loader must refuse").to_string();
+    let loaded = load(&m.to_bytes())
+        .expect_err("loader must refuse")
+        .to_string();
     assert_eq!(direct, loaded);
     direct
 }
@@ -39,7 +41,10 @@ fn unknown_opcode() {
         .expect("NOP found");
     bytes[pos] = 250;
     let err = load(&bytes).unwrap_err();
-    assert_eq!(err.to_string(), "invalid module: function `f` (#1), pc 0: unknown opcode 250");
+    assert_eq!(
+        err.to_string(),
+        "invalid module: function `f` (#1), pc 0: unknown opcode 250"
+    );
 }
 
 #[test]
@@ -119,7 +124,10 @@ fn table_indices_in_range() {
         });
         assert_eq!(
             error_of(&m),
-            format!("invalid module: function `f` (#1), pc 0 ({}): {what}", op.mnemonic())
+            format!(
+                "invalid module: function `f` (#1), pc 0 ({}): {what}",
+                op.mnemonic()
+            )
         );
     }
     let m = with_function(vec![], None, |_, f| {

@@ -3,8 +3,8 @@
 
 use theta::bytecode::Opcode::*;
 use theta::bytecode::{
-    BuiltinOp, DfNodeKind, ElemKind, FunctionBuilder, MainInfo, MainReturn, Module,
-    ModuleBuilder, VType,
+    BuiltinOp, DfNodeKind, ElemKind, FunctionBuilder, MainInfo, MainReturn, Module, ModuleBuilder,
+    VType,
 };
 
 /// A module that uses most features: structs, globals, a loop, calls, strings, arrays,
@@ -15,7 +15,10 @@ pub fn sample_module() -> Module {
     let point = mb.add_struct("Point", &[("x", VType::F64), ("y", VType::F64)]);
     let bag = mb.add_struct(
         "Bag",
-        &[("items", VType::array(VType::I64)), ("p", VType::Struct(point))],
+        &[
+            ("items", VType::array(VType::I64)),
+            ("p", VType::Struct(point)),
+        ],
     );
     let counter = mb.add_global("counter", VType::I64);
     let init = mb.declare("<init>", vec![], None);
