@@ -6,6 +6,7 @@ pub mod buffer;
 pub mod builder;
 pub mod column;
 pub mod error;
+pub mod fbs;
 pub mod floatfmt;
 pub mod memory;
 pub mod table;
