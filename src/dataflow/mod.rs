@@ -8,6 +8,7 @@ pub mod column;
 pub mod error;
 pub mod fbs;
 pub mod floatfmt;
+pub mod format;
 pub mod memory;
 pub mod table;
 pub mod types;
