@@ -80,7 +80,7 @@ pub fn format_table(table: &Table) -> String {
     }
     let mut out = String::new();
     let mut line = String::new();
-    let mut emit = |line: &mut String, out: &mut String| {
+    let emit = |line: &mut String, out: &mut String| {
         out.push_str(line.trim_end());
         out.push('\n');
         line.clear();

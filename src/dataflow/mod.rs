@@ -9,6 +9,7 @@ pub mod error;
 pub mod fbs;
 pub mod floatfmt;
 pub mod format;
+pub mod io;
 pub mod memory;
 pub mod table;
 pub mod types;
