@@ -329,7 +329,7 @@ fn pass(
             }
         }
         rows += 1;
-        if rows % 4096 == 0 {
+        if rows.is_multiple_of(4096) {
             asm.check()?;
         }
     }
