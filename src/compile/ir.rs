@@ -336,12 +336,24 @@ pub enum InstKind {
         /// Value.
         value: VReg,
     },
-    /// `dst = new struct` with every field at its default.
+    /// `dst = [elems…]`: a new array from consecutive registers (a range group).
+    ArrayLit {
+        /// Destination.
+        dst: VReg,
+        /// The array type (`T[]`).
+        ty: Type,
+        /// Element values in order.
+        elems: Vec<VReg>,
+    },
+    /// `dst = new struct` from field values in declaration order (a range group), or with every
+    /// field at its default when `fields` is empty.
     NewStruct {
         /// Destination.
         dst: VReg,
         /// The struct.
         id: StructId,
+        /// Field values in declaration order (empty: defaults).
+        fields: Vec<VReg>,
     },
     /// `dst = base.field`
     FieldGet {
@@ -517,13 +529,14 @@ impl InstKind {
             | LoadBool { .. }
             | LoadStr { .. }
             | LoadFunc { .. }
-            | NewStruct { .. }
             | GetGlobal { .. }
             | PrintSpace
             | PrintNewline => Vec::new(),
             Mov { src, .. } | Unary { src, .. } | Cast { src, .. } => vec![*src],
             Binary { lhs, rhs, .. } | Compare { lhs, rhs, .. } => operand_regs(*lhs, *rhs),
             Call { args, .. } | CallBuiltin { args, .. } => args.clone(),
+            ArrayLit { elems, .. } => elems.clone(),
+            NewStruct { fields, .. } => fields.clone(),
             CallIndirect { callee, args, .. } => {
                 let mut v = vec![*callee];
                 v.extend(args.iter().copied());
@@ -559,6 +572,7 @@ impl InstKind {
             | NewArray { dst, .. }
             | ArrayGet { dst, .. }
             | NewStruct { dst, .. }
+            | ArrayLit { dst, .. }
             | FieldGet { dst, .. }
             | GetGlobal { dst, .. } => Some(*dst),
             Call { dst, .. } | CallIndirect { dst, .. } | CallBuiltin { dst, .. } => *dst,
@@ -567,12 +581,15 @@ impl InstKind {
         }
     }
 
-    /// The call arguments that must sit in consecutive registers, if this is a call.
-    pub fn call_args(&self) -> Option<&[VReg]> {
+    /// The operands that must sit in consecutive registers (call arguments, array literal
+    /// elements, struct fields), if the instruction takes a register range.
+    pub fn range_args(&self) -> Option<&[VReg]> {
         match self {
             InstKind::Call { args, .. }
             | InstKind::CallIndirect { args, .. }
             | InstKind::CallBuiltin { args, .. } => Some(args),
+            InstKind::ArrayLit { elems, .. } => Some(elems),
+            InstKind::NewStruct { fields, .. } => Some(fields),
             _ => None,
         }
     }
@@ -683,7 +700,12 @@ impl fmt::Display for InstKind {
                 index,
                 value,
             } => write!(f, "{array}[{index}] = {value}"),
-            NewStruct { dst, id } => write!(f, "{dst} = new_struct struct#{}", id.0),
+            ArrayLit { dst, ty, elems } => {
+                write!(f, "{dst} = array_lit {}[{}]", type_text(ty), list(elems))
+            }
+            NewStruct { dst, id, fields } => {
+                write!(f, "{dst} = new_struct struct#{}{{{}}}", id.0, list(fields))
+            }
             FieldGet {
                 dst, base, field, ..
             } => write!(f, "{dst} = {base}.{field}"),

@@ -8,7 +8,7 @@ use crate::check::hir::{self, LocalId};
 use crate::check::types::Type;
 use crate::compile::CompileError;
 use crate::compile::ir::{
-    ArithOp, Block, BlockId, Inst, InstKind, IrFunction, Kind, Terminator, VReg, VRegInfo,
+    ArithOp, Block, BlockId, CmpOp, Inst, InstKind, IrFunction, Kind, Terminator, VReg, VRegInfo,
 };
 use crate::source::Span;
 
@@ -218,33 +218,34 @@ fn reachable(blocks: &[Block]) -> Vec<bool> {
     seen
 }
 
-/// True when `op` on `kind` has a register-immediate opcode taking `value`.
+/// Longest array or struct literal built from one register range; longer ones are built
+/// element by element.
+pub(crate) const RANGE_MAX: usize = 64;
+
+/// The immediate for `op` on `kind` with constant `value`, when an `_RI` opcode exists.
 pub(crate) fn imm_form(op: ArithOp, kind: Kind, value: i64) -> Option<i32> {
     let ok = kind.is_int()
         && matches!(
             op,
-            ArithOp::Add
-                | ArithOp::Sub
-                | ArithOp::Mul
-                | ArithOp::And
-                | ArithOp::Or
-                | ArithOp::Xor
-                | ArithOp::Shl
-                | ArithOp::Shr
+            ArithOp::Add | ArithOp::Sub | ArithOp::Mul | ArithOp::Shl | ArithOp::Shr
         );
     if ok { i32::try_from(value).ok() } else { None }
 }
 
-/// True when comparisons of `kind` against an immediate have an opcode.
-pub(crate) fn cmp_imm_form(kind: Kind, value: i64) -> Option<i32> {
-    if kind.is_int() {
-        i32::try_from(value).ok()
+/// The immediate for comparing `kind` against `value`: `EQ_RI`… take an i32, the fused
+/// branches `JEQ_RI`… an i8 (`branch`).
+pub(crate) fn cmp_imm_form(kind: Kind, value: i64, branch: bool) -> Option<i32> {
+    if !kind.is_int() {
+        return None;
+    }
+    if branch {
+        i8::try_from(value).ok().map(i32::from)
     } else {
-        None
+        i32::try_from(value).ok()
     }
 }
 
-/// True when `kind` has fused compare-and-branch opcodes.
-pub(crate) fn has_cmp_branch(kind: Kind) -> bool {
-    kind.is_int() || matches!(kind, Kind::F32 | Kind::F64)
+/// True when comparing `kind` with `op` has a fused compare-and-branch opcode.
+pub(crate) fn has_cmp_branch(kind: Kind, op: CmpOp) -> bool {
+    kind.is_int() || (kind == Kind::Bool && matches!(op, CmpOp::Eq | CmpOp::Ne))
 }

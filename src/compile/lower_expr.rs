@@ -7,12 +7,12 @@
 
 use crate::builtins::Builtin;
 use crate::check::hir::{BinaryOp, Expr, ExprKind, UnaryOp};
-use crate::check::types::Type;
+use crate::check::types::{StructId, Type};
 use crate::compile::CompileError;
 use crate::compile::ir::{
     ArithOp, BlockId, CmpOp, InstKind, Kind, Operand, Terminator, UnOp, VReg,
 };
-use crate::compile::lower::{FnBuilder, cmp_imm_form, has_cmp_branch, imm_form};
+use crate::compile::lower::{FnBuilder, RANGE_MAX, cmp_imm_form, has_cmp_branch, imm_form};
 use crate::source::Span;
 
 type R<T> = Result<T, CompileError>;
@@ -174,77 +174,9 @@ impl FnBuilder<'_> {
                     span,
                 );
             }
-            ExprKind::ArrayLit(elems) => {
-                let Type::Array(elem_ty) = &e.ty else {
-                    return Err(CompileError::internal(
-                        "array literal of non-array type".into(),
-                    ));
-                };
-                let vals = elems.iter().map(|x| self.expr(x)).collect::<R<Vec<_>>>()?;
-                let len = self.new_vreg(Type::I64);
-                self.push(
-                    InstKind::LoadInt {
-                        dst: len,
-                        value: vals.len() as i64,
-                    },
-                    span,
-                );
-                let arr = self.new_vreg(e.ty.clone());
-                let elem = (**elem_ty).clone();
-                self.push(
-                    InstKind::NewArray {
-                        dst: arr,
-                        elem,
-                        len,
-                    },
-                    span,
-                );
-                for (i, v) in vals.into_iter().enumerate() {
-                    let idx = self.new_vreg(Type::I64);
-                    self.push(
-                        InstKind::LoadInt {
-                            dst: idx,
-                            value: i as i64,
-                        },
-                        span,
-                    );
-                    self.push(
-                        InstKind::ArraySet {
-                            array: arr,
-                            index: idx,
-                            value: v,
-                        },
-                        span,
-                    );
-                }
-                self.mov(dst, arr, span);
-            }
+            ExprKind::ArrayLit(elems) => self.array_lit(elems, &e.ty, dst, span)?,
             ExprKind::StructLit { struct_id, fields } => {
-                // Source order evaluation, then one allocation, then the stores.
-                let mut vals = Vec::with_capacity(fields.len());
-                for (f, x) in fields {
-                    vals.push((*f, self.expr(x)?));
-                }
-                let obj = self.new_vreg(e.ty.clone());
-                self.push(
-                    InstKind::NewStruct {
-                        dst: obj,
-                        id: *struct_id,
-                    },
-                    span,
-                );
-                for (field, value) in vals {
-                    self.push(
-                        InstKind::FieldSet {
-                            base: obj,
-                            id: *struct_id,
-                            field,
-                            value,
-                        },
-                        span,
-                    );
-                }
-                self.mov(dst, obj, span);
+                self.struct_lit(*struct_id, fields, dst, span)?
             }
             ExprKind::NewArray { elem, len } => {
                 let len = self.expr(len)?;
@@ -258,6 +190,113 @@ impl FnBuilder<'_> {
                 );
             }
         }
+        Ok(())
+    }
+
+    /// `[a, b, …]`: one `ARRAY_LIT` over a register range, or for long literals a new array
+    /// filled element by element. Built in a temporary (an element may read `dst`).
+    fn array_lit(&mut self, elems: &[Expr], ty: &Type, dst: VReg, span: Span) -> R<()> {
+        let Type::Array(elem_ty) = ty else {
+            return Err(CompileError::internal(
+                "array literal of non-array type".into(),
+            ));
+        };
+        let arr = self.new_vreg(ty.clone());
+        if elems.len() <= RANGE_MAX {
+            let elems = self.call_args(elems)?;
+            let ty = ty.clone();
+            self.push(
+                InstKind::ArrayLit {
+                    dst: arr,
+                    ty,
+                    elems,
+                },
+                span,
+            );
+        } else {
+            let vals = elems.iter().map(|x| self.expr(x)).collect::<R<Vec<_>>>()?;
+            let len = self.new_vreg(Type::I64);
+            let n = vals.len() as i64;
+            self.push(InstKind::LoadInt { dst: len, value: n }, span);
+            let elem = (**elem_ty).clone();
+            self.push(
+                InstKind::NewArray {
+                    dst: arr,
+                    elem,
+                    len,
+                },
+                span,
+            );
+            for (i, value) in vals.into_iter().enumerate() {
+                let index = self.new_vreg(Type::I64);
+                let i = i as i64;
+                self.push(
+                    InstKind::LoadInt {
+                        dst: index,
+                        value: i,
+                    },
+                    span,
+                );
+                self.push(
+                    InstKind::ArraySet {
+                        array: arr,
+                        index,
+                        value,
+                    },
+                    span,
+                );
+            }
+        }
+        self.mov(dst, arr, span);
+        Ok(())
+    }
+
+    /// `Name { … }`: fields evaluated in source order, then one `STRUCT_NEW` over a range in
+    /// declaration order (or stores into a default struct for very wide structs).
+    fn struct_lit(&mut self, id: StructId, fields: &[(u32, Expr)], dst: VReg, span: Span) -> R<()> {
+        let ty = Type::Struct(id);
+        let obj = self.new_vreg(ty);
+        let mut vals = Vec::with_capacity(fields.len());
+        for (f, x) in fields {
+            let v = self.new_vreg(x.ty.clone());
+            self.expr_into(x, v)?;
+            vals.push((*f, v));
+        }
+        vals.sort_by_key(|&(f, _)| f);
+        let complete = vals.iter().enumerate().all(|(i, &(f, _))| f as usize == i);
+        if !vals.is_empty() && complete && vals.len() <= RANGE_MAX {
+            let fields = vals.into_iter().map(|(_, v)| v).collect();
+            self.push(
+                InstKind::NewStruct {
+                    dst: obj,
+                    id,
+                    fields,
+                },
+                span,
+            );
+        } else {
+            let fields = Vec::new();
+            self.push(
+                InstKind::NewStruct {
+                    dst: obj,
+                    id,
+                    fields,
+                },
+                span,
+            );
+            for (field, value) in vals {
+                self.push(
+                    InstKind::FieldSet {
+                        base: obj,
+                        id,
+                        field,
+                        value,
+                    },
+                    span,
+                );
+            }
+        }
+        self.mov(dst, obj, span);
         Ok(())
     }
 
@@ -317,7 +356,7 @@ impl FnBuilder<'_> {
                 span,
             );
         } else if let Some(op) = cmp_op(op) {
-            let (op, l, r) = self.cmp_operands(op, kind, lhs, rhs)?;
+            let (op, l, r) = self.cmp_operands(op, kind, lhs, rhs, false)?;
             self.push(
                 InstKind::Compare {
                     op,
@@ -360,11 +399,12 @@ impl FnBuilder<'_> {
         kind: Kind,
         lhs: &Expr,
         rhs: &Expr,
+        branch: bool,
     ) -> R<(CmpOp, VReg, Operand)> {
-        if let Some(imm) = int_lit(rhs).and_then(|v| cmp_imm_form(kind, v)) {
+        if let Some(imm) = int_lit(rhs).and_then(|v| cmp_imm_form(kind, v, branch)) {
             return Ok((op, self.expr(lhs)?, Operand::Imm(imm)));
         }
-        if let Some(imm) = int_lit(lhs).and_then(|v| cmp_imm_form(kind, v)) {
+        if let Some(imm) = int_lit(lhs).and_then(|v| cmp_imm_form(kind, v, branch)) {
             return Ok((op.swapped(), self.expr(rhs)?, Operand::Imm(imm)));
         }
         let l = self.expr(lhs)?;
@@ -422,8 +462,8 @@ impl FnBuilder<'_> {
             _ => {
                 let kind = self.kind(&lhs.ty, lhs.span)?;
                 match cmp_op(op) {
-                    Some(cop) if has_cmp_branch(kind) => {
-                        let (cop, l, r) = self.cmp_operands(cop, kind, lhs, rhs)?;
+                    Some(cop) if has_cmp_branch(kind, cop) => {
+                        let (cop, l, r) = self.cmp_operands(cop, kind, lhs, rhs, true)?;
                         self.terminate(
                             Terminator::CmpBranch {
                                 op: cop,

@@ -2,16 +2,26 @@
 //!
 //! [`lower`] turns each HIR function into an [`ir::IrFunction`] (virtual registers, basic
 //! blocks); [`regalloc`] assigns physical registers and spill slots using [`liveness`];
-//! `emit` writes the instructions, constants and debug tables of a `bytecode::Module`.
+//! [`emit`] writes the instructions, constants and debug tables of a `bytecode::Module`.
 
+pub mod emit;
 pub mod ir;
 pub mod liveness;
 pub mod lower;
 mod lower_expr;
 mod lower_stmt;
+pub mod pools;
 pub mod regalloc;
+pub mod select;
 
 use std::fmt;
+
+use crate::bytecode::{
+    Export, ExportKind, Field, Global, MainInfo, MainReturn, Module, StructLayout,
+};
+use crate::check::hir;
+use crate::compile::pools::{Pools, value_vtype};
+use crate::source::SourceFile;
 
 /// A limit of the bytecode format was exceeded, or the back end met HIR it cannot handle.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,3 +69,88 @@ impl fmt::Display for CompileError {
 }
 
 impl std::error::Error for CompileError {}
+
+/// Compiles a checked program into a bytecode module (deterministic: the same program always
+/// gives the same module).
+pub fn compile_program(program: &hir::Program) -> Result<Module, CompileError> {
+    if program.functions.len() > i32::MAX as usize {
+        return Err(CompileError::limit("too many functions".into()));
+    }
+    let files: Vec<&SourceFile> = program.sources.files().map(|(_, f)| f).collect();
+    let mut pools = Pools::default();
+    let mut functions = Vec::with_capacity(program.functions.len());
+    for f in &program.functions {
+        let ir = lower::lower_function(program, f)?;
+        let alloc = regalloc::allocate(&ir)?;
+        functions.push(emit::emit_function(&files, &mut pools, &ir, &alloc)?);
+    }
+    let structs = program
+        .structs
+        .iter()
+        .map(|s| {
+            Ok(StructLayout {
+                name: s.name.clone(),
+                fields: s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        Ok(Field {
+                            name: f.name.clone(),
+                            ty: value_vtype(&f.ty)?,
+                        })
+                    })
+                    .collect::<Result<_, CompileError>>()?,
+            })
+        })
+        .collect::<Result<_, CompileError>>()?;
+    let globals = program
+        .globals
+        .iter()
+        .map(|g| {
+            Ok(Global {
+                name: g.name.clone(),
+                ty: value_vtype(&g.ty)?,
+            })
+        })
+        .collect::<Result<_, CompileError>>()?;
+    let main = program.main.map(|m| MainInfo {
+        func: m.func.0,
+        takes_args: m.takes_args,
+        returns: match m.returns {
+            hir::ReturnKind::Void => MainReturn::Void,
+            hir::ReturnKind::I32 => MainReturn::I32,
+            hir::ReturnKind::I64 => MainReturn::I64,
+        },
+    });
+    let mut exports = Vec::new();
+    for (i, f) in program.functions.iter().enumerate() {
+        if i as u32 != program.init.0 {
+            exports.push(Export {
+                name: f.name.clone(),
+                kind: ExportKind::Function,
+                index: i as u32,
+            });
+        }
+    }
+    for (i, g) in program.globals.iter().enumerate() {
+        exports.push(Export {
+            name: g.name.clone(),
+            kind: ExportKind::Global,
+            index: i as u32,
+        });
+    }
+    Ok(Module {
+        source_files: files.iter().map(|f| f.name.clone()).collect(),
+        consts_i64: pools.i64s,
+        consts_f64: pools.f64s,
+        strings: pools.strings,
+        types: pools.types,
+        structs,
+        globals,
+        builtins: pools.builtins,
+        functions,
+        init: program.init.0,
+        main,
+        exports,
+    })
+}

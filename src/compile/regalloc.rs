@@ -73,7 +73,7 @@ fn call_groups(func: &IrFunction, ivs: &[Option<Interval>]) -> Result<Vec<Group>
     let mut groups = Vec::new();
     for &b in &func.layout {
         for inst in &func.block(b).insts {
-            let Some(args) = inst.kind.call_args() else {
+            let Some(args) = inst.kind.range_args() else {
                 continue;
             };
             if args.is_empty() {
@@ -88,7 +88,7 @@ fn call_groups(func: &IrFunction, ivs: &[Option<Interval>]) -> Result<Vec<Group>
                 }
                 if std::mem::replace(&mut seen[a.0 as usize], true) {
                     return Err(CompileError::internal(format!(
-                        "{}: vreg {a} is the argument of two calls",
+                        "{}: vreg {a} is in two register ranges",
                         func.name
                     )));
                 }
