@@ -77,7 +77,14 @@ pub fn load(name: &str, text: String, bad_utf8: Option<std::ops::Range<usize>>) 
         stack: Vec::new(),
     };
     let key = file_key(Path::new(name));
-    loader.load_module(key, name.to_string(), String::new(), text, bad_utf8, dir_of(name));
+    loader.load_module(
+        key,
+        name.to_string(),
+        String::new(),
+        text,
+        bad_utf8,
+        dir_of(name),
+    );
     Loaded {
         modules: loader.modules,
         sources: loader.sources,
@@ -185,7 +192,10 @@ impl Loader {
             Some(State::Done(m)) => Some(*m),
             Some(State::Loading) => {
                 let start = self.stack.iter().position(|(k, _)| k == key).unwrap_or(0);
-                let mut chain: Vec<&str> = self.stack[start..].iter().map(|(_, d)| d.as_str()).collect();
+                let mut chain: Vec<&str> = self.stack[start..]
+                    .iter()
+                    .map(|(_, d)| d.as_str())
+                    .collect();
                 chain.push(display);
                 self.diagnostics.push(
                     Diagnostic::error(
@@ -221,7 +231,11 @@ impl Loader {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None => d.with_note(format!(
                     "the standard library has: {}",
-                    STDLIB.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                    STDLIB
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             };
             self.diagnostics.push(d);
@@ -229,7 +243,14 @@ impl Loader {
             return None;
         };
         let _ = alias;
-        self.load_module(key, display, name.to_string(), text.to_string(), None, PathBuf::new())
+        self.load_module(
+            key,
+            display,
+            name.to_string(),
+            text.to_string(),
+            None,
+            PathBuf::new(),
+        )
     }
 
     fn import_file(&mut self, dir: &Path, rel: &str, span: Span, alias: &str) -> Option<ModuleId> {

@@ -74,7 +74,11 @@ pub fn check_source(name: &str, text: &str) -> Result<hir::Program, CheckFailure
     run(name.to_string(), text.to_string(), None)
 }
 
-fn run(name: String, text: String, bad: Option<std::ops::Range<usize>>) -> Result<hir::Program, CheckFailure> {
+fn run(
+    name: String,
+    text: String,
+    bad: Option<std::ops::Range<usize>>,
+) -> Result<hir::Program, CheckFailure> {
     let work = move || {
         let loaded = loader::load(&name, text, bad);
         let mut checker = env::Checker::new(loaded);

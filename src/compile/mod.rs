@@ -15,11 +15,12 @@ pub mod regalloc;
 pub mod select;
 
 use std::fmt;
+use std::path::Path;
 
 use crate::bytecode::{
     Export, ExportKind, Field, Global, MainInfo, MainReturn, Module, StructLayout,
 };
-use crate::check::hir;
+use crate::check::{CheckFailure, hir};
 use crate::compile::pools::{Pools, value_vtype};
 use crate::source::SourceFile;
 
@@ -153,4 +154,41 @@ pub fn compile_program(program: &hir::Program) -> Result<Module, CompileError> {
         main,
         exports,
     })
+}
+
+/// Why `compile_source`/`compile_file` produced no module.
+#[derive(Debug)]
+pub enum CompileFailure {
+    /// The program has compile errors (rendered with [`CheckFailure::render`]).
+    Check(CheckFailure),
+    /// The program checked but exceeds a limit of the bytecode format.
+    Compile(CompileError),
+}
+
+impl CompileFailure {
+    /// Every error as text, ready for stderr (diagnostics without colour).
+    pub fn render(&self) -> String {
+        match self {
+            CompileFailure::Check(f) => f.render(),
+            CompileFailure::Compile(e) => format!("error: {e}\n"),
+        }
+    }
+}
+
+impl fmt::Display for CompileFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// Checks and compiles `text` as the entry file called `name` (imports resolve relative to it).
+pub fn compile_source(name: &str, text: &str) -> Result<Module, CompileFailure> {
+    let program = crate::check::check_source(name, text).map_err(CompileFailure::Check)?;
+    compile_program(&program).map_err(CompileFailure::Compile)
+}
+
+/// Checks and compiles the program whose entry file is `path`.
+pub fn compile_file(path: &Path) -> Result<Module, CompileFailure> {
+    let program = crate::check::check_file(path).map_err(CompileFailure::Check)?;
+    compile_program(&program).map_err(CompileFailure::Compile)
 }
