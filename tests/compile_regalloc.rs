@@ -11,8 +11,15 @@ use theta::check::types::Type;
 use theta::compile::compile_program;
 use theta::compile::regalloc::{Loc, allocate};
 
+/// Compiles, then checks the module passes the bytecode verifier and a file round trip.
 fn compile(functions: Vec<theta::check::hir::Function>) -> Module {
-    compile_program(&program(functions)).expect("compiles")
+    let m = compile_program(&program(functions)).expect("compiles");
+    if let Err(e) = theta::bytecode::verify(&m) {
+        panic!("verify: {e}\n{}", theta::bytecode::disassemble(&m));
+    }
+    let back = theta::bytecode::load(&m.to_bytes()).expect("loads");
+    assert_eq!(back, m);
+    m
 }
 
 fn ops(m: &Module, f: usize) -> Vec<Opcode> {
