@@ -218,6 +218,22 @@ fn call(
             CastToI32 => Some(Val::I(wrap(get(b).i(), 32))),
             CastToI64 => Some(Val::I(get(b).i())),
             Concat => Some(Val::S(Rc::new(format!("{}{}", get(b).s(), get(c).s())))),
+            StrEq | StrNe | StrLt | StrLe | StrGt | StrGe => {
+                let (x, y) = (get(b).s(), get(c).s());
+                let t = match op {
+                    StrEq => x == y,
+                    StrNe => x != y,
+                    StrLt => x < y,
+                    StrLe => x <= y,
+                    StrGt => x > y,
+                    _ => x >= y,
+                };
+                Some(Val::I(t as i64))
+            }
+            PrintValue => {
+                out.push_str(&format!("<value of type #{imm}>"));
+                None
+            }
             StrLen => Some(Val::I(get(b).s().len() as i64)),
             ArrayNew => Some(Val::A(Rc::new(RefCell::new(vec![
                 Val::I(0);
