@@ -553,7 +553,7 @@ impl Checker {
                             format!("this is `{g}`"),
                         );
                         if let Some(f) = first {
-                            d = d.with_label(f, format!("the first element makes this a `{w}[]`"));
+                            d = d.with_label(f, format!("the first element is `{w}`"));
                         }
                         self.report(d);
                     }
@@ -613,6 +613,8 @@ impl Checker {
         };
         let def = self.structs[sid.0 as usize].def.clone();
         let mut seen: Vec<(u32, Span)> = Vec::new();
+        // Fields an unknown (probably misspelt) field was suggested for: not reported missing.
+        let mut suggested: Vec<String> = Vec::new();
         let mut out = Vec::new();
         for (fname, value) in fields {
             let Some(idx) = def.fields.iter().position(|f| f.name == fname.name) else {
@@ -625,6 +627,7 @@ impl Checker {
                 if let Some(s) = best_match(&fname.name, def.fields.iter().map(|f| f.name.as_str()))
                 {
                     d = d.with_help(format!("did you mean `{s}`?"));
+                    suggested.push(s.to_string());
                 }
                 self.report(d);
                 self.expr(cx, value, None);
@@ -654,8 +657,9 @@ impl Checker {
             .enumerate()
             .filter(|(i, _)| !seen.iter().any(|(s, _)| *s as usize == *i))
             .map(|(_, f)| f.name.as_str())
+            .filter(|name| !suggested.iter().any(|s| s == name))
             .collect();
-        let unknown_given = fields.len() > seen.len();
+        let unknown_given = fields.len() > seen.len() + suggested.len();
         if !missing.is_empty() {
             let list = missing
                 .iter()

@@ -67,8 +67,8 @@ struct Loader {
     stack: Vec<(String, String)>,
 }
 
-/// Loads `text` as the entry file named `name` and everything it imports.
-pub fn load(name: &str, text: String, bad_utf8: Option<std::ops::Range<usize>>) -> Loaded {
+/// Loads `bytes` as the entry file named `name` and everything it imports.
+pub fn load(name: &str, bytes: &[u8]) -> Loaded {
     let mut loader = Loader {
         modules: Vec::new(),
         sources: SourceMap::new(),
@@ -77,14 +77,7 @@ pub fn load(name: &str, text: String, bad_utf8: Option<std::ops::Range<usize>>) 
         stack: Vec::new(),
     };
     let key = file_key(Path::new(name));
-    loader.load_module(
-        key,
-        name.to_string(),
-        String::new(),
-        text,
-        bad_utf8,
-        dir_of(name),
-    );
+    loader.load_module(key, name.to_string(), String::new(), bytes, dir_of(name));
     Loaded {
         modules: loader.modules,
         sources: loader.sources,
@@ -92,10 +85,9 @@ pub fn load(name: &str, text: String, bad_utf8: Option<std::ops::Range<usize>>) 
     }
 }
 
-/// Reads a file as source text; `Err` holds a diagnostic-like message for unreadable files.
-pub fn read_source(path: &Path) -> Result<(String, Option<std::ops::Range<usize>>), String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    Ok(crate::source::decode_utf8(&bytes))
+/// Reads a source file's bytes; `Err` holds the reason for unreadable files.
+pub fn read_source(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| e.to_string())
 }
 
 fn dir_of(name: &str) -> PathBuf {
@@ -124,27 +116,16 @@ impl Loader {
         key: String,
         display: String,
         qualifier: String,
-        text: String,
-        bad_utf8: Option<std::ops::Range<usize>>,
+        bytes: &[u8],
         dir: PathBuf,
     ) -> Option<ModuleId> {
         self.state.insert(key.clone(), State::Loading);
         self.stack.push((key.clone(), display.clone()));
-        let file = self.sources.add(SourceFile::new(display.clone(), text));
-        if let Some(bad) = bad_utf8 {
-            let span = Span::new(file, bad.start, bad.start + '\u{FFFD}'.len_utf8());
-            self.diagnostics.push(
-                Diagnostic::error(
-                    codes::INVALID_UTF8,
-                    format!("`{display}` is not valid UTF-8"),
-                    span,
-                    "invalid byte sequence here",
-                )
-                .with_note("Theta source files must be UTF-8 (§2)"),
-            );
-        }
-        let text = self.sources.get(file).text.clone();
-        let (ast, diags) = crate::syntax::parse_source(file, &text);
+        // The parser decodes the bytes and reports invalid UTF-8 (E0011) at its place.
+        let file = FileId(self.sources.files().count() as u32);
+        let (text, ast, diags) = crate::syntax::parse_bytes(file, bytes);
+        let added = self.sources.add(SourceFile::new(display.clone(), text));
+        debug_assert_eq!(added, file);
         self.diagnostics.extend(diags);
         let mut imports = Vec::new();
         for item in &ast.items {
@@ -192,10 +173,7 @@ impl Loader {
             Some(State::Done(m)) => Some(*m),
             Some(State::Loading) => {
                 let start = self.stack.iter().position(|(k, _)| k == key).unwrap_or(0);
-                let mut chain: Vec<&str> = self.stack[start..]
-                    .iter()
-                    .map(|(_, d)| d.as_str())
-                    .collect();
+                let mut chain: Vec<&str> = self.stack[start..].iter().map(|(_, d)| d.as_str()).collect();
                 chain.push(display);
                 self.diagnostics.push(
                     Diagnostic::error(
@@ -231,11 +209,7 @@ impl Loader {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None => d.with_note(format!(
                     "the standard library has: {}",
-                    STDLIB
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    STDLIB.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
                 )),
             };
             self.diagnostics.push(d);
@@ -243,14 +217,7 @@ impl Loader {
             return None;
         };
         let _ = alias;
-        self.load_module(
-            key,
-            display,
-            name.to_string(),
-            text.to_string(),
-            None,
-            PathBuf::new(),
-        )
+        self.load_module(key, display, name.to_string(), text.as_bytes(), PathBuf::new())
     }
 
     fn import_file(&mut self, dir: &Path, rel: &str, span: Span, alias: &str) -> Option<ModuleId> {
@@ -261,9 +228,9 @@ impl Loader {
             return m;
         }
         match read_source(&path) {
-            Ok((text, bad)) => {
+            Ok(bytes) => {
                 let sub_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-                self.load_module(key, display, alias.to_string(), text, bad, sub_dir)
+                self.load_module(key, display, alias.to_string(), &bytes, sub_dir)
             }
             Err(e) => {
                 self.diagnostics.push(Diagnostic::error(

@@ -50,7 +50,7 @@ const CHECK_STACK: usize = 256 << 20;
 pub fn check_file(path: &Path) -> Result<hir::Program, CheckFailure> {
     let name = path.to_string_lossy().into_owned();
     match loader::read_source(path) {
-        Ok((text, bad)) => run(name, text, bad),
+        Ok(bytes) => run(name, bytes),
         Err(e) => {
             let mut sources = SourceMap::new();
             let file = sources.add(SourceFile::new(name.clone(), ""));
@@ -71,16 +71,12 @@ pub fn check_file(path: &Path) -> Result<hir::Program, CheckFailure> {
 /// Checks `text` as the entry file called `name`; file imports resolve relative to `name`'s
 /// directory.
 pub fn check_source(name: &str, text: &str) -> Result<hir::Program, CheckFailure> {
-    run(name.to_string(), text.to_string(), None)
+    run(name.to_string(), text.as_bytes().to_vec())
 }
 
-fn run(
-    name: String,
-    text: String,
-    bad: Option<std::ops::Range<usize>>,
-) -> Result<hir::Program, CheckFailure> {
+fn run(name: String, bytes: Vec<u8>) -> Result<hir::Program, CheckFailure> {
     let work = move || {
-        let loaded = loader::load(&name, text, bad);
+        let loaded = loader::load(&name, &bytes);
         let mut checker = env::Checker::new(loaded);
         checker.collect();
         checker.check_bodies();
@@ -98,3 +94,5 @@ fn run(
         }
     })
 }
+#[cfg(test)]
+mod tests;

@@ -39,7 +39,7 @@ impl Checker {
             self.report(
                 Diagnostic::error(
                     codes::DUPLICATE,
-                    format!("`{}` is already declared in this block", name.name),
+                    format!("`{}` is already declared in this scope", name.name),
                     name.span,
                     "declared again here",
                 )
@@ -243,7 +243,7 @@ impl Checker {
                         codes::BAD_RETURN,
                         format!("this function returns `{tname}`, but `return` has no value"),
                         span,
-                        format!("expected a `{tname}` value"),
+                        format!("expected a value of type `{tname}`"),
                     ));
                 }
                 S::Return(None)

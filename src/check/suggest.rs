@@ -1,19 +1,29 @@
 //! "Did you mean …?" suggestions by edit distance.
 
-/// Levenshtein distance between two names (by characters).
+/// Edit distance between two names (by characters): insertions, deletions, substitutions and
+/// swaps of two adjacent characters (`gdc` → `gcd`) each cost 1.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
+    // d[i][j]: distance between a[..i] and b[..j] (optimal string alignment).
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// The candidate closest to `name`, if it is close enough to be a likely typo.
@@ -47,6 +57,7 @@ mod tests {
         assert_eq!(edit_distance("cont", "count"), 1);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(edit_distance("gdc", "gcd"), 1);
     }
 
     #[test]
@@ -57,5 +68,6 @@ mod tests {
         assert_eq!(best_match("zebra", names), None);
         assert_eq!(best_match("x", ["y"]), Some("y"));
         assert_eq!(best_match("COUNT", names), Some("count"));
+        assert_eq!(best_match("gdc", ["gcd", "lcm"]), Some("gcd"));
     }
 }

@@ -165,6 +165,9 @@ pub enum TypeExprKind {
         /// Return type, if any.
         ret: Option<Box<TypeExpr>>,
     },
+    /// A placeholder left where a type was malformed (already reported); the checker ignores
+    /// it silently.
+    Error,
 }
 
 /// `{ stmt* }`
