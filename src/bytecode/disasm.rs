@@ -109,6 +109,7 @@ fn write_function(out: &mut String, m: &Module, index: u32, f: &Function) -> std
             notes.push(format!("{file}:{}:{}", pos.line, pos.col));
         }
         if !notes.is_empty() {
+            line.push(' ');
             while line.len() < 52 {
                 line.push(' ');
             }

@@ -394,7 +394,7 @@ impl<'a> FunctionVerifier<'a> {
                         self.nregs
                     )));
                 }
-                Operand::Range if (v as usize + ins.c as usize) > self.nregs => {
+                Operand::Range if ins.c > 0 && (v as usize + ins.c as usize) > self.nregs => {
                     return Err(self.err(format!(
                         "registers r{v}..r{} out of range (function has {} registers)",
                         v as usize + ins.c as usize - 1,
