@@ -236,7 +236,7 @@ fn parameters_are_precoloured() {
     assert_eq!(alloc.loc(ir.params[0]), Some(Loc::Reg(2)));
     for v in 0..ir.vregs.len() {
         if let Some(Loc::Reg(r)) = alloc.loc(theta::compile::ir::VReg(v as u32)) {
-            assert!(r >= 1 && r <= 252, "r{r}");
+            assert!((1..=252).contains(&r), "r{r}");
         }
     }
     assert_eq!(alloc.scratch, Some([253, 254, 255]));

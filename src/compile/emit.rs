@@ -556,7 +556,7 @@ impl Emitter<'_> {
                 });
             }
         }
-        out.sort_by(|a, b| (a.start_pc, a.reg).cmp(&(b.start_pc, b.reg)));
+        out.sort_by_key(|r| (r.start_pc, r.reg));
         out
     }
 }

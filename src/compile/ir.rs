@@ -678,7 +678,7 @@ impl fmt::Display for InstKind {
                 arg_ty,
                 args,
             } => {
-                let over = arg_ty.as_ref().map_or(String::new(), |t| type_text(t));
+                let over = arg_ty.as_ref().map_or(String::new(), type_text);
                 write!(
                     f,
                     "{}builtin {}<{}>({})",
