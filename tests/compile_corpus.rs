@@ -61,3 +61,15 @@ fn check_errors_are_reported() {
     let err = compile_source("bad.theta", "fn main() { i64 x = true; }").unwrap_err();
     assert!(err.render().contains("E0104"), "{}", err.render());
 }
+
+/// Expressions nested as deep as the parser allows compile without exhausting the stack.
+#[test]
+fn deeply_nested_expressions_compile() {
+    let mut e = String::from("x");
+    for _ in 0..200 {
+        e = format!("(x + {e})");
+    }
+    let src = format!("fn f(x: i64) -> i64 {{ return {e}; }}\n");
+    let m = compile_source("deep.theta", &src).unwrap_or_else(|e| panic!("{}", e.render()));
+    verify(&m).expect("verifies");
+}

@@ -71,9 +71,25 @@ impl fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
+/// Stack for the compiling thread: lowering recurses over expression depth, which the parser
+/// bounds (512) but which can still exceed a small default thread stack in debug builds.
+const COMPILE_STACK: usize = 256 << 20;
+
 /// Compiles a checked program into a bytecode module (deterministic: the same program always
 /// gives the same module).
 pub fn compile_program(program: &hir::Program) -> Result<Module, CompileError> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("theta-compile".into())
+            .stack_size(COMPILE_STACK)
+            .spawn_scoped(scope, || compile_on_this_thread(program))
+            .map_err(|e| CompileError::limit(format!("cannot start the compiler thread: {e}")))?
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
+}
+
+fn compile_on_this_thread(program: &hir::Program) -> Result<Module, CompileError> {
     if program.functions.len() > i32::MAX as usize {
         return Err(CompileError::limit("too many functions".into()));
     }
