@@ -19,7 +19,20 @@ fn verified(p: &Program) -> Module {
     }
     let back = theta::bytecode::load(&m.to_bytes()).expect("loads");
     assert_eq!(back, m);
+    no_jump_to_jump(&m);
     m
+}
+
+/// Jump threading: no branch lands on an unconditional `JMP`.
+fn no_jump_to_jump(m: &Module) {
+    for f in &m.functions {
+        for (pc, i) in f.code.iter().enumerate() {
+            if i.op.is_branch() {
+                let target = &f.code[i.imm as usize];
+                assert_ne!(target.op, Opcode::Jmp, "{}: pc {pc} jumps to a JMP", f.name);
+            }
+        }
+    }
 }
 
 fn ops(m: &Module, f: usize) -> Vec<Opcode> {

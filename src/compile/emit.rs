@@ -46,7 +46,9 @@ pub fn emit_function(
         }
         let start = e.code.len() as u32;
         e.span = block.term_span;
-        e.terminator(&block.term, func.layout.get(i + 1).copied())?;
+        let next = func.layout.get(i + 1).map(|&n| forward(func, n));
+        let term = thread_jumps(func, &block.term);
+        e.terminator(&term, next)?;
         e.inst_pc.push((start, e.code.len() as u32));
     }
     for (at, target) in std::mem::take(&mut e.fixups) {
@@ -559,6 +561,37 @@ impl Emitter<'_> {
         out.sort_by_key(|r| (r.start_pc, r.reg));
         out
     }
+}
+
+/// Where control really goes when it enters `b`: past empty blocks that only jump.
+fn forward(func: &IrFunction, mut b: BlockId) -> BlockId {
+    for _ in 0..func.blocks.len() {
+        let block = func.block(b);
+        match block.term {
+            Terminator::Jump(t) if block.insts.is_empty() && t != b => b = t,
+            _ => break,
+        }
+    }
+    b
+}
+
+/// `term` with every target moved past empty jump-only blocks (jump threading).
+fn thread_jumps(func: &IrFunction, term: &Terminator) -> Terminator {
+    let mut t = term.clone();
+    match &mut t {
+        Terminator::Jump(b) => *b = forward(func, *b),
+        Terminator::Branch {
+            then_to, else_to, ..
+        }
+        | Terminator::CmpBranch {
+            then_to, else_to, ..
+        } => {
+            *then_to = forward(func, *then_to);
+            *else_to = forward(func, *else_to);
+        }
+        Terminator::Return(_) => {}
+    }
+    t
 }
 
 /// The dataflow node a node-building built-in creates, by arity where overloaded.
