@@ -73,3 +73,28 @@ fn deeply_nested_expressions_compile() {
     let m = compile_source("deep.theta", &src).unwrap_or_else(|e| panic!("{}", e.render()));
     verify(&m).expect("verifies");
 }
+
+/// A long straight-line function (5000 locals, each live briefly) and a function where 2000
+/// values stay live at once compile quickly and verify.
+#[test]
+fn large_functions_compile() {
+    let mut src = String::from("fn chain() -> i64 {\n    i64 x0 = 1;\n");
+    for k in 1..5000 {
+        src.push_str(&format!("    i64 x{k} = x{} * 3 + {k};\n", k - 1));
+    }
+    src.push_str("    return x4999;\n}\nfn wide(a: i64) -> i64 {\n");
+    for k in 0..2000 {
+        src.push_str(&format!("    i64 y{k} = a + {k};\n"));
+    }
+    src.push_str("    i64 s = 0;\n");
+    for k in 0..2000 {
+        src.push_str(&format!("    s += y{k};\n"));
+    }
+    src.push_str("    return s;\n}\n");
+    let start = std::time::Instant::now();
+    let m = compile_source("big.theta", &src).unwrap_or_else(|e| panic!("{}", e.render()));
+    verify(&m).expect("verifies");
+    let wide = &m.functions[m.function_index("wide").unwrap() as usize];
+    assert!(wide.num_spill_slots >= 2000 - 252);
+    assert!(start.elapsed().as_secs() < 30, "{:?}", start.elapsed());
+}
