@@ -498,10 +498,11 @@ impl<'a> FunctionVerifier<'a> {
                 self.pc = pc as u32;
                 self.op = ins.op;
                 self.step(&ins, &mut state)?;
-                if let Some(rec) = &mut self.record {
-                    if ins.op.operands()[0] == Operand::Dst && ins.a != 0 {
-                        rec[pc] = state[ins.a as usize];
-                    }
+                if let Some(rec) = &mut self.record
+                    && ins.op.operands()[0] == Operand::Dst
+                    && ins.a != 0
+                {
+                    rec[pc] = state[ins.a as usize];
                 }
                 let mut succ: [Option<usize>; 2] = [None, None];
                 if ins.op.is_branch() {

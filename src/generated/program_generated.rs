@@ -2,1834 +2,1603 @@
 // @generated
 extern crate alloc;
 
+
 #[allow(unused_imports, dead_code)]
 pub mod theta {
 
-    #[allow(unused_imports, dead_code)]
-    pub mod bc {
-
-        #[deprecated(
-            since = "2.0.0",
-            note = "Use associated constants instead. This will no longer be generated in 2021."
-        )]
-        pub const ENUM_MIN_TYPE_KIND: u8 = 0;
-        #[deprecated(
-            since = "2.0.0",
-            note = "Use associated constants instead. This will no longer be generated in 2021."
-        )]
-        pub const ENUM_MAX_TYPE_KIND: u8 = 13;
-        #[deprecated(
-            since = "2.0.0",
-            note = "Use associated constants instead. This will no longer be generated in 2021."
-        )]
-        #[allow(non_camel_case_types)]
-        pub const ENUM_VALUES_TYPE_KIND: [TypeKind; 14] = [
-            TypeKind::I8,
-            TypeKind::I16,
-            TypeKind::I32,
-            TypeKind::I64,
-            TypeKind::F32,
-            TypeKind::F64,
-            TypeKind::Bool,
-            TypeKind::String,
-            TypeKind::Array,
-            TypeKind::Struct,
-            TypeKind::Fn,
-            TypeKind::TableRef,
-            TypeKind::NodeRef,
-            TypeKind::TableBuilder,
-        ];
-
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-        #[repr(transparent)]
-        pub struct TypeKind(pub u8);
-        #[allow(non_upper_case_globals)]
-        impl TypeKind {
-            pub const I8: Self = Self(0);
-            pub const I16: Self = Self(1);
-            pub const I32: Self = Self(2);
-            pub const I64: Self = Self(3);
-            pub const F32: Self = Self(4);
-            pub const F64: Self = Self(5);
-            pub const Bool: Self = Self(6);
-            pub const String: Self = Self(7);
-            pub const Array: Self = Self(8);
-            pub const Struct: Self = Self(9);
-            pub const Fn: Self = Self(10);
-            pub const TableRef: Self = Self(11);
-            pub const NodeRef: Self = Self(12);
-            pub const TableBuilder: Self = Self(13);
-
-            pub const ENUM_MIN: u8 = 0;
-            pub const ENUM_MAX: u8 = 13;
-            pub const ENUM_VALUES: &'static [Self] = &[
-                Self::I8,
-                Self::I16,
-                Self::I32,
-                Self::I64,
-                Self::F32,
-                Self::F64,
-                Self::Bool,
-                Self::String,
-                Self::Array,
-                Self::Struct,
-                Self::Fn,
-                Self::TableRef,
-                Self::NodeRef,
-                Self::TableBuilder,
-            ];
-            /// Returns the variant's name or "" if unknown.
-            pub fn variant_name(self) -> Option<&'static str> {
-                match self {
-                    Self::I8 => Some("I8"),
-                    Self::I16 => Some("I16"),
-                    Self::I32 => Some("I32"),
-                    Self::I64 => Some("I64"),
-                    Self::F32 => Some("F32"),
-                    Self::F64 => Some("F64"),
-                    Self::Bool => Some("Bool"),
-                    Self::String => Some("String"),
-                    Self::Array => Some("Array"),
-                    Self::Struct => Some("Struct"),
-                    Self::Fn => Some("Fn"),
-                    Self::TableRef => Some("TableRef"),
-                    Self::NodeRef => Some("NodeRef"),
-                    Self::TableBuilder => Some("TableBuilder"),
-                    _ => None,
-                }
-            }
-        }
-        impl ::core::fmt::Debug for TypeKind {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-                if let Some(name) = self.variant_name() {
-                    f.write_str(name)
-                } else {
-                    f.write_fmt(format_args!("<UNKNOWN {:?}>", self.0))
-                }
-            }
-        }
-        impl<'a> ::flatbuffers::Follow<'a> for TypeKind {
-            type Inner = Self;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                let b = unsafe { ::flatbuffers::read_scalar_at::<u8>(buf, loc) };
-                Self(b)
-            }
-        }
-
-        impl ::flatbuffers::Push for TypeKind {
-            type Output = TypeKind;
-            #[inline]
-            unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
-                unsafe { ::flatbuffers::emplace_scalar::<u8>(dst, self.0) };
-            }
-        }
-
-        impl ::flatbuffers::EndianScalar for TypeKind {
-            type Scalar = u8;
-            #[inline]
-            fn to_little_endian(self) -> u8 {
-                self.0.to_le()
-            }
-            #[inline]
-            #[allow(clippy::wrong_self_convention)]
-            fn from_little_endian(v: u8) -> Self {
-                let b = u8::from_le(v);
-                Self(b)
-            }
-        }
-
-        impl<'a> ::flatbuffers::Verifiable for TypeKind {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                u8::run_verifier(v, pos)
-            }
-        }
-
-        impl ::flatbuffers::SimpleToVerifyInSlice for TypeKind {}
-        #[deprecated(
-            since = "2.0.0",
-            note = "Use associated constants instead. This will no longer be generated in 2021."
-        )]
-        pub const ENUM_MIN_MAIN_RETURN: u8 = 0;
-        #[deprecated(
-            since = "2.0.0",
-            note = "Use associated constants instead. This will no longer be generated in 2021."
-        )]
-        pub const ENUM_MAX_MAIN_RETURN: u8 = 2;
-        #[deprecated(
-            since = "2.0.0",
-            note = "Use associated constants instead. This will no longer be generated in 2021."
-        )]
-        #[allow(non_camel_case_types)]
-        pub const ENUM_VALUES_MAIN_RETURN: [MainReturn; 3] =
-            [MainReturn::Void, MainReturn::I32, MainReturn::I64];
-
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-        #[repr(transparent)]
-        pub struct MainReturn(pub u8);
-        #[allow(non_upper_case_globals)]
-        impl MainReturn {
-            pub const Void: Self = Self(0);
-            pub const I32: Self = Self(1);
-            pub const I64: Self = Self(2);
-
-            pub const ENUM_MIN: u8 = 0;
-            pub const ENUM_MAX: u8 = 2;
-            pub const ENUM_VALUES: &'static [Self] = &[Self::Void, Self::I32, Self::I64];
-            /// Returns the variant's name or "" if unknown.
-            pub fn variant_name(self) -> Option<&'static str> {
-                match self {
-                    Self::Void => Some("Void"),
-                    Self::I32 => Some("I32"),
-                    Self::I64 => Some("I64"),
-                    _ => None,
-                }
-            }
-        }
-        impl ::core::fmt::Debug for MainReturn {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-                if let Some(name) = self.variant_name() {
-                    f.write_str(name)
-                } else {
-                    f.write_fmt(format_args!("<UNKNOWN {:?}>", self.0))
-                }
-            }
-        }
-        impl<'a> ::flatbuffers::Follow<'a> for MainReturn {
-            type Inner = Self;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                let b = unsafe { ::flatbuffers::read_scalar_at::<u8>(buf, loc) };
-                Self(b)
-            }
-        }
-
-        impl ::flatbuffers::Push for MainReturn {
-            type Output = MainReturn;
-            #[inline]
-            unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
-                unsafe { ::flatbuffers::emplace_scalar::<u8>(dst, self.0) };
-            }
-        }
-
-        impl ::flatbuffers::EndianScalar for MainReturn {
-            type Scalar = u8;
-            #[inline]
-            fn to_little_endian(self) -> u8 {
-                self.0.to_le()
-            }
-            #[inline]
-            #[allow(clippy::wrong_self_convention)]
-            fn from_little_endian(v: u8) -> Self {
-                let b = u8::from_le(v);
-                Self(b)
-            }
-        }
-
-        impl<'a> ::flatbuffers::Verifiable for MainReturn {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                u8::run_verifier(v, pos)
-            }
-        }
-
-        impl ::flatbuffers::SimpleToVerifyInSlice for MainReturn {}
-        #[deprecated(
-            since = "2.0.0",
-            note = "Use associated constants instead. This will no longer be generated in 2021."
-        )]
-        pub const ENUM_MIN_EXPORT_KIND: u8 = 0;
-        #[deprecated(
-            since = "2.0.0",
-            note = "Use associated constants instead. This will no longer be generated in 2021."
-        )]
-        pub const ENUM_MAX_EXPORT_KIND: u8 = 1;
-        #[deprecated(
-            since = "2.0.0",
-            note = "Use associated constants instead. This will no longer be generated in 2021."
-        )]
-        #[allow(non_camel_case_types)]
-        pub const ENUM_VALUES_EXPORT_KIND: [ExportKind; 2] =
-            [ExportKind::Function, ExportKind::Global];
-
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-        #[repr(transparent)]
-        pub struct ExportKind(pub u8);
-        #[allow(non_upper_case_globals)]
-        impl ExportKind {
-            pub const Function: Self = Self(0);
-            pub const Global: Self = Self(1);
-
-            pub const ENUM_MIN: u8 = 0;
-            pub const ENUM_MAX: u8 = 1;
-            pub const ENUM_VALUES: &'static [Self] = &[Self::Function, Self::Global];
-            /// Returns the variant's name or "" if unknown.
-            pub fn variant_name(self) -> Option<&'static str> {
-                match self {
-                    Self::Function => Some("Function"),
-                    Self::Global => Some("Global"),
-                    _ => None,
-                }
-            }
-        }
-        impl ::core::fmt::Debug for ExportKind {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-                if let Some(name) = self.variant_name() {
-                    f.write_str(name)
-                } else {
-                    f.write_fmt(format_args!("<UNKNOWN {:?}>", self.0))
-                }
-            }
-        }
-        impl<'a> ::flatbuffers::Follow<'a> for ExportKind {
-            type Inner = Self;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                let b = unsafe { ::flatbuffers::read_scalar_at::<u8>(buf, loc) };
-                Self(b)
-            }
-        }
-
-        impl ::flatbuffers::Push for ExportKind {
-            type Output = ExportKind;
-            #[inline]
-            unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
-                unsafe { ::flatbuffers::emplace_scalar::<u8>(dst, self.0) };
-            }
-        }
-
-        impl ::flatbuffers::EndianScalar for ExportKind {
-            type Scalar = u8;
-            #[inline]
-            fn to_little_endian(self) -> u8 {
-                self.0.to_le()
-            }
-            #[inline]
-            #[allow(clippy::wrong_self_convention)]
-            fn from_little_endian(v: u8) -> Self {
-                let b = u8::from_le(v);
-                Self(b)
-            }
-        }
-
-        impl<'a> ::flatbuffers::Verifiable for ExportKind {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                u8::run_verifier(v, pos)
-            }
-        }
-
-        impl ::flatbuffers::SimpleToVerifyInSlice for ExportKind {}
-        // struct Instr, aligned to 4
-        #[repr(transparent)]
-        #[derive(Clone, Copy, PartialEq)]
-        pub struct Instr(pub [u8; 8]);
-        impl Default for Instr {
-            fn default() -> Self {
-                Self([0; 8])
-            }
-        }
-        impl ::core::fmt::Debug for Instr {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-                f.debug_struct("Instr")
-                    .field("op", &self.op())
-                    .field("a", &self.a())
-                    .field("b", &self.b())
-                    .field("c", &self.c())
-                    .field("imm", &self.imm())
-                    .finish()
-            }
-        }
-
-        impl ::flatbuffers::SimpleToVerifyInSlice for Instr {}
-        impl<'a> ::flatbuffers::Follow<'a> for Instr {
-            type Inner = &'a Instr;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                unsafe { <&'a Instr>::follow(buf, loc) }
-            }
-        }
-        impl<'a> ::flatbuffers::Follow<'a> for &'a Instr {
-            type Inner = &'a Instr;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                unsafe { ::flatbuffers::follow_cast_ref::<Instr>(buf, loc) }
-            }
-        }
-        impl<'b> ::flatbuffers::Push for Instr {
-            type Output = Instr;
-            #[inline]
-            unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
-                let src = unsafe {
-                    ::core::slice::from_raw_parts(
-                        self as *const Instr as *const u8,
-                        <Self as ::flatbuffers::Push>::size(),
-                    )
-                };
-                dst.copy_from_slice(src);
-            }
-            #[inline]
-            fn alignment() -> ::flatbuffers::PushAlignment {
-                ::flatbuffers::PushAlignment::new(4)
-            }
-        }
-
-        impl<'a> ::flatbuffers::Verifiable for Instr {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.in_buffer::<Self>(pos)
-            }
-        }
-
-        impl<'a> Instr {
-            #[allow(clippy::too_many_arguments)]
-            pub fn new(op: u8, a: u8, b: u8, c: u8, imm: i32) -> Self {
-                let mut s = Self([0; 8]);
-                s.set_op(op);
-                s.set_a(a);
-                s.set_b(b);
-                s.set_c(c);
-                s.set_imm(imm);
-                s
-            }
-
-            pub fn op(&self) -> u8 {
-                let mut mem =
-                    ::core::mem::MaybeUninit::<<u8 as ::flatbuffers::EndianScalar>::Scalar>::uninit(
-                    );
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                ::flatbuffers::EndianScalar::from_little_endian(unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        self.0[0..].as_ptr(),
-                        mem.as_mut_ptr() as *mut u8,
-                        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                    mem.assume_init()
-                })
-            }
-
-            pub fn set_op(&mut self, x: u8) {
-                let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        &x_le as *const _ as *const u8,
-                        self.0[0..].as_mut_ptr(),
-                        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                }
-            }
-
-            pub fn a(&self) -> u8 {
-                let mut mem =
-                    ::core::mem::MaybeUninit::<<u8 as ::flatbuffers::EndianScalar>::Scalar>::uninit(
-                    );
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                ::flatbuffers::EndianScalar::from_little_endian(unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        self.0[1..].as_ptr(),
-                        mem.as_mut_ptr() as *mut u8,
-                        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                    mem.assume_init()
-                })
-            }
-
-            pub fn set_a(&mut self, x: u8) {
-                let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        &x_le as *const _ as *const u8,
-                        self.0[1..].as_mut_ptr(),
-                        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                }
-            }
-
-            pub fn b(&self) -> u8 {
-                let mut mem =
-                    ::core::mem::MaybeUninit::<<u8 as ::flatbuffers::EndianScalar>::Scalar>::uninit(
-                    );
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                ::flatbuffers::EndianScalar::from_little_endian(unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        self.0[2..].as_ptr(),
-                        mem.as_mut_ptr() as *mut u8,
-                        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                    mem.assume_init()
-                })
-            }
-
-            pub fn set_b(&mut self, x: u8) {
-                let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        &x_le as *const _ as *const u8,
-                        self.0[2..].as_mut_ptr(),
-                        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                }
-            }
-
-            pub fn c(&self) -> u8 {
-                let mut mem =
-                    ::core::mem::MaybeUninit::<<u8 as ::flatbuffers::EndianScalar>::Scalar>::uninit(
-                    );
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                ::flatbuffers::EndianScalar::from_little_endian(unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        self.0[3..].as_ptr(),
-                        mem.as_mut_ptr() as *mut u8,
-                        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                    mem.assume_init()
-                })
-            }
-
-            pub fn set_c(&mut self, x: u8) {
-                let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        &x_le as *const _ as *const u8,
-                        self.0[3..].as_mut_ptr(),
-                        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                }
-            }
-
-            pub fn imm(&self) -> i32 {
-                let mut mem = ::core::mem::MaybeUninit::<
-                    <i32 as ::flatbuffers::EndianScalar>::Scalar,
-                >::uninit();
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                ::flatbuffers::EndianScalar::from_little_endian(unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        self.0[4..].as_ptr(),
-                        mem.as_mut_ptr() as *mut u8,
-                        ::core::mem::size_of::<<i32 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                    mem.assume_init()
-                })
-            }
-
-            pub fn set_imm(&mut self, x: i32) {
-                let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        &x_le as *const _ as *const u8,
-                        self.0[4..].as_mut_ptr(),
-                        ::core::mem::size_of::<<i32 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                }
-            }
-        }
-
-        /// From `pc` on (until the next entry), instructions come from file:line:col.
-        // struct LineEntry, aligned to 4
-        #[repr(transparent)]
-        #[derive(Clone, Copy, PartialEq)]
-        pub struct LineEntry(pub [u8; 16]);
-        impl Default for LineEntry {
-            fn default() -> Self {
-                Self([0; 16])
-            }
-        }
-        impl ::core::fmt::Debug for LineEntry {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-                f.debug_struct("LineEntry")
-                    .field("pc", &self.pc())
-                    .field("file", &self.file())
-                    .field("line", &self.line())
-                    .field("col", &self.col())
-                    .finish()
-            }
-        }
-
-        impl ::flatbuffers::SimpleToVerifyInSlice for LineEntry {}
-        impl<'a> ::flatbuffers::Follow<'a> for LineEntry {
-            type Inner = &'a LineEntry;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                unsafe { <&'a LineEntry>::follow(buf, loc) }
-            }
-        }
-        impl<'a> ::flatbuffers::Follow<'a> for &'a LineEntry {
-            type Inner = &'a LineEntry;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                unsafe { ::flatbuffers::follow_cast_ref::<LineEntry>(buf, loc) }
-            }
-        }
-        impl<'b> ::flatbuffers::Push for LineEntry {
-            type Output = LineEntry;
-            #[inline]
-            unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
-                let src = unsafe {
-                    ::core::slice::from_raw_parts(
-                        self as *const LineEntry as *const u8,
-                        <Self as ::flatbuffers::Push>::size(),
-                    )
-                };
-                dst.copy_from_slice(src);
-            }
-            #[inline]
-            fn alignment() -> ::flatbuffers::PushAlignment {
-                ::flatbuffers::PushAlignment::new(4)
-            }
-        }
-
-        impl<'a> ::flatbuffers::Verifiable for LineEntry {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.in_buffer::<Self>(pos)
-            }
-        }
-
-        impl<'a> LineEntry {
-            #[allow(clippy::too_many_arguments)]
-            pub fn new(pc: u32, file: u32, line: u32, col: u32) -> Self {
-                let mut s = Self([0; 16]);
-                s.set_pc(pc);
-                s.set_file(file);
-                s.set_line(line);
-                s.set_col(col);
-                s
-            }
-
-            pub fn pc(&self) -> u32 {
-                let mut mem = ::core::mem::MaybeUninit::<
-                    <u32 as ::flatbuffers::EndianScalar>::Scalar,
-                >::uninit();
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                ::flatbuffers::EndianScalar::from_little_endian(unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        self.0[0..].as_ptr(),
-                        mem.as_mut_ptr() as *mut u8,
-                        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                    mem.assume_init()
-                })
-            }
-
-            pub fn set_pc(&mut self, x: u32) {
-                let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        &x_le as *const _ as *const u8,
-                        self.0[0..].as_mut_ptr(),
-                        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                }
-            }
-
-            pub fn file(&self) -> u32 {
-                let mut mem = ::core::mem::MaybeUninit::<
-                    <u32 as ::flatbuffers::EndianScalar>::Scalar,
-                >::uninit();
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                ::flatbuffers::EndianScalar::from_little_endian(unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        self.0[4..].as_ptr(),
-                        mem.as_mut_ptr() as *mut u8,
-                        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                    mem.assume_init()
-                })
-            }
-
-            pub fn set_file(&mut self, x: u32) {
-                let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        &x_le as *const _ as *const u8,
-                        self.0[4..].as_mut_ptr(),
-                        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                }
-            }
-
-            pub fn line(&self) -> u32 {
-                let mut mem = ::core::mem::MaybeUninit::<
-                    <u32 as ::flatbuffers::EndianScalar>::Scalar,
-                >::uninit();
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                ::flatbuffers::EndianScalar::from_little_endian(unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        self.0[8..].as_ptr(),
-                        mem.as_mut_ptr() as *mut u8,
-                        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                    mem.assume_init()
-                })
-            }
-
-            pub fn set_line(&mut self, x: u32) {
-                let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        &x_le as *const _ as *const u8,
-                        self.0[8..].as_mut_ptr(),
-                        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                }
-            }
-
-            pub fn col(&self) -> u32 {
-                let mut mem = ::core::mem::MaybeUninit::<
-                    <u32 as ::flatbuffers::EndianScalar>::Scalar,
-                >::uninit();
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                ::flatbuffers::EndianScalar::from_little_endian(unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        self.0[12..].as_ptr(),
-                        mem.as_mut_ptr() as *mut u8,
-                        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                    mem.assume_init()
-                })
-            }
-
-            pub fn set_col(&mut self, x: u32) {
-                let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
-                // Safety:
-                // Created from a valid Table for this object
-                // Which contains a valid value in this slot
-                unsafe {
-                    ::core::ptr::copy_nonoverlapping(
-                        &x_le as *const _ as *const u8,
-                        self.0[12..].as_mut_ptr(),
-                        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
-                    );
-                }
-            }
-        }
-
-        pub enum ModuleHeaderOffset {}
-        #[derive(Copy, Clone, PartialEq)]
-
-        /// The first field of every module, whatever its version.
-        pub struct ModuleHeader<'a> {
-            pub _tab: ::flatbuffers::Table<'a>,
-        }
-
-        impl<'a> ::flatbuffers::Follow<'a> for ModuleHeader<'a> {
-            type Inner = ModuleHeader<'a>;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                Self {
-                    _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
-                }
-            }
-        }
-
-        impl<'a> ModuleHeader<'a> {
-            pub const VT_VERSION: ::flatbuffers::VOffsetT = 4;
-
-            #[inline]
-            pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-                ModuleHeader { _tab: table }
-            }
-            #[allow(unused_mut)]
-            pub fn create<
-                'bldr: 'args,
-                'args: 'mut_bldr,
-                'mut_bldr,
-                A: ::flatbuffers::Allocator + 'bldr,
-            >(
-                _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-                args: &'args ModuleHeaderArgs,
-            ) -> ::flatbuffers::WIPOffset<ModuleHeader<'bldr>> {
-                let mut builder = ModuleHeaderBuilder::new(_fbb);
-                builder.add_version(args.version);
-                builder.finish()
-            }
-
-            /// Schema version the module was written with (see MODULE_VERSION in src/bytecode/module.rs).
-            #[inline]
-            pub fn version(&self) -> u32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<u32>(ModuleHeader::VT_VERSION, Some(0))
-                        .unwrap()
-                }
-            }
-        }
-
-        impl ::flatbuffers::Verifiable for ModuleHeader<'_> {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.visit_table(pos)?
-                    .visit_field::<u32>("version", Self::VT_VERSION, false)?
-                    .finish();
-                Ok(())
-            }
-        }
-        pub struct ModuleHeaderArgs {
-            pub version: u32,
-        }
-        impl<'a> Default for ModuleHeaderArgs {
-            #[inline]
-            fn default() -> Self {
-                ModuleHeaderArgs { version: 0 }
-            }
-        }
-
-        pub struct ModuleHeaderBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-            fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-        }
-        impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ModuleHeaderBuilder<'a, 'b, A> {
-            #[inline]
-            pub fn add_version(&mut self, version: u32) {
-                self.fbb_
-                    .push_slot::<u32>(ModuleHeader::VT_VERSION, version, 0);
-            }
-            #[inline]
-            pub fn new(
-                _fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            ) -> ModuleHeaderBuilder<'a, 'b, A> {
-                let start = _fbb.start_table();
-                ModuleHeaderBuilder {
-                    fbb_: _fbb,
-                    start_: start,
-                }
-            }
-            #[inline]
-            pub fn finish(self) -> ::flatbuffers::WIPOffset<ModuleHeader<'a>> {
-                let o = self.fbb_.end_table(self.start_);
-                ::flatbuffers::WIPOffset::new(o.value())
-            }
-        }
-
-        impl ::core::fmt::Debug for ModuleHeader<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut ds = f.debug_struct("ModuleHeader");
-                ds.field("version", &self.version());
-                ds.finish()
-            }
-        }
-        pub enum TypeDescOffset {}
-        #[derive(Copy, Clone, PartialEq)]
-
-        /// One entry of the module's type table. Entries refer to other entries by index, and only to
-        /// entries with a SMALLER index (the writer interns children first), so the table has no cycles.
-        pub struct TypeDesc<'a> {
-            pub _tab: ::flatbuffers::Table<'a>,
-        }
-
-        impl<'a> ::flatbuffers::Follow<'a> for TypeDesc<'a> {
-            type Inner = TypeDesc<'a>;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                Self {
-                    _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
-                }
-            }
-        }
-
-        impl<'a> TypeDesc<'a> {
-            pub const VT_KIND: ::flatbuffers::VOffsetT = 4;
-            pub const VT_ELEM: ::flatbuffers::VOffsetT = 6;
-            pub const VT_STRUCT_INDEX: ::flatbuffers::VOffsetT = 8;
-            pub const VT_PARAMS: ::flatbuffers::VOffsetT = 10;
-            pub const VT_RET: ::flatbuffers::VOffsetT = 12;
-
-            #[inline]
-            pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-                TypeDesc { _tab: table }
-            }
-            #[allow(unused_mut)]
-            pub fn create<
-                'bldr: 'args,
-                'args: 'mut_bldr,
-                'mut_bldr,
-                A: ::flatbuffers::Allocator + 'bldr,
-            >(
-                _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-                args: &'args TypeDescArgs<'args>,
-            ) -> ::flatbuffers::WIPOffset<TypeDesc<'bldr>> {
-                let mut builder = TypeDescBuilder::new(_fbb);
-                builder.add_ret(args.ret);
-                if let Some(x) = args.params {
-                    builder.add_params(x);
-                }
-                builder.add_struct_index(args.struct_index);
-                builder.add_elem(args.elem);
-                builder.add_kind(args.kind);
-                builder.finish()
-            }
-
-            #[inline]
-            pub fn kind(&self) -> TypeKind {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<TypeKind>(TypeDesc::VT_KIND, Some(TypeKind::I8))
-                        .unwrap()
-                }
-            }
-            /// Array: the element type's entry.
-            #[inline]
-            pub fn elem(&self) -> u32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe { self._tab.get::<u32>(TypeDesc::VT_ELEM, Some(0)).unwrap() }
-            }
-            /// Struct: index into Module.structs.
-            #[inline]
-            pub fn struct_index(&self) -> u32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<u32>(TypeDesc::VT_STRUCT_INDEX, Some(0))
-                        .unwrap()
-                }
-            }
-            /// Fn: parameter type entries.
-            #[inline]
-            pub fn params(&self) -> Option<::flatbuffers::Vector<'a, u32>> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u32>>>(
-                            TypeDesc::VT_PARAMS,
-                            None,
-                        )
-                }
-            }
-            /// Fn: return type entry, or -1 for none.
-            #[inline]
-            pub fn ret(&self) -> i32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe { self._tab.get::<i32>(TypeDesc::VT_RET, Some(-1)).unwrap() }
-            }
-        }
-
-        impl ::flatbuffers::Verifiable for TypeDesc<'_> {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.visit_table(pos)?
-                    .visit_field::<TypeKind>("kind", Self::VT_KIND, false)?
-                    .visit_field::<u32>("elem", Self::VT_ELEM, false)?
-                    .visit_field::<u32>("struct_index", Self::VT_STRUCT_INDEX, false)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u32>>>(
-                        "params",
-                        Self::VT_PARAMS,
-                        false,
-                    )?
-                    .visit_field::<i32>("ret", Self::VT_RET, false)?
-                    .finish();
-                Ok(())
-            }
-        }
-        pub struct TypeDescArgs<'a> {
-            pub kind: TypeKind,
-            pub elem: u32,
-            pub struct_index: u32,
-            pub params: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u32>>>,
-            pub ret: i32,
-        }
-        impl<'a> Default for TypeDescArgs<'a> {
-            #[inline]
-            fn default() -> Self {
-                TypeDescArgs {
-                    kind: TypeKind::I8,
-                    elem: 0,
-                    struct_index: 0,
-                    params: None,
-                    ret: -1,
-                }
-            }
-        }
-
-        pub struct TypeDescBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-            fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-        }
-        impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> TypeDescBuilder<'a, 'b, A> {
-            #[inline]
-            pub fn add_kind(&mut self, kind: TypeKind) {
-                self.fbb_
-                    .push_slot::<TypeKind>(TypeDesc::VT_KIND, kind, TypeKind::I8);
-            }
-            #[inline]
-            pub fn add_elem(&mut self, elem: u32) {
-                self.fbb_.push_slot::<u32>(TypeDesc::VT_ELEM, elem, 0);
-            }
-            #[inline]
-            pub fn add_struct_index(&mut self, struct_index: u32) {
-                self.fbb_
-                    .push_slot::<u32>(TypeDesc::VT_STRUCT_INDEX, struct_index, 0);
-            }
-            #[inline]
-            pub fn add_params(
-                &mut self,
-                params: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b, u32>>,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(TypeDesc::VT_PARAMS, params);
-            }
-            #[inline]
-            pub fn add_ret(&mut self, ret: i32) {
-                self.fbb_.push_slot::<i32>(TypeDesc::VT_RET, ret, -1);
-            }
-            #[inline]
-            pub fn new(
-                _fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            ) -> TypeDescBuilder<'a, 'b, A> {
-                let start = _fbb.start_table();
-                TypeDescBuilder {
-                    fbb_: _fbb,
-                    start_: start,
-                }
-            }
-            #[inline]
-            pub fn finish(self) -> ::flatbuffers::WIPOffset<TypeDesc<'a>> {
-                let o = self.fbb_.end_table(self.start_);
-                ::flatbuffers::WIPOffset::new(o.value())
-            }
-        }
-
-        impl ::core::fmt::Debug for TypeDesc<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut ds = f.debug_struct("TypeDesc");
-                ds.field("kind", &self.kind());
-                ds.field("elem", &self.elem());
-                ds.field("struct_index", &self.struct_index());
-                ds.field("params", &self.params());
-                ds.field("ret", &self.ret());
-                ds.finish()
-            }
-        }
-        pub enum FieldDescOffset {}
-        #[derive(Copy, Clone, PartialEq)]
-
-        pub struct FieldDesc<'a> {
-            pub _tab: ::flatbuffers::Table<'a>,
-        }
-
-        impl<'a> ::flatbuffers::Follow<'a> for FieldDesc<'a> {
-            type Inner = FieldDesc<'a>;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                Self {
-                    _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
-                }
-            }
-        }
-
-        impl<'a> FieldDesc<'a> {
-            pub const VT_NAME: ::flatbuffers::VOffsetT = 4;
-            pub const VT_TYPE_: ::flatbuffers::VOffsetT = 6;
-
-            #[inline]
-            pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-                FieldDesc { _tab: table }
-            }
-            #[allow(unused_mut)]
-            pub fn create<
-                'bldr: 'args,
-                'args: 'mut_bldr,
-                'mut_bldr,
-                A: ::flatbuffers::Allocator + 'bldr,
-            >(
-                _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-                args: &'args FieldDescArgs<'args>,
-            ) -> ::flatbuffers::WIPOffset<FieldDesc<'bldr>> {
-                let mut builder = FieldDescBuilder::new(_fbb);
-                builder.add_type_(args.type_);
-                if let Some(x) = args.name {
-                    builder.add_name(x);
-                }
-                builder.finish()
-            }
-
-            #[inline]
-            pub fn name(&self) -> Option<&'a str> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<&str>>(FieldDesc::VT_NAME, None)
-                }
-            }
-            /// Type table entry.
-            #[inline]
-            pub fn type_(&self) -> u32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe { self._tab.get::<u32>(FieldDesc::VT_TYPE_, Some(0)).unwrap() }
-            }
-        }
-
-        impl ::flatbuffers::Verifiable for FieldDesc<'_> {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.visit_table(pos)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<&str>>(
-                        "name",
-                        Self::VT_NAME,
-                        false,
-                    )?
-                    .visit_field::<u32>("type_", Self::VT_TYPE_, false)?
-                    .finish();
-                Ok(())
-            }
-        }
-        pub struct FieldDescArgs<'a> {
-            pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
-            pub type_: u32,
-        }
-        impl<'a> Default for FieldDescArgs<'a> {
-            #[inline]
-            fn default() -> Self {
-                FieldDescArgs {
-                    name: None,
-                    type_: 0,
-                }
-            }
-        }
-
-        pub struct FieldDescBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-            fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-        }
-        impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> FieldDescBuilder<'a, 'b, A> {
-            #[inline]
-            pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b str>) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(FieldDesc::VT_NAME, name);
-            }
-            #[inline]
-            pub fn add_type_(&mut self, type_: u32) {
-                self.fbb_.push_slot::<u32>(FieldDesc::VT_TYPE_, type_, 0);
-            }
-            #[inline]
-            pub fn new(
-                _fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            ) -> FieldDescBuilder<'a, 'b, A> {
-                let start = _fbb.start_table();
-                FieldDescBuilder {
-                    fbb_: _fbb,
-                    start_: start,
-                }
-            }
-            #[inline]
-            pub fn finish(self) -> ::flatbuffers::WIPOffset<FieldDesc<'a>> {
-                let o = self.fbb_.end_table(self.start_);
-                ::flatbuffers::WIPOffset::new(o.value())
-            }
-        }
-
-        impl ::core::fmt::Debug for FieldDesc<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut ds = f.debug_struct("FieldDesc");
-                ds.field("name", &self.name());
-                ds.field("type_", &self.type_());
-                ds.finish()
-            }
-        }
-        pub enum StructDescOffset {}
-        #[derive(Copy, Clone, PartialEq)]
-
-        pub struct StructDesc<'a> {
-            pub _tab: ::flatbuffers::Table<'a>,
-        }
-
-        impl<'a> ::flatbuffers::Follow<'a> for StructDesc<'a> {
-            type Inner = StructDesc<'a>;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                Self {
-                    _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
-                }
-            }
-        }
-
-        impl<'a> StructDesc<'a> {
-            pub const VT_NAME: ::flatbuffers::VOffsetT = 4;
-            pub const VT_FIELDS: ::flatbuffers::VOffsetT = 6;
-
-            #[inline]
-            pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-                StructDesc { _tab: table }
-            }
-            #[allow(unused_mut)]
-            pub fn create<
-                'bldr: 'args,
-                'args: 'mut_bldr,
-                'mut_bldr,
-                A: ::flatbuffers::Allocator + 'bldr,
-            >(
-                _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-                args: &'args StructDescArgs<'args>,
-            ) -> ::flatbuffers::WIPOffset<StructDesc<'bldr>> {
-                let mut builder = StructDescBuilder::new(_fbb);
-                if let Some(x) = args.fields {
-                    builder.add_fields(x);
-                }
-                if let Some(x) = args.name {
-                    builder.add_name(x);
-                }
-                builder.finish()
-            }
-
-            #[inline]
-            pub fn name(&self) -> Option<&'a str> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<&str>>(StructDesc::VT_NAME, None)
-                }
-            }
-            #[inline]
-            pub fn fields(
-                &self,
-            ) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<FieldDesc<'a>>>>
-            {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab.get::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<FieldDesc>>,
-                    >>(StructDesc::VT_FIELDS, None)
-                }
-            }
-        }
-
-        impl ::flatbuffers::Verifiable for StructDesc<'_> {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.visit_table(pos)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<&str>>(
-                        "name",
-                        Self::VT_NAME,
-                        false,
-                    )?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<FieldDesc>>,
-                    >>("fields", Self::VT_FIELDS, false)?
-                    .finish();
-                Ok(())
-            }
-        }
-        pub struct StructDescArgs<'a> {
-            pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
-            pub fields: Option<
-                ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<FieldDesc<'a>>>,
-                >,
-            >,
-        }
-        impl<'a> Default for StructDescArgs<'a> {
-            #[inline]
-            fn default() -> Self {
-                StructDescArgs {
-                    name: None,
-                    fields: None,
-                }
-            }
-        }
-
-        pub struct StructDescBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-            fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-        }
-        impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> StructDescBuilder<'a, 'b, A> {
-            #[inline]
-            pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b str>) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(StructDesc::VT_NAME, name);
-            }
-            #[inline]
-            pub fn add_fields(
-                &mut self,
-                fields: ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<FieldDesc<'b>>>,
-                >,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(StructDesc::VT_FIELDS, fields);
-            }
-            #[inline]
-            pub fn new(
-                _fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            ) -> StructDescBuilder<'a, 'b, A> {
-                let start = _fbb.start_table();
-                StructDescBuilder {
-                    fbb_: _fbb,
-                    start_: start,
-                }
-            }
-            #[inline]
-            pub fn finish(self) -> ::flatbuffers::WIPOffset<StructDesc<'a>> {
-                let o = self.fbb_.end_table(self.start_);
-                ::flatbuffers::WIPOffset::new(o.value())
-            }
-        }
-
-        impl ::core::fmt::Debug for StructDesc<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut ds = f.debug_struct("StructDesc");
-                ds.field("name", &self.name());
-                ds.field("fields", &self.fields());
-                ds.finish()
-            }
-        }
-        pub enum GlobalDescOffset {}
-        #[derive(Copy, Clone, PartialEq)]
-
-        pub struct GlobalDesc<'a> {
-            pub _tab: ::flatbuffers::Table<'a>,
-        }
-
-        impl<'a> ::flatbuffers::Follow<'a> for GlobalDesc<'a> {
-            type Inner = GlobalDesc<'a>;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                Self {
-                    _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
-                }
-            }
-        }
-
-        impl<'a> GlobalDesc<'a> {
-            pub const VT_NAME: ::flatbuffers::VOffsetT = 4;
-            pub const VT_TYPE_: ::flatbuffers::VOffsetT = 6;
-
-            #[inline]
-            pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-                GlobalDesc { _tab: table }
-            }
-            #[allow(unused_mut)]
-            pub fn create<
-                'bldr: 'args,
-                'args: 'mut_bldr,
-                'mut_bldr,
-                A: ::flatbuffers::Allocator + 'bldr,
-            >(
-                _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-                args: &'args GlobalDescArgs<'args>,
-            ) -> ::flatbuffers::WIPOffset<GlobalDesc<'bldr>> {
-                let mut builder = GlobalDescBuilder::new(_fbb);
-                builder.add_type_(args.type_);
-                if let Some(x) = args.name {
-                    builder.add_name(x);
-                }
-                builder.finish()
-            }
-
-            #[inline]
-            pub fn name(&self) -> Option<&'a str> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<&str>>(GlobalDesc::VT_NAME, None)
-                }
-            }
-            /// Type table entry.
-            #[inline]
-            pub fn type_(&self) -> u32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe { self._tab.get::<u32>(GlobalDesc::VT_TYPE_, Some(0)).unwrap() }
-            }
-        }
-
-        impl ::flatbuffers::Verifiable for GlobalDesc<'_> {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.visit_table(pos)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<&str>>(
-                        "name",
-                        Self::VT_NAME,
-                        false,
-                    )?
-                    .visit_field::<u32>("type_", Self::VT_TYPE_, false)?
-                    .finish();
-                Ok(())
-            }
-        }
-        pub struct GlobalDescArgs<'a> {
-            pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
-            pub type_: u32,
-        }
-        impl<'a> Default for GlobalDescArgs<'a> {
-            #[inline]
-            fn default() -> Self {
-                GlobalDescArgs {
-                    name: None,
-                    type_: 0,
-                }
-            }
-        }
-
-        pub struct GlobalDescBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-            fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-        }
-        impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> GlobalDescBuilder<'a, 'b, A> {
-            #[inline]
-            pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b str>) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(GlobalDesc::VT_NAME, name);
-            }
-            #[inline]
-            pub fn add_type_(&mut self, type_: u32) {
-                self.fbb_.push_slot::<u32>(GlobalDesc::VT_TYPE_, type_, 0);
-            }
-            #[inline]
-            pub fn new(
-                _fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            ) -> GlobalDescBuilder<'a, 'b, A> {
-                let start = _fbb.start_table();
-                GlobalDescBuilder {
-                    fbb_: _fbb,
-                    start_: start,
-                }
-            }
-            #[inline]
-            pub fn finish(self) -> ::flatbuffers::WIPOffset<GlobalDesc<'a>> {
-                let o = self.fbb_.end_table(self.start_);
-                ::flatbuffers::WIPOffset::new(o.value())
-            }
-        }
-
-        impl ::core::fmt::Debug for GlobalDesc<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut ds = f.debug_struct("GlobalDesc");
-                ds.field("name", &self.name());
-                ds.field("type_", &self.type_());
-                ds.finish()
-            }
-        }
-        pub enum RegNameOffset {}
-        #[derive(Copy, Clone, PartialEq)]
-
-        /// Register `reg` holds variable `name` for pcs in [start_pc, end_pc).
-        pub struct RegName<'a> {
-            pub _tab: ::flatbuffers::Table<'a>,
-        }
-
-        impl<'a> ::flatbuffers::Follow<'a> for RegName<'a> {
-            type Inner = RegName<'a>;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                Self {
-                    _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
-                }
-            }
-        }
-
-        impl<'a> RegName<'a> {
-            pub const VT_REG: ::flatbuffers::VOffsetT = 4;
-            pub const VT_NAME: ::flatbuffers::VOffsetT = 6;
-            pub const VT_START_PC: ::flatbuffers::VOffsetT = 8;
-            pub const VT_END_PC: ::flatbuffers::VOffsetT = 10;
-
-            #[inline]
-            pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-                RegName { _tab: table }
-            }
-            #[allow(unused_mut)]
-            pub fn create<
-                'bldr: 'args,
-                'args: 'mut_bldr,
-                'mut_bldr,
-                A: ::flatbuffers::Allocator + 'bldr,
-            >(
-                _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-                args: &'args RegNameArgs<'args>,
-            ) -> ::flatbuffers::WIPOffset<RegName<'bldr>> {
-                let mut builder = RegNameBuilder::new(_fbb);
-                builder.add_end_pc(args.end_pc);
-                builder.add_start_pc(args.start_pc);
-                if let Some(x) = args.name {
-                    builder.add_name(x);
-                }
-                builder.add_reg(args.reg);
-                builder.finish()
-            }
-
-            #[inline]
-            pub fn reg(&self) -> u8 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe { self._tab.get::<u8>(RegName::VT_REG, Some(0)).unwrap() }
-            }
-            #[inline]
-            pub fn name(&self) -> Option<&'a str> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<&str>>(RegName::VT_NAME, None)
-                }
-            }
-            #[inline]
-            pub fn start_pc(&self) -> u32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe { self._tab.get::<u32>(RegName::VT_START_PC, Some(0)).unwrap() }
-            }
-            #[inline]
-            pub fn end_pc(&self) -> u32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe { self._tab.get::<u32>(RegName::VT_END_PC, Some(0)).unwrap() }
-            }
-        }
-
-        impl ::flatbuffers::Verifiable for RegName<'_> {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.visit_table(pos)?
-                    .visit_field::<u8>("reg", Self::VT_REG, false)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<&str>>(
-                        "name",
-                        Self::VT_NAME,
-                        false,
-                    )?
-                    .visit_field::<u32>("start_pc", Self::VT_START_PC, false)?
-                    .visit_field::<u32>("end_pc", Self::VT_END_PC, false)?
-                    .finish();
-                Ok(())
-            }
-        }
-        pub struct RegNameArgs<'a> {
-            pub reg: u8,
-            pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
-            pub start_pc: u32,
-            pub end_pc: u32,
-        }
-        impl<'a> Default for RegNameArgs<'a> {
-            #[inline]
-            fn default() -> Self {
-                RegNameArgs {
-                    reg: 0,
-                    name: None,
-                    start_pc: 0,
-                    end_pc: 0,
-                }
-            }
-        }
-
-        pub struct RegNameBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-            fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-        }
-        impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> RegNameBuilder<'a, 'b, A> {
-            #[inline]
-            pub fn add_reg(&mut self, reg: u8) {
-                self.fbb_.push_slot::<u8>(RegName::VT_REG, reg, 0);
-            }
-            #[inline]
-            pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b str>) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(RegName::VT_NAME, name);
-            }
-            #[inline]
-            pub fn add_start_pc(&mut self, start_pc: u32) {
-                self.fbb_
-                    .push_slot::<u32>(RegName::VT_START_PC, start_pc, 0);
-            }
-            #[inline]
-            pub fn add_end_pc(&mut self, end_pc: u32) {
-                self.fbb_.push_slot::<u32>(RegName::VT_END_PC, end_pc, 0);
-            }
-            #[inline]
-            pub fn new(
-                _fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            ) -> RegNameBuilder<'a, 'b, A> {
-                let start = _fbb.start_table();
-                RegNameBuilder {
-                    fbb_: _fbb,
-                    start_: start,
-                }
-            }
-            #[inline]
-            pub fn finish(self) -> ::flatbuffers::WIPOffset<RegName<'a>> {
-                let o = self.fbb_.end_table(self.start_);
-                ::flatbuffers::WIPOffset::new(o.value())
-            }
-        }
-
-        impl ::core::fmt::Debug for RegName<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut ds = f.debug_struct("RegName");
-                ds.field("reg", &self.reg());
-                ds.field("name", &self.name());
-                ds.field("start_pc", &self.start_pc());
-                ds.field("end_pc", &self.end_pc());
-                ds.finish()
-            }
-        }
-        pub enum FunctionDescOffset {}
-        #[derive(Copy, Clone, PartialEq)]
-
-        pub struct FunctionDesc<'a> {
-            pub _tab: ::flatbuffers::Table<'a>,
-        }
-
-        impl<'a> ::flatbuffers::Follow<'a> for FunctionDesc<'a> {
-            type Inner = FunctionDesc<'a>;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                Self {
-                    _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
-                }
-            }
-        }
-
-        impl<'a> FunctionDesc<'a> {
-            pub const VT_NAME: ::flatbuffers::VOffsetT = 4;
-            pub const VT_PARAMS: ::flatbuffers::VOffsetT = 6;
-            pub const VT_RET: ::flatbuffers::VOffsetT = 8;
-            pub const VT_NUM_REGISTERS: ::flatbuffers::VOffsetT = 10;
-            pub const VT_NUM_SPILL_SLOTS: ::flatbuffers::VOffsetT = 12;
-            pub const VT_CODE: ::flatbuffers::VOffsetT = 14;
-            pub const VT_LINES: ::flatbuffers::VOffsetT = 16;
-            pub const VT_REG_NAMES: ::flatbuffers::VOffsetT = 18;
-
-            #[inline]
-            pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-                FunctionDesc { _tab: table }
-            }
-            #[allow(unused_mut)]
-            pub fn create<
-                'bldr: 'args,
-                'args: 'mut_bldr,
-                'mut_bldr,
-                A: ::flatbuffers::Allocator + 'bldr,
-            >(
-                _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-                args: &'args FunctionDescArgs<'args>,
-            ) -> ::flatbuffers::WIPOffset<FunctionDesc<'bldr>> {
-                let mut builder = FunctionDescBuilder::new(_fbb);
-                if let Some(x) = args.reg_names {
-                    builder.add_reg_names(x);
-                }
-                if let Some(x) = args.lines {
-                    builder.add_lines(x);
-                }
-                if let Some(x) = args.code {
-                    builder.add_code(x);
-                }
-                builder.add_num_spill_slots(args.num_spill_slots);
-                builder.add_ret(args.ret);
-                if let Some(x) = args.params {
-                    builder.add_params(x);
-                }
-                if let Some(x) = args.name {
-                    builder.add_name(x);
-                }
-                builder.add_num_registers(args.num_registers);
-                builder.finish()
-            }
-
-            #[inline]
-            pub fn name(&self) -> Option<&'a str> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<&str>>(FunctionDesc::VT_NAME, None)
-                }
-            }
-            /// Type table entries of the parameters.
-            #[inline]
-            pub fn params(&self) -> Option<::flatbuffers::Vector<'a, u32>> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u32>>>(
-                            FunctionDesc::VT_PARAMS,
-                            None,
-                        )
-                }
-            }
-            /// Type table entry of the return type, or -1 for none.
-            #[inline]
-            pub fn ret(&self) -> i32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<i32>(FunctionDesc::VT_RET, Some(-1))
-                        .unwrap()
-                }
-            }
-            #[inline]
-            pub fn num_registers(&self) -> u16 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<u16>(FunctionDesc::VT_NUM_REGISTERS, Some(0))
-                        .unwrap()
-                }
-            }
-            #[inline]
-            pub fn num_spill_slots(&self) -> u32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<u32>(FunctionDesc::VT_NUM_SPILL_SLOTS, Some(0))
-                        .unwrap()
-                }
-            }
-            #[inline]
-            pub fn code(&self) -> Option<::flatbuffers::Vector<'a, Instr>> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, Instr>>>(
-                            FunctionDesc::VT_CODE,
-                            None,
-                        )
-                }
-            }
-            #[inline]
-            pub fn lines(&self) -> Option<::flatbuffers::Vector<'a, LineEntry>> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, LineEntry>>>(FunctionDesc::VT_LINES, None)
-                }
-            }
-            #[inline]
-            pub fn reg_names(
-                &self,
-            ) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<RegName<'a>>>>
-            {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab.get::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<RegName>>,
-                    >>(FunctionDesc::VT_REG_NAMES, None)
-                }
-            }
-        }
-
-        impl ::flatbuffers::Verifiable for FunctionDesc<'_> {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.visit_table(pos)?
+#[allow(unused_imports, dead_code)]
+pub mod bc {
+
+
+#[deprecated(since = "2.0.0", note = "Use associated constants instead. This will no longer be generated in 2021.")]
+pub const ENUM_MIN_TYPE_KIND: u8 = 0;
+#[deprecated(since = "2.0.0", note = "Use associated constants instead. This will no longer be generated in 2021.")]
+pub const ENUM_MAX_TYPE_KIND: u8 = 13;
+#[deprecated(since = "2.0.0", note = "Use associated constants instead. This will no longer be generated in 2021.")]
+#[allow(non_camel_case_types)]
+pub const ENUM_VALUES_TYPE_KIND: [TypeKind; 14] = [
+  TypeKind::I8,
+  TypeKind::I16,
+  TypeKind::I32,
+  TypeKind::I64,
+  TypeKind::F32,
+  TypeKind::F64,
+  TypeKind::Bool,
+  TypeKind::String,
+  TypeKind::Array,
+  TypeKind::Struct,
+  TypeKind::Fn,
+  TypeKind::TableRef,
+  TypeKind::NodeRef,
+  TypeKind::TableBuilder,
+];
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(transparent)]
+pub struct TypeKind(pub u8);
+#[allow(non_upper_case_globals)]
+impl TypeKind {
+  pub const I8: Self = Self(0);
+  pub const I16: Self = Self(1);
+  pub const I32: Self = Self(2);
+  pub const I64: Self = Self(3);
+  pub const F32: Self = Self(4);
+  pub const F64: Self = Self(5);
+  pub const Bool: Self = Self(6);
+  pub const String: Self = Self(7);
+  pub const Array: Self = Self(8);
+  pub const Struct: Self = Self(9);
+  pub const Fn: Self = Self(10);
+  pub const TableRef: Self = Self(11);
+  pub const NodeRef: Self = Self(12);
+  pub const TableBuilder: Self = Self(13);
+
+  pub const ENUM_MIN: u8 = 0;
+  pub const ENUM_MAX: u8 = 13;
+  pub const ENUM_VALUES: &'static [Self] = &[
+    Self::I8,
+    Self::I16,
+    Self::I32,
+    Self::I64,
+    Self::F32,
+    Self::F64,
+    Self::Bool,
+    Self::String,
+    Self::Array,
+    Self::Struct,
+    Self::Fn,
+    Self::TableRef,
+    Self::NodeRef,
+    Self::TableBuilder,
+  ];
+  /// Returns the variant's name or "" if unknown.
+  pub fn variant_name(self) -> Option<&'static str> {
+    match self {
+      Self::I8 => Some("I8"),
+      Self::I16 => Some("I16"),
+      Self::I32 => Some("I32"),
+      Self::I64 => Some("I64"),
+      Self::F32 => Some("F32"),
+      Self::F64 => Some("F64"),
+      Self::Bool => Some("Bool"),
+      Self::String => Some("String"),
+      Self::Array => Some("Array"),
+      Self::Struct => Some("Struct"),
+      Self::Fn => Some("Fn"),
+      Self::TableRef => Some("TableRef"),
+      Self::NodeRef => Some("NodeRef"),
+      Self::TableBuilder => Some("TableBuilder"),
+      _ => None,
+    }
+  }
+}
+impl ::core::fmt::Debug for TypeKind {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+    if let Some(name) = self.variant_name() {
+      f.write_str(name)
+    } else {
+      f.write_fmt(format_args!("<UNKNOWN {:?}>", self.0))
+    }
+  }
+}
+impl<'a> ::flatbuffers::Follow<'a> for TypeKind {
+  type Inner = Self;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    let b = unsafe { ::flatbuffers::read_scalar_at::<u8>(buf, loc) };
+    Self(b)
+  }
+}
+
+impl ::flatbuffers::Push for TypeKind {
+    type Output = TypeKind;
+    #[inline]
+    unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
+        unsafe { ::flatbuffers::emplace_scalar::<u8>(dst, self.0) };
+    }
+}
+
+impl ::flatbuffers::EndianScalar for TypeKind {
+  type Scalar = u8;
+  #[inline]
+  fn to_little_endian(self) -> u8 {
+    self.0.to_le()
+  }
+  #[inline]
+  #[allow(clippy::wrong_self_convention)]
+  fn from_little_endian(v: u8) -> Self {
+    let b = u8::from_le(v);
+    Self(b)
+  }
+}
+
+impl<'a> ::flatbuffers::Verifiable for TypeKind {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    u8::run_verifier(v, pos)
+  }
+}
+
+impl ::flatbuffers::SimpleToVerifyInSlice for TypeKind {}
+#[deprecated(since = "2.0.0", note = "Use associated constants instead. This will no longer be generated in 2021.")]
+pub const ENUM_MIN_MAIN_RETURN: u8 = 0;
+#[deprecated(since = "2.0.0", note = "Use associated constants instead. This will no longer be generated in 2021.")]
+pub const ENUM_MAX_MAIN_RETURN: u8 = 2;
+#[deprecated(since = "2.0.0", note = "Use associated constants instead. This will no longer be generated in 2021.")]
+#[allow(non_camel_case_types)]
+pub const ENUM_VALUES_MAIN_RETURN: [MainReturn; 3] = [
+  MainReturn::Void,
+  MainReturn::I32,
+  MainReturn::I64,
+];
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(transparent)]
+pub struct MainReturn(pub u8);
+#[allow(non_upper_case_globals)]
+impl MainReturn {
+  pub const Void: Self = Self(0);
+  pub const I32: Self = Self(1);
+  pub const I64: Self = Self(2);
+
+  pub const ENUM_MIN: u8 = 0;
+  pub const ENUM_MAX: u8 = 2;
+  pub const ENUM_VALUES: &'static [Self] = &[
+    Self::Void,
+    Self::I32,
+    Self::I64,
+  ];
+  /// Returns the variant's name or "" if unknown.
+  pub fn variant_name(self) -> Option<&'static str> {
+    match self {
+      Self::Void => Some("Void"),
+      Self::I32 => Some("I32"),
+      Self::I64 => Some("I64"),
+      _ => None,
+    }
+  }
+}
+impl ::core::fmt::Debug for MainReturn {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+    if let Some(name) = self.variant_name() {
+      f.write_str(name)
+    } else {
+      f.write_fmt(format_args!("<UNKNOWN {:?}>", self.0))
+    }
+  }
+}
+impl<'a> ::flatbuffers::Follow<'a> for MainReturn {
+  type Inner = Self;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    let b = unsafe { ::flatbuffers::read_scalar_at::<u8>(buf, loc) };
+    Self(b)
+  }
+}
+
+impl ::flatbuffers::Push for MainReturn {
+    type Output = MainReturn;
+    #[inline]
+    unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
+        unsafe { ::flatbuffers::emplace_scalar::<u8>(dst, self.0) };
+    }
+}
+
+impl ::flatbuffers::EndianScalar for MainReturn {
+  type Scalar = u8;
+  #[inline]
+  fn to_little_endian(self) -> u8 {
+    self.0.to_le()
+  }
+  #[inline]
+  #[allow(clippy::wrong_self_convention)]
+  fn from_little_endian(v: u8) -> Self {
+    let b = u8::from_le(v);
+    Self(b)
+  }
+}
+
+impl<'a> ::flatbuffers::Verifiable for MainReturn {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    u8::run_verifier(v, pos)
+  }
+}
+
+impl ::flatbuffers::SimpleToVerifyInSlice for MainReturn {}
+#[deprecated(since = "2.0.0", note = "Use associated constants instead. This will no longer be generated in 2021.")]
+pub const ENUM_MIN_EXPORT_KIND: u8 = 0;
+#[deprecated(since = "2.0.0", note = "Use associated constants instead. This will no longer be generated in 2021.")]
+pub const ENUM_MAX_EXPORT_KIND: u8 = 1;
+#[deprecated(since = "2.0.0", note = "Use associated constants instead. This will no longer be generated in 2021.")]
+#[allow(non_camel_case_types)]
+pub const ENUM_VALUES_EXPORT_KIND: [ExportKind; 2] = [
+  ExportKind::Function,
+  ExportKind::Global,
+];
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(transparent)]
+pub struct ExportKind(pub u8);
+#[allow(non_upper_case_globals)]
+impl ExportKind {
+  pub const Function: Self = Self(0);
+  pub const Global: Self = Self(1);
+
+  pub const ENUM_MIN: u8 = 0;
+  pub const ENUM_MAX: u8 = 1;
+  pub const ENUM_VALUES: &'static [Self] = &[
+    Self::Function,
+    Self::Global,
+  ];
+  /// Returns the variant's name or "" if unknown.
+  pub fn variant_name(self) -> Option<&'static str> {
+    match self {
+      Self::Function => Some("Function"),
+      Self::Global => Some("Global"),
+      _ => None,
+    }
+  }
+}
+impl ::core::fmt::Debug for ExportKind {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+    if let Some(name) = self.variant_name() {
+      f.write_str(name)
+    } else {
+      f.write_fmt(format_args!("<UNKNOWN {:?}>", self.0))
+    }
+  }
+}
+impl<'a> ::flatbuffers::Follow<'a> for ExportKind {
+  type Inner = Self;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    let b = unsafe { ::flatbuffers::read_scalar_at::<u8>(buf, loc) };
+    Self(b)
+  }
+}
+
+impl ::flatbuffers::Push for ExportKind {
+    type Output = ExportKind;
+    #[inline]
+    unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
+        unsafe { ::flatbuffers::emplace_scalar::<u8>(dst, self.0) };
+    }
+}
+
+impl ::flatbuffers::EndianScalar for ExportKind {
+  type Scalar = u8;
+  #[inline]
+  fn to_little_endian(self) -> u8 {
+    self.0.to_le()
+  }
+  #[inline]
+  #[allow(clippy::wrong_self_convention)]
+  fn from_little_endian(v: u8) -> Self {
+    let b = u8::from_le(v);
+    Self(b)
+  }
+}
+
+impl<'a> ::flatbuffers::Verifiable for ExportKind {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    u8::run_verifier(v, pos)
+  }
+}
+
+impl ::flatbuffers::SimpleToVerifyInSlice for ExportKind {}
+// struct Instr, aligned to 4
+#[repr(transparent)]
+#[derive(Clone, Copy, PartialEq)]
+pub struct Instr(pub [u8; 8]);
+impl Default for Instr { 
+  fn default() -> Self { 
+    Self([0; 8])
+  }
+}
+impl ::core::fmt::Debug for Instr {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+    f.debug_struct("Instr")
+      .field("op", &self.op())
+      .field("a", &self.a())
+      .field("b", &self.b())
+      .field("c", &self.c())
+      .field("imm", &self.imm())
+      .finish()
+  }
+}
+
+impl ::flatbuffers::SimpleToVerifyInSlice for Instr {}
+impl<'a> ::flatbuffers::Follow<'a> for Instr {
+  type Inner = &'a Instr;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    unsafe { <&'a Instr>::follow(buf, loc) }
+  }
+}
+impl<'a> ::flatbuffers::Follow<'a> for &'a Instr {
+  type Inner = &'a Instr;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    unsafe { ::flatbuffers::follow_cast_ref::<Instr>(buf, loc) }
+  }
+}
+impl<'b> ::flatbuffers::Push for Instr {
+    type Output = Instr;
+    #[inline]
+    unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
+        let src = unsafe { ::core::slice::from_raw_parts(self as *const Instr as *const u8, <Self as ::flatbuffers::Push>::size()) };
+        dst.copy_from_slice(src);
+    }
+    #[inline]
+    fn alignment() -> ::flatbuffers::PushAlignment {
+        ::flatbuffers::PushAlignment::new(4)
+    }
+}
+
+impl<'a> ::flatbuffers::Verifiable for Instr {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.in_buffer::<Self>(pos)
+  }
+}
+
+impl<'a> Instr {
+  #[allow(clippy::too_many_arguments)]
+  pub fn new(
+    op: u8,
+    a: u8,
+    b: u8,
+    c: u8,
+    imm: i32,
+  ) -> Self {
+    let mut s = Self([0; 8]);
+    s.set_op(op);
+    s.set_a(a);
+    s.set_b(b);
+    s.set_c(c);
+    s.set_imm(imm);
+    s
+  }
+
+  pub fn op(&self) -> u8 {
+    let mut mem = ::core::mem::MaybeUninit::<<u8 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[0..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_op(&mut self, x: u8) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[0..].as_mut_ptr(),
+        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  pub fn a(&self) -> u8 {
+    let mut mem = ::core::mem::MaybeUninit::<<u8 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[1..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_a(&mut self, x: u8) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[1..].as_mut_ptr(),
+        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  pub fn b(&self) -> u8 {
+    let mut mem = ::core::mem::MaybeUninit::<<u8 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[2..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_b(&mut self, x: u8) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[2..].as_mut_ptr(),
+        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  pub fn c(&self) -> u8 {
+    let mut mem = ::core::mem::MaybeUninit::<<u8 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[3..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_c(&mut self, x: u8) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[3..].as_mut_ptr(),
+        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  pub fn imm(&self) -> i32 {
+    let mut mem = ::core::mem::MaybeUninit::<<i32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[4..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<i32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_imm(&mut self, x: i32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[4..].as_mut_ptr(),
+        ::core::mem::size_of::<<i32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+}
+
+/// From `pc` on (until the next entry), instructions come from file:line:col.
+// struct LineEntry, aligned to 4
+#[repr(transparent)]
+#[derive(Clone, Copy, PartialEq)]
+pub struct LineEntry(pub [u8; 16]);
+impl Default for LineEntry { 
+  fn default() -> Self { 
+    Self([0; 16])
+  }
+}
+impl ::core::fmt::Debug for LineEntry {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+    f.debug_struct("LineEntry")
+      .field("pc", &self.pc())
+      .field("file", &self.file())
+      .field("line", &self.line())
+      .field("col", &self.col())
+      .finish()
+  }
+}
+
+impl ::flatbuffers::SimpleToVerifyInSlice for LineEntry {}
+impl<'a> ::flatbuffers::Follow<'a> for LineEntry {
+  type Inner = &'a LineEntry;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    unsafe { <&'a LineEntry>::follow(buf, loc) }
+  }
+}
+impl<'a> ::flatbuffers::Follow<'a> for &'a LineEntry {
+  type Inner = &'a LineEntry;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    unsafe { ::flatbuffers::follow_cast_ref::<LineEntry>(buf, loc) }
+  }
+}
+impl<'b> ::flatbuffers::Push for LineEntry {
+    type Output = LineEntry;
+    #[inline]
+    unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
+        let src = unsafe { ::core::slice::from_raw_parts(self as *const LineEntry as *const u8, <Self as ::flatbuffers::Push>::size()) };
+        dst.copy_from_slice(src);
+    }
+    #[inline]
+    fn alignment() -> ::flatbuffers::PushAlignment {
+        ::flatbuffers::PushAlignment::new(4)
+    }
+}
+
+impl<'a> ::flatbuffers::Verifiable for LineEntry {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.in_buffer::<Self>(pos)
+  }
+}
+
+impl<'a> LineEntry {
+  #[allow(clippy::too_many_arguments)]
+  pub fn new(
+    pc: u32,
+    file: u32,
+    line: u32,
+    col: u32,
+  ) -> Self {
+    let mut s = Self([0; 16]);
+    s.set_pc(pc);
+    s.set_file(file);
+    s.set_line(line);
+    s.set_col(col);
+    s
+  }
+
+  pub fn pc(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[0..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_pc(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[0..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  pub fn file(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[4..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_file(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[4..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  pub fn line(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[8..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_line(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[8..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  pub fn col(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[12..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_col(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[12..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+}
+
+pub enum ModuleHeaderOffset {}
+#[derive(Copy, Clone, PartialEq)]
+
+/// The first field of every module, whatever its version.
+pub struct ModuleHeader<'a> {
+  pub _tab: ::flatbuffers::Table<'a>,
+}
+
+impl<'a> ::flatbuffers::Follow<'a> for ModuleHeader<'a> {
+  type Inner = ModuleHeader<'a>;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+  }
+}
+
+impl<'a> ModuleHeader<'a> {
+  pub const VT_VERSION: ::flatbuffers::VOffsetT = 4;
+
+  #[inline]
+  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+    ModuleHeader { _tab: table }
+  }
+  #[allow(unused_mut)]
+  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
+    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+    args: &'args ModuleHeaderArgs
+  ) -> ::flatbuffers::WIPOffset<ModuleHeader<'bldr>> {
+    let mut builder = ModuleHeaderBuilder::new(_fbb);
+    builder.add_version(args.version);
+    builder.finish()
+  }
+
+
+  /// Schema version the module was written with (see MODULE_VERSION in src/bytecode/module.rs).
+  #[inline]
+  pub fn version(&self) -> u32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u32>(ModuleHeader::VT_VERSION, Some(0)).unwrap()}
+  }
+}
+
+impl ::flatbuffers::Verifiable for ModuleHeader<'_> {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.visit_table(pos)?
+     .visit_field::<u32>("version", Self::VT_VERSION, false)?
+     .finish();
+    Ok(())
+  }
+}
+pub struct ModuleHeaderArgs {
+    pub version: u32,
+}
+impl<'a> Default for ModuleHeaderArgs {
+  #[inline]
+  fn default() -> Self {
+    ModuleHeaderArgs {
+      version: 0,
+    }
+  }
+}
+
+pub struct ModuleHeaderBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ModuleHeaderBuilder<'a, 'b, A> {
+  #[inline]
+  pub fn add_version(&mut self, version: u32) {
+    self.fbb_.push_slot::<u32>(ModuleHeader::VT_VERSION, version, 0);
+  }
+  #[inline]
+  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> ModuleHeaderBuilder<'a, 'b, A> {
+    let start = _fbb.start_table();
+    ModuleHeaderBuilder {
+      fbb_: _fbb,
+      start_: start,
+    }
+  }
+  #[inline]
+  pub fn finish(self) -> ::flatbuffers::WIPOffset<ModuleHeader<'a>> {
+    let o = self.fbb_.end_table(self.start_);
+    ::flatbuffers::WIPOffset::new(o.value())
+  }
+}
+
+impl ::core::fmt::Debug for ModuleHeader<'_> {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let mut ds = f.debug_struct("ModuleHeader");
+      ds.field("version", &self.version());
+      ds.finish()
+  }
+}
+pub enum TypeDescOffset {}
+#[derive(Copy, Clone, PartialEq)]
+
+/// One entry of the module's type table. Entries refer to other entries by index, and only to
+/// entries with a SMALLER index (the writer interns children first), so the table has no cycles.
+pub struct TypeDesc<'a> {
+  pub _tab: ::flatbuffers::Table<'a>,
+}
+
+impl<'a> ::flatbuffers::Follow<'a> for TypeDesc<'a> {
+  type Inner = TypeDesc<'a>;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+  }
+}
+
+impl<'a> TypeDesc<'a> {
+  pub const VT_KIND: ::flatbuffers::VOffsetT = 4;
+  pub const VT_ELEM: ::flatbuffers::VOffsetT = 6;
+  pub const VT_STRUCT_INDEX: ::flatbuffers::VOffsetT = 8;
+  pub const VT_PARAMS: ::flatbuffers::VOffsetT = 10;
+  pub const VT_RET: ::flatbuffers::VOffsetT = 12;
+
+  #[inline]
+  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+    TypeDesc { _tab: table }
+  }
+  #[allow(unused_mut)]
+  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
+    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+    args: &'args TypeDescArgs<'args>
+  ) -> ::flatbuffers::WIPOffset<TypeDesc<'bldr>> {
+    let mut builder = TypeDescBuilder::new(_fbb);
+    builder.add_ret(args.ret);
+    if let Some(x) = args.params { builder.add_params(x); }
+    builder.add_struct_index(args.struct_index);
+    builder.add_elem(args.elem);
+    builder.add_kind(args.kind);
+    builder.finish()
+  }
+
+
+  #[inline]
+  pub fn kind(&self) -> TypeKind {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<TypeKind>(TypeDesc::VT_KIND, Some(TypeKind::I8)).unwrap()}
+  }
+  /// Array: the element type's entry.
+  #[inline]
+  pub fn elem(&self) -> u32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u32>(TypeDesc::VT_ELEM, Some(0)).unwrap()}
+  }
+  /// Struct: index into Module.structs.
+  #[inline]
+  pub fn struct_index(&self) -> u32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u32>(TypeDesc::VT_STRUCT_INDEX, Some(0)).unwrap()}
+  }
+  /// Fn: parameter type entries.
+  #[inline]
+  pub fn params(&self) -> Option<::flatbuffers::Vector<'a, u32>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u32>>>(TypeDesc::VT_PARAMS, None)}
+  }
+  /// Fn: return type entry, or -1 for none.
+  #[inline]
+  pub fn ret(&self) -> i32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<i32>(TypeDesc::VT_RET, Some(-1)).unwrap()}
+  }
+}
+
+impl ::flatbuffers::Verifiable for TypeDesc<'_> {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.visit_table(pos)?
+     .visit_field::<TypeKind>("kind", Self::VT_KIND, false)?
+     .visit_field::<u32>("elem", Self::VT_ELEM, false)?
+     .visit_field::<u32>("struct_index", Self::VT_STRUCT_INDEX, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u32>>>("params", Self::VT_PARAMS, false)?
+     .visit_field::<i32>("ret", Self::VT_RET, false)?
+     .finish();
+    Ok(())
+  }
+}
+pub struct TypeDescArgs<'a> {
+    pub kind: TypeKind,
+    pub elem: u32,
+    pub struct_index: u32,
+    pub params: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u32>>>,
+    pub ret: i32,
+}
+impl<'a> Default for TypeDescArgs<'a> {
+  #[inline]
+  fn default() -> Self {
+    TypeDescArgs {
+      kind: TypeKind::I8,
+      elem: 0,
+      struct_index: 0,
+      params: None,
+      ret: -1,
+    }
+  }
+}
+
+pub struct TypeDescBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> TypeDescBuilder<'a, 'b, A> {
+  #[inline]
+  pub fn add_kind(&mut self, kind: TypeKind) {
+    self.fbb_.push_slot::<TypeKind>(TypeDesc::VT_KIND, kind, TypeKind::I8);
+  }
+  #[inline]
+  pub fn add_elem(&mut self, elem: u32) {
+    self.fbb_.push_slot::<u32>(TypeDesc::VT_ELEM, elem, 0);
+  }
+  #[inline]
+  pub fn add_struct_index(&mut self, struct_index: u32) {
+    self.fbb_.push_slot::<u32>(TypeDesc::VT_STRUCT_INDEX, struct_index, 0);
+  }
+  #[inline]
+  pub fn add_params(&mut self, params: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , u32>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(TypeDesc::VT_PARAMS, params);
+  }
+  #[inline]
+  pub fn add_ret(&mut self, ret: i32) {
+    self.fbb_.push_slot::<i32>(TypeDesc::VT_RET, ret, -1);
+  }
+  #[inline]
+  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> TypeDescBuilder<'a, 'b, A> {
+    let start = _fbb.start_table();
+    TypeDescBuilder {
+      fbb_: _fbb,
+      start_: start,
+    }
+  }
+  #[inline]
+  pub fn finish(self) -> ::flatbuffers::WIPOffset<TypeDesc<'a>> {
+    let o = self.fbb_.end_table(self.start_);
+    ::flatbuffers::WIPOffset::new(o.value())
+  }
+}
+
+impl ::core::fmt::Debug for TypeDesc<'_> {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let mut ds = f.debug_struct("TypeDesc");
+      ds.field("kind", &self.kind());
+      ds.field("elem", &self.elem());
+      ds.field("struct_index", &self.struct_index());
+      ds.field("params", &self.params());
+      ds.field("ret", &self.ret());
+      ds.finish()
+  }
+}
+pub enum FieldDescOffset {}
+#[derive(Copy, Clone, PartialEq)]
+
+pub struct FieldDesc<'a> {
+  pub _tab: ::flatbuffers::Table<'a>,
+}
+
+impl<'a> ::flatbuffers::Follow<'a> for FieldDesc<'a> {
+  type Inner = FieldDesc<'a>;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+  }
+}
+
+impl<'a> FieldDesc<'a> {
+  pub const VT_NAME: ::flatbuffers::VOffsetT = 4;
+  pub const VT_TYPE_: ::flatbuffers::VOffsetT = 6;
+
+  #[inline]
+  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+    FieldDesc { _tab: table }
+  }
+  #[allow(unused_mut)]
+  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
+    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+    args: &'args FieldDescArgs<'args>
+  ) -> ::flatbuffers::WIPOffset<FieldDesc<'bldr>> {
+    let mut builder = FieldDescBuilder::new(_fbb);
+    builder.add_type_(args.type_);
+    if let Some(x) = args.name { builder.add_name(x); }
+    builder.finish()
+  }
+
+
+  #[inline]
+  pub fn name(&self) -> Option<&'a str> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<&str>>(FieldDesc::VT_NAME, None)}
+  }
+  /// Type table entry.
+  #[inline]
+  pub fn type_(&self) -> u32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u32>(FieldDesc::VT_TYPE_, Some(0)).unwrap()}
+  }
+}
+
+impl ::flatbuffers::Verifiable for FieldDesc<'_> {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.visit_table(pos)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<&str>>("name", Self::VT_NAME, false)?
+     .visit_field::<u32>("type_", Self::VT_TYPE_, false)?
+     .finish();
+    Ok(())
+  }
+}
+pub struct FieldDescArgs<'a> {
+    pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
+    pub type_: u32,
+}
+impl<'a> Default for FieldDescArgs<'a> {
+  #[inline]
+  fn default() -> Self {
+    FieldDescArgs {
+      name: None,
+      type_: 0,
+    }
+  }
+}
+
+pub struct FieldDescBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> FieldDescBuilder<'a, 'b, A> {
+  #[inline]
+  pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b  str>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(FieldDesc::VT_NAME, name);
+  }
+  #[inline]
+  pub fn add_type_(&mut self, type_: u32) {
+    self.fbb_.push_slot::<u32>(FieldDesc::VT_TYPE_, type_, 0);
+  }
+  #[inline]
+  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> FieldDescBuilder<'a, 'b, A> {
+    let start = _fbb.start_table();
+    FieldDescBuilder {
+      fbb_: _fbb,
+      start_: start,
+    }
+  }
+  #[inline]
+  pub fn finish(self) -> ::flatbuffers::WIPOffset<FieldDesc<'a>> {
+    let o = self.fbb_.end_table(self.start_);
+    ::flatbuffers::WIPOffset::new(o.value())
+  }
+}
+
+impl ::core::fmt::Debug for FieldDesc<'_> {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let mut ds = f.debug_struct("FieldDesc");
+      ds.field("name", &self.name());
+      ds.field("type_", &self.type_());
+      ds.finish()
+  }
+}
+pub enum StructDescOffset {}
+#[derive(Copy, Clone, PartialEq)]
+
+pub struct StructDesc<'a> {
+  pub _tab: ::flatbuffers::Table<'a>,
+}
+
+impl<'a> ::flatbuffers::Follow<'a> for StructDesc<'a> {
+  type Inner = StructDesc<'a>;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+  }
+}
+
+impl<'a> StructDesc<'a> {
+  pub const VT_NAME: ::flatbuffers::VOffsetT = 4;
+  pub const VT_FIELDS: ::flatbuffers::VOffsetT = 6;
+
+  #[inline]
+  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+    StructDesc { _tab: table }
+  }
+  #[allow(unused_mut)]
+  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
+    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+    args: &'args StructDescArgs<'args>
+  ) -> ::flatbuffers::WIPOffset<StructDesc<'bldr>> {
+    let mut builder = StructDescBuilder::new(_fbb);
+    if let Some(x) = args.fields { builder.add_fields(x); }
+    if let Some(x) = args.name { builder.add_name(x); }
+    builder.finish()
+  }
+
+
+  #[inline]
+  pub fn name(&self) -> Option<&'a str> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<&str>>(StructDesc::VT_NAME, None)}
+  }
+  #[inline]
+  pub fn fields(&self) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<FieldDesc<'a>>>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<FieldDesc>>>>(StructDesc::VT_FIELDS, None)}
+  }
+}
+
+impl ::flatbuffers::Verifiable for StructDesc<'_> {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.visit_table(pos)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<&str>>("name", Self::VT_NAME, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<FieldDesc>>>>("fields", Self::VT_FIELDS, false)?
+     .finish();
+    Ok(())
+  }
+}
+pub struct StructDescArgs<'a> {
+    pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
+    pub fields: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<FieldDesc<'a>>>>>,
+}
+impl<'a> Default for StructDescArgs<'a> {
+  #[inline]
+  fn default() -> Self {
+    StructDescArgs {
+      name: None,
+      fields: None,
+    }
+  }
+}
+
+pub struct StructDescBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> StructDescBuilder<'a, 'b, A> {
+  #[inline]
+  pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b  str>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(StructDesc::VT_NAME, name);
+  }
+  #[inline]
+  pub fn add_fields(&mut self, fields: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<FieldDesc<'b >>>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(StructDesc::VT_FIELDS, fields);
+  }
+  #[inline]
+  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> StructDescBuilder<'a, 'b, A> {
+    let start = _fbb.start_table();
+    StructDescBuilder {
+      fbb_: _fbb,
+      start_: start,
+    }
+  }
+  #[inline]
+  pub fn finish(self) -> ::flatbuffers::WIPOffset<StructDesc<'a>> {
+    let o = self.fbb_.end_table(self.start_);
+    ::flatbuffers::WIPOffset::new(o.value())
+  }
+}
+
+impl ::core::fmt::Debug for StructDesc<'_> {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let mut ds = f.debug_struct("StructDesc");
+      ds.field("name", &self.name());
+      ds.field("fields", &self.fields());
+      ds.finish()
+  }
+}
+pub enum GlobalDescOffset {}
+#[derive(Copy, Clone, PartialEq)]
+
+pub struct GlobalDesc<'a> {
+  pub _tab: ::flatbuffers::Table<'a>,
+}
+
+impl<'a> ::flatbuffers::Follow<'a> for GlobalDesc<'a> {
+  type Inner = GlobalDesc<'a>;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+  }
+}
+
+impl<'a> GlobalDesc<'a> {
+  pub const VT_NAME: ::flatbuffers::VOffsetT = 4;
+  pub const VT_TYPE_: ::flatbuffers::VOffsetT = 6;
+
+  #[inline]
+  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+    GlobalDesc { _tab: table }
+  }
+  #[allow(unused_mut)]
+  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
+    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+    args: &'args GlobalDescArgs<'args>
+  ) -> ::flatbuffers::WIPOffset<GlobalDesc<'bldr>> {
+    let mut builder = GlobalDescBuilder::new(_fbb);
+    builder.add_type_(args.type_);
+    if let Some(x) = args.name { builder.add_name(x); }
+    builder.finish()
+  }
+
+
+  #[inline]
+  pub fn name(&self) -> Option<&'a str> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<&str>>(GlobalDesc::VT_NAME, None)}
+  }
+  /// Type table entry.
+  #[inline]
+  pub fn type_(&self) -> u32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u32>(GlobalDesc::VT_TYPE_, Some(0)).unwrap()}
+  }
+}
+
+impl ::flatbuffers::Verifiable for GlobalDesc<'_> {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.visit_table(pos)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<&str>>("name", Self::VT_NAME, false)?
+     .visit_field::<u32>("type_", Self::VT_TYPE_, false)?
+     .finish();
+    Ok(())
+  }
+}
+pub struct GlobalDescArgs<'a> {
+    pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
+    pub type_: u32,
+}
+impl<'a> Default for GlobalDescArgs<'a> {
+  #[inline]
+  fn default() -> Self {
+    GlobalDescArgs {
+      name: None,
+      type_: 0,
+    }
+  }
+}
+
+pub struct GlobalDescBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> GlobalDescBuilder<'a, 'b, A> {
+  #[inline]
+  pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b  str>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(GlobalDesc::VT_NAME, name);
+  }
+  #[inline]
+  pub fn add_type_(&mut self, type_: u32) {
+    self.fbb_.push_slot::<u32>(GlobalDesc::VT_TYPE_, type_, 0);
+  }
+  #[inline]
+  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> GlobalDescBuilder<'a, 'b, A> {
+    let start = _fbb.start_table();
+    GlobalDescBuilder {
+      fbb_: _fbb,
+      start_: start,
+    }
+  }
+  #[inline]
+  pub fn finish(self) -> ::flatbuffers::WIPOffset<GlobalDesc<'a>> {
+    let o = self.fbb_.end_table(self.start_);
+    ::flatbuffers::WIPOffset::new(o.value())
+  }
+}
+
+impl ::core::fmt::Debug for GlobalDesc<'_> {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let mut ds = f.debug_struct("GlobalDesc");
+      ds.field("name", &self.name());
+      ds.field("type_", &self.type_());
+      ds.finish()
+  }
+}
+pub enum RegNameOffset {}
+#[derive(Copy, Clone, PartialEq)]
+
+/// Register `reg` holds variable `name` for pcs in [start_pc, end_pc).
+pub struct RegName<'a> {
+  pub _tab: ::flatbuffers::Table<'a>,
+}
+
+impl<'a> ::flatbuffers::Follow<'a> for RegName<'a> {
+  type Inner = RegName<'a>;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+  }
+}
+
+impl<'a> RegName<'a> {
+  pub const VT_REG: ::flatbuffers::VOffsetT = 4;
+  pub const VT_NAME: ::flatbuffers::VOffsetT = 6;
+  pub const VT_START_PC: ::flatbuffers::VOffsetT = 8;
+  pub const VT_END_PC: ::flatbuffers::VOffsetT = 10;
+
+  #[inline]
+  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+    RegName { _tab: table }
+  }
+  #[allow(unused_mut)]
+  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
+    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+    args: &'args RegNameArgs<'args>
+  ) -> ::flatbuffers::WIPOffset<RegName<'bldr>> {
+    let mut builder = RegNameBuilder::new(_fbb);
+    builder.add_end_pc(args.end_pc);
+    builder.add_start_pc(args.start_pc);
+    if let Some(x) = args.name { builder.add_name(x); }
+    builder.add_reg(args.reg);
+    builder.finish()
+  }
+
+
+  #[inline]
+  pub fn reg(&self) -> u8 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u8>(RegName::VT_REG, Some(0)).unwrap()}
+  }
+  #[inline]
+  pub fn name(&self) -> Option<&'a str> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<&str>>(RegName::VT_NAME, None)}
+  }
+  #[inline]
+  pub fn start_pc(&self) -> u32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u32>(RegName::VT_START_PC, Some(0)).unwrap()}
+  }
+  #[inline]
+  pub fn end_pc(&self) -> u32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u32>(RegName::VT_END_PC, Some(0)).unwrap()}
+  }
+}
+
+impl ::flatbuffers::Verifiable for RegName<'_> {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.visit_table(pos)?
+     .visit_field::<u8>("reg", Self::VT_REG, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<&str>>("name", Self::VT_NAME, false)?
+     .visit_field::<u32>("start_pc", Self::VT_START_PC, false)?
+     .visit_field::<u32>("end_pc", Self::VT_END_PC, false)?
+     .finish();
+    Ok(())
+  }
+}
+pub struct RegNameArgs<'a> {
+    pub reg: u8,
+    pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
+    pub start_pc: u32,
+    pub end_pc: u32,
+}
+impl<'a> Default for RegNameArgs<'a> {
+  #[inline]
+  fn default() -> Self {
+    RegNameArgs {
+      reg: 0,
+      name: None,
+      start_pc: 0,
+      end_pc: 0,
+    }
+  }
+}
+
+pub struct RegNameBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> RegNameBuilder<'a, 'b, A> {
+  #[inline]
+  pub fn add_reg(&mut self, reg: u8) {
+    self.fbb_.push_slot::<u8>(RegName::VT_REG, reg, 0);
+  }
+  #[inline]
+  pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b  str>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(RegName::VT_NAME, name);
+  }
+  #[inline]
+  pub fn add_start_pc(&mut self, start_pc: u32) {
+    self.fbb_.push_slot::<u32>(RegName::VT_START_PC, start_pc, 0);
+  }
+  #[inline]
+  pub fn add_end_pc(&mut self, end_pc: u32) {
+    self.fbb_.push_slot::<u32>(RegName::VT_END_PC, end_pc, 0);
+  }
+  #[inline]
+  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> RegNameBuilder<'a, 'b, A> {
+    let start = _fbb.start_table();
+    RegNameBuilder {
+      fbb_: _fbb,
+      start_: start,
+    }
+  }
+  #[inline]
+  pub fn finish(self) -> ::flatbuffers::WIPOffset<RegName<'a>> {
+    let o = self.fbb_.end_table(self.start_);
+    ::flatbuffers::WIPOffset::new(o.value())
+  }
+}
+
+impl ::core::fmt::Debug for RegName<'_> {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let mut ds = f.debug_struct("RegName");
+      ds.field("reg", &self.reg());
+      ds.field("name", &self.name());
+      ds.field("start_pc", &self.start_pc());
+      ds.field("end_pc", &self.end_pc());
+      ds.finish()
+  }
+}
+pub enum FunctionDescOffset {}
+#[derive(Copy, Clone, PartialEq)]
+
+pub struct FunctionDesc<'a> {
+  pub _tab: ::flatbuffers::Table<'a>,
+}
+
+impl<'a> ::flatbuffers::Follow<'a> for FunctionDesc<'a> {
+  type Inner = FunctionDesc<'a>;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+  }
+}
+
+impl<'a> FunctionDesc<'a> {
+  pub const VT_NAME: ::flatbuffers::VOffsetT = 4;
+  pub const VT_PARAMS: ::flatbuffers::VOffsetT = 6;
+  pub const VT_RET: ::flatbuffers::VOffsetT = 8;
+  pub const VT_NUM_REGISTERS: ::flatbuffers::VOffsetT = 10;
+  pub const VT_NUM_SPILL_SLOTS: ::flatbuffers::VOffsetT = 12;
+  pub const VT_CODE: ::flatbuffers::VOffsetT = 14;
+  pub const VT_LINES: ::flatbuffers::VOffsetT = 16;
+  pub const VT_REG_NAMES: ::flatbuffers::VOffsetT = 18;
+
+  #[inline]
+  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+    FunctionDesc { _tab: table }
+  }
+  #[allow(unused_mut)]
+  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
+    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+    args: &'args FunctionDescArgs<'args>
+  ) -> ::flatbuffers::WIPOffset<FunctionDesc<'bldr>> {
+    let mut builder = FunctionDescBuilder::new(_fbb);
+    if let Some(x) = args.reg_names { builder.add_reg_names(x); }
+    if let Some(x) = args.lines { builder.add_lines(x); }
+    if let Some(x) = args.code { builder.add_code(x); }
+    builder.add_num_spill_slots(args.num_spill_slots);
+    builder.add_ret(args.ret);
+    if let Some(x) = args.params { builder.add_params(x); }
+    if let Some(x) = args.name { builder.add_name(x); }
+    builder.add_num_registers(args.num_registers);
+    builder.finish()
+  }
+
+
+  #[inline]
+  pub fn name(&self) -> Option<&'a str> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<&str>>(FunctionDesc::VT_NAME, None)}
+  }
+  /// Type table entries of the parameters.
+  #[inline]
+  pub fn params(&self) -> Option<::flatbuffers::Vector<'a, u32>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u32>>>(FunctionDesc::VT_PARAMS, None)}
+  }
+  /// Type table entry of the return type, or -1 for none.
+  #[inline]
+  pub fn ret(&self) -> i32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<i32>(FunctionDesc::VT_RET, Some(-1)).unwrap()}
+  }
+  #[inline]
+  pub fn num_registers(&self) -> u16 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u16>(FunctionDesc::VT_NUM_REGISTERS, Some(0)).unwrap()}
+  }
+  #[inline]
+  pub fn num_spill_slots(&self) -> u32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u32>(FunctionDesc::VT_NUM_SPILL_SLOTS, Some(0)).unwrap()}
+  }
+  #[inline]
+  pub fn code(&self) -> Option<::flatbuffers::Vector<'a, Instr>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, Instr>>>(FunctionDesc::VT_CODE, None)}
+  }
+  #[inline]
+  pub fn lines(&self) -> Option<::flatbuffers::Vector<'a, LineEntry>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, LineEntry>>>(FunctionDesc::VT_LINES, None)}
+  }
+  #[inline]
+  pub fn reg_names(&self) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<RegName<'a>>>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<RegName>>>>(FunctionDesc::VT_REG_NAMES, None)}
+  }
+}
+
+impl ::flatbuffers::Verifiable for FunctionDesc<'_> {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.visit_table(pos)?
      .visit_field::<::flatbuffers::ForwardsUOffset<&str>>("name", Self::VT_NAME, false)?
      .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u32>>>("params", Self::VT_PARAMS, false)?
      .visit_field::<i32>("ret", Self::VT_RET, false)?
@@ -1839,1212 +1608,866 @@ pub mod theta {
      .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, LineEntry>>>("lines", Self::VT_LINES, false)?
      .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<RegName>>>>("reg_names", Self::VT_REG_NAMES, false)?
      .finish();
-                Ok(())
-            }
-        }
-        pub struct FunctionDescArgs<'a> {
-            pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
-            pub params: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u32>>>,
-            pub ret: i32,
-            pub num_registers: u16,
-            pub num_spill_slots: u32,
-            pub code: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, Instr>>>,
-            pub lines: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, LineEntry>>>,
-            pub reg_names: Option<
-                ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<RegName<'a>>>,
-                >,
-            >,
-        }
-        impl<'a> Default for FunctionDescArgs<'a> {
-            #[inline]
-            fn default() -> Self {
-                FunctionDescArgs {
-                    name: None,
-                    params: None,
-                    ret: -1,
-                    num_registers: 0,
-                    num_spill_slots: 0,
-                    code: None,
-                    lines: None,
-                    reg_names: None,
-                }
-            }
-        }
+    Ok(())
+  }
+}
+pub struct FunctionDescArgs<'a> {
+    pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
+    pub params: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u32>>>,
+    pub ret: i32,
+    pub num_registers: u16,
+    pub num_spill_slots: u32,
+    pub code: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, Instr>>>,
+    pub lines: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, LineEntry>>>,
+    pub reg_names: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<RegName<'a>>>>>,
+}
+impl<'a> Default for FunctionDescArgs<'a> {
+  #[inline]
+  fn default() -> Self {
+    FunctionDescArgs {
+      name: None,
+      params: None,
+      ret: -1,
+      num_registers: 0,
+      num_spill_slots: 0,
+      code: None,
+      lines: None,
+      reg_names: None,
+    }
+  }
+}
 
-        pub struct FunctionDescBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-            fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-        }
-        impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> FunctionDescBuilder<'a, 'b, A> {
-            #[inline]
-            pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b str>) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(FunctionDesc::VT_NAME, name);
-            }
-            #[inline]
-            pub fn add_params(
-                &mut self,
-                params: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b, u32>>,
-            ) {
-                self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(
-                    FunctionDesc::VT_PARAMS,
-                    params,
-                );
-            }
-            #[inline]
-            pub fn add_ret(&mut self, ret: i32) {
-                self.fbb_.push_slot::<i32>(FunctionDesc::VT_RET, ret, -1);
-            }
-            #[inline]
-            pub fn add_num_registers(&mut self, num_registers: u16) {
-                self.fbb_
-                    .push_slot::<u16>(FunctionDesc::VT_NUM_REGISTERS, num_registers, 0);
-            }
-            #[inline]
-            pub fn add_num_spill_slots(&mut self, num_spill_slots: u32) {
-                self.fbb_
-                    .push_slot::<u32>(FunctionDesc::VT_NUM_SPILL_SLOTS, num_spill_slots, 0);
-            }
-            #[inline]
-            pub fn add_code(
-                &mut self,
-                code: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b, Instr>>,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(FunctionDesc::VT_CODE, code);
-            }
-            #[inline]
-            pub fn add_lines(
-                &mut self,
-                lines: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b, LineEntry>>,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(FunctionDesc::VT_LINES, lines);
-            }
-            #[inline]
-            pub fn add_reg_names(
-                &mut self,
-                reg_names: ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<RegName<'b>>>,
-                >,
-            ) {
-                self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(
-                    FunctionDesc::VT_REG_NAMES,
-                    reg_names,
-                );
-            }
-            #[inline]
-            pub fn new(
-                _fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            ) -> FunctionDescBuilder<'a, 'b, A> {
-                let start = _fbb.start_table();
-                FunctionDescBuilder {
-                    fbb_: _fbb,
-                    start_: start,
-                }
-            }
-            #[inline]
-            pub fn finish(self) -> ::flatbuffers::WIPOffset<FunctionDesc<'a>> {
-                let o = self.fbb_.end_table(self.start_);
-                ::flatbuffers::WIPOffset::new(o.value())
-            }
-        }
+pub struct FunctionDescBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> FunctionDescBuilder<'a, 'b, A> {
+  #[inline]
+  pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b  str>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(FunctionDesc::VT_NAME, name);
+  }
+  #[inline]
+  pub fn add_params(&mut self, params: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , u32>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(FunctionDesc::VT_PARAMS, params);
+  }
+  #[inline]
+  pub fn add_ret(&mut self, ret: i32) {
+    self.fbb_.push_slot::<i32>(FunctionDesc::VT_RET, ret, -1);
+  }
+  #[inline]
+  pub fn add_num_registers(&mut self, num_registers: u16) {
+    self.fbb_.push_slot::<u16>(FunctionDesc::VT_NUM_REGISTERS, num_registers, 0);
+  }
+  #[inline]
+  pub fn add_num_spill_slots(&mut self, num_spill_slots: u32) {
+    self.fbb_.push_slot::<u32>(FunctionDesc::VT_NUM_SPILL_SLOTS, num_spill_slots, 0);
+  }
+  #[inline]
+  pub fn add_code(&mut self, code: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , Instr>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(FunctionDesc::VT_CODE, code);
+  }
+  #[inline]
+  pub fn add_lines(&mut self, lines: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , LineEntry>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(FunctionDesc::VT_LINES, lines);
+  }
+  #[inline]
+  pub fn add_reg_names(&mut self, reg_names: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<RegName<'b >>>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(FunctionDesc::VT_REG_NAMES, reg_names);
+  }
+  #[inline]
+  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> FunctionDescBuilder<'a, 'b, A> {
+    let start = _fbb.start_table();
+    FunctionDescBuilder {
+      fbb_: _fbb,
+      start_: start,
+    }
+  }
+  #[inline]
+  pub fn finish(self) -> ::flatbuffers::WIPOffset<FunctionDesc<'a>> {
+    let o = self.fbb_.end_table(self.start_);
+    ::flatbuffers::WIPOffset::new(o.value())
+  }
+}
 
-        impl ::core::fmt::Debug for FunctionDesc<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut ds = f.debug_struct("FunctionDesc");
-                ds.field("name", &self.name());
-                ds.field("params", &self.params());
-                ds.field("ret", &self.ret());
-                ds.field("num_registers", &self.num_registers());
-                ds.field("num_spill_slots", &self.num_spill_slots());
-                ds.field("code", &self.code());
-                ds.field("lines", &self.lines());
-                ds.field("reg_names", &self.reg_names());
-                ds.finish()
-            }
-        }
-        pub enum ConstPoolOffset {}
-        #[derive(Copy, Clone, PartialEq)]
+impl ::core::fmt::Debug for FunctionDesc<'_> {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let mut ds = f.debug_struct("FunctionDesc");
+      ds.field("name", &self.name());
+      ds.field("params", &self.params());
+      ds.field("ret", &self.ret());
+      ds.field("num_registers", &self.num_registers());
+      ds.field("num_spill_slots", &self.num_spill_slots());
+      ds.field("code", &self.code());
+      ds.field("lines", &self.lines());
+      ds.field("reg_names", &self.reg_names());
+      ds.finish()
+  }
+}
+pub enum ConstPoolOffset {}
+#[derive(Copy, Clone, PartialEq)]
 
-        pub struct ConstPool<'a> {
-            pub _tab: ::flatbuffers::Table<'a>,
-        }
+pub struct ConstPool<'a> {
+  pub _tab: ::flatbuffers::Table<'a>,
+}
 
-        impl<'a> ::flatbuffers::Follow<'a> for ConstPool<'a> {
-            type Inner = ConstPool<'a>;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                Self {
-                    _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
-                }
-            }
-        }
+impl<'a> ::flatbuffers::Follow<'a> for ConstPool<'a> {
+  type Inner = ConstPool<'a>;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+  }
+}
 
-        impl<'a> ConstPool<'a> {
-            pub const VT_I64S: ::flatbuffers::VOffsetT = 4;
-            pub const VT_F64S: ::flatbuffers::VOffsetT = 6;
-            pub const VT_STRINGS: ::flatbuffers::VOffsetT = 8;
+impl<'a> ConstPool<'a> {
+  pub const VT_I64S: ::flatbuffers::VOffsetT = 4;
+  pub const VT_F64S: ::flatbuffers::VOffsetT = 6;
+  pub const VT_STRINGS: ::flatbuffers::VOffsetT = 8;
 
-            #[inline]
-            pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-                ConstPool { _tab: table }
-            }
-            #[allow(unused_mut)]
-            pub fn create<
-                'bldr: 'args,
-                'args: 'mut_bldr,
-                'mut_bldr,
-                A: ::flatbuffers::Allocator + 'bldr,
-            >(
-                _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-                args: &'args ConstPoolArgs<'args>,
-            ) -> ::flatbuffers::WIPOffset<ConstPool<'bldr>> {
-                let mut builder = ConstPoolBuilder::new(_fbb);
-                if let Some(x) = args.strings {
-                    builder.add_strings(x);
-                }
-                if let Some(x) = args.f64s {
-                    builder.add_f64s(x);
-                }
-                if let Some(x) = args.i64s {
-                    builder.add_i64s(x);
-                }
-                builder.finish()
-            }
+  #[inline]
+  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+    ConstPool { _tab: table }
+  }
+  #[allow(unused_mut)]
+  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
+    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+    args: &'args ConstPoolArgs<'args>
+  ) -> ::flatbuffers::WIPOffset<ConstPool<'bldr>> {
+    let mut builder = ConstPoolBuilder::new(_fbb);
+    if let Some(x) = args.strings { builder.add_strings(x); }
+    if let Some(x) = args.f64s { builder.add_f64s(x); }
+    if let Some(x) = args.i64s { builder.add_i64s(x); }
+    builder.finish()
+  }
 
-            /// LOAD_CONST_I64 operands.
-            #[inline]
-            pub fn i64s(&self) -> Option<::flatbuffers::Vector<'a, i64>> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, i64>>>(
-                            ConstPool::VT_I64S,
-                            None,
-                        )
-                }
-            }
-            /// LOAD_CONST_F64 operands (bit patterns are preserved, NaN payloads included).
-            #[inline]
-            pub fn f64s(&self) -> Option<::flatbuffers::Vector<'a, f64>> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, f64>>>(
-                            ConstPool::VT_F64S,
-                            None,
-                        )
-                }
-            }
-            /// LOAD_CONST_STR and TRAP operands (UTF-8).
-            #[inline]
-            pub fn strings(
-                &self,
-            ) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>>
-            {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab.get::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
-                    >>(ConstPool::VT_STRINGS, None)
-                }
-            }
-        }
 
-        impl ::flatbuffers::Verifiable for ConstPool<'_> {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.visit_table(pos)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, i64>>>(
-                        "i64s",
-                        Self::VT_I64S,
-                        false,
-                    )?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, f64>>>(
-                        "f64s",
-                        Self::VT_F64S,
-                        false,
-                    )?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<&'_ str>>,
-                    >>("strings", Self::VT_STRINGS, false)?
-                    .finish();
-                Ok(())
-            }
-        }
-        pub struct ConstPoolArgs<'a> {
-            pub i64s: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, i64>>>,
-            pub f64s: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, f64>>>,
-            pub strings: Option<
-                ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
-                >,
-            >,
-        }
-        impl<'a> Default for ConstPoolArgs<'a> {
-            #[inline]
-            fn default() -> Self {
-                ConstPoolArgs {
-                    i64s: None,
-                    f64s: None,
-                    strings: None,
-                }
-            }
-        }
+  /// LOAD_CONST_I64 operands.
+  #[inline]
+  pub fn i64s(&self) -> Option<::flatbuffers::Vector<'a, i64>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, i64>>>(ConstPool::VT_I64S, None)}
+  }
+  /// LOAD_CONST_F64 operands (bit patterns are preserved, NaN payloads included).
+  #[inline]
+  pub fn f64s(&self) -> Option<::flatbuffers::Vector<'a, f64>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, f64>>>(ConstPool::VT_F64S, None)}
+  }
+  /// LOAD_CONST_STR and TRAP operands (UTF-8).
+  #[inline]
+  pub fn strings(&self) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>>>(ConstPool::VT_STRINGS, None)}
+  }
+}
 
-        pub struct ConstPoolBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-            fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-        }
-        impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ConstPoolBuilder<'a, 'b, A> {
-            #[inline]
-            pub fn add_i64s(
-                &mut self,
-                i64s: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b, i64>>,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(ConstPool::VT_I64S, i64s);
-            }
-            #[inline]
-            pub fn add_f64s(
-                &mut self,
-                f64s: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b, f64>>,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(ConstPool::VT_F64S, f64s);
-            }
-            #[inline]
-            pub fn add_strings(
-                &mut self,
-                strings: ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<&'b str>>,
-                >,
-            ) {
-                self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(
-                    ConstPool::VT_STRINGS,
-                    strings,
-                );
-            }
-            #[inline]
-            pub fn new(
-                _fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            ) -> ConstPoolBuilder<'a, 'b, A> {
-                let start = _fbb.start_table();
-                ConstPoolBuilder {
-                    fbb_: _fbb,
-                    start_: start,
-                }
-            }
-            #[inline]
-            pub fn finish(self) -> ::flatbuffers::WIPOffset<ConstPool<'a>> {
-                let o = self.fbb_.end_table(self.start_);
-                ::flatbuffers::WIPOffset::new(o.value())
-            }
-        }
+impl ::flatbuffers::Verifiable for ConstPool<'_> {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.visit_table(pos)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, i64>>>("i64s", Self::VT_I64S, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, f64>>>("f64s", Self::VT_F64S, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<&'_ str>>>>("strings", Self::VT_STRINGS, false)?
+     .finish();
+    Ok(())
+  }
+}
+pub struct ConstPoolArgs<'a> {
+    pub i64s: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, i64>>>,
+    pub f64s: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, f64>>>,
+    pub strings: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>>>,
+}
+impl<'a> Default for ConstPoolArgs<'a> {
+  #[inline]
+  fn default() -> Self {
+    ConstPoolArgs {
+      i64s: None,
+      f64s: None,
+      strings: None,
+    }
+  }
+}
 
-        impl ::core::fmt::Debug for ConstPool<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut ds = f.debug_struct("ConstPool");
-                ds.field("i64s", &self.i64s());
-                ds.field("f64s", &self.f64s());
-                ds.field("strings", &self.strings());
-                ds.finish()
-            }
-        }
-        pub enum MainInfoOffset {}
-        #[derive(Copy, Clone, PartialEq)]
+pub struct ConstPoolBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ConstPoolBuilder<'a, 'b, A> {
+  #[inline]
+  pub fn add_i64s(&mut self, i64s: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , i64>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(ConstPool::VT_I64S, i64s);
+  }
+  #[inline]
+  pub fn add_f64s(&mut self, f64s: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , f64>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(ConstPool::VT_F64S, f64s);
+  }
+  #[inline]
+  pub fn add_strings(&mut self, strings: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<&'b  str>>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(ConstPool::VT_STRINGS, strings);
+  }
+  #[inline]
+  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> ConstPoolBuilder<'a, 'b, A> {
+    let start = _fbb.start_table();
+    ConstPoolBuilder {
+      fbb_: _fbb,
+      start_: start,
+    }
+  }
+  #[inline]
+  pub fn finish(self) -> ::flatbuffers::WIPOffset<ConstPool<'a>> {
+    let o = self.fbb_.end_table(self.start_);
+    ::flatbuffers::WIPOffset::new(o.value())
+  }
+}
 
-        pub struct MainInfo<'a> {
-            pub _tab: ::flatbuffers::Table<'a>,
-        }
+impl ::core::fmt::Debug for ConstPool<'_> {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let mut ds = f.debug_struct("ConstPool");
+      ds.field("i64s", &self.i64s());
+      ds.field("f64s", &self.f64s());
+      ds.field("strings", &self.strings());
+      ds.finish()
+  }
+}
+pub enum MainInfoOffset {}
+#[derive(Copy, Clone, PartialEq)]
 
-        impl<'a> ::flatbuffers::Follow<'a> for MainInfo<'a> {
-            type Inner = MainInfo<'a>;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                Self {
-                    _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
-                }
-            }
-        }
+pub struct MainInfo<'a> {
+  pub _tab: ::flatbuffers::Table<'a>,
+}
 
-        impl<'a> MainInfo<'a> {
-            pub const VT_FUNC: ::flatbuffers::VOffsetT = 4;
-            pub const VT_TAKES_ARGS: ::flatbuffers::VOffsetT = 6;
-            pub const VT_RETURNS: ::flatbuffers::VOffsetT = 8;
+impl<'a> ::flatbuffers::Follow<'a> for MainInfo<'a> {
+  type Inner = MainInfo<'a>;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+  }
+}
 
-            #[inline]
-            pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-                MainInfo { _tab: table }
-            }
-            #[allow(unused_mut)]
-            pub fn create<
-                'bldr: 'args,
-                'args: 'mut_bldr,
-                'mut_bldr,
-                A: ::flatbuffers::Allocator + 'bldr,
-            >(
-                _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-                args: &'args MainInfoArgs,
-            ) -> ::flatbuffers::WIPOffset<MainInfo<'bldr>> {
-                let mut builder = MainInfoBuilder::new(_fbb);
-                builder.add_func(args.func);
-                builder.add_returns(args.returns);
-                builder.add_takes_args(args.takes_args);
-                builder.finish()
-            }
+impl<'a> MainInfo<'a> {
+  pub const VT_FUNC: ::flatbuffers::VOffsetT = 4;
+  pub const VT_TAKES_ARGS: ::flatbuffers::VOffsetT = 6;
+  pub const VT_RETURNS: ::flatbuffers::VOffsetT = 8;
 
-            #[inline]
-            pub fn func(&self) -> u32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe { self._tab.get::<u32>(MainInfo::VT_FUNC, Some(0)).unwrap() }
-            }
-            #[inline]
-            pub fn takes_args(&self) -> bool {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<bool>(MainInfo::VT_TAKES_ARGS, Some(false))
-                        .unwrap()
-                }
-            }
-            #[inline]
-            pub fn returns(&self) -> MainReturn {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<MainReturn>(MainInfo::VT_RETURNS, Some(MainReturn::Void))
-                        .unwrap()
-                }
-            }
-        }
+  #[inline]
+  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+    MainInfo { _tab: table }
+  }
+  #[allow(unused_mut)]
+  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
+    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+    args: &'args MainInfoArgs
+  ) -> ::flatbuffers::WIPOffset<MainInfo<'bldr>> {
+    let mut builder = MainInfoBuilder::new(_fbb);
+    builder.add_func(args.func);
+    builder.add_returns(args.returns);
+    builder.add_takes_args(args.takes_args);
+    builder.finish()
+  }
 
-        impl ::flatbuffers::Verifiable for MainInfo<'_> {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.visit_table(pos)?
-                    .visit_field::<u32>("func", Self::VT_FUNC, false)?
-                    .visit_field::<bool>("takes_args", Self::VT_TAKES_ARGS, false)?
-                    .visit_field::<MainReturn>("returns", Self::VT_RETURNS, false)?
-                    .finish();
-                Ok(())
-            }
-        }
-        pub struct MainInfoArgs {
-            pub func: u32,
-            pub takes_args: bool,
-            pub returns: MainReturn,
-        }
-        impl<'a> Default for MainInfoArgs {
-            #[inline]
-            fn default() -> Self {
-                MainInfoArgs {
-                    func: 0,
-                    takes_args: false,
-                    returns: MainReturn::Void,
-                }
-            }
-        }
 
-        pub struct MainInfoBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-            fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-        }
-        impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> MainInfoBuilder<'a, 'b, A> {
-            #[inline]
-            pub fn add_func(&mut self, func: u32) {
-                self.fbb_.push_slot::<u32>(MainInfo::VT_FUNC, func, 0);
-            }
-            #[inline]
-            pub fn add_takes_args(&mut self, takes_args: bool) {
-                self.fbb_
-                    .push_slot::<bool>(MainInfo::VT_TAKES_ARGS, takes_args, false);
-            }
-            #[inline]
-            pub fn add_returns(&mut self, returns: MainReturn) {
-                self.fbb_
-                    .push_slot::<MainReturn>(MainInfo::VT_RETURNS, returns, MainReturn::Void);
-            }
-            #[inline]
-            pub fn new(
-                _fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            ) -> MainInfoBuilder<'a, 'b, A> {
-                let start = _fbb.start_table();
-                MainInfoBuilder {
-                    fbb_: _fbb,
-                    start_: start,
-                }
-            }
-            #[inline]
-            pub fn finish(self) -> ::flatbuffers::WIPOffset<MainInfo<'a>> {
-                let o = self.fbb_.end_table(self.start_);
-                ::flatbuffers::WIPOffset::new(o.value())
-            }
-        }
+  #[inline]
+  pub fn func(&self) -> u32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u32>(MainInfo::VT_FUNC, Some(0)).unwrap()}
+  }
+  #[inline]
+  pub fn takes_args(&self) -> bool {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<bool>(MainInfo::VT_TAKES_ARGS, Some(false)).unwrap()}
+  }
+  #[inline]
+  pub fn returns(&self) -> MainReturn {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<MainReturn>(MainInfo::VT_RETURNS, Some(MainReturn::Void)).unwrap()}
+  }
+}
 
-        impl ::core::fmt::Debug for MainInfo<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut ds = f.debug_struct("MainInfo");
-                ds.field("func", &self.func());
-                ds.field("takes_args", &self.takes_args());
-                ds.field("returns", &self.returns());
-                ds.finish()
-            }
-        }
-        pub enum ExportOffset {}
-        #[derive(Copy, Clone, PartialEq)]
+impl ::flatbuffers::Verifiable for MainInfo<'_> {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.visit_table(pos)?
+     .visit_field::<u32>("func", Self::VT_FUNC, false)?
+     .visit_field::<bool>("takes_args", Self::VT_TAKES_ARGS, false)?
+     .visit_field::<MainReturn>("returns", Self::VT_RETURNS, false)?
+     .finish();
+    Ok(())
+  }
+}
+pub struct MainInfoArgs {
+    pub func: u32,
+    pub takes_args: bool,
+    pub returns: MainReturn,
+}
+impl<'a> Default for MainInfoArgs {
+  #[inline]
+  fn default() -> Self {
+    MainInfoArgs {
+      func: 0,
+      takes_args: false,
+      returns: MainReturn::Void,
+    }
+  }
+}
 
-        pub struct Export<'a> {
-            pub _tab: ::flatbuffers::Table<'a>,
-        }
+pub struct MainInfoBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> MainInfoBuilder<'a, 'b, A> {
+  #[inline]
+  pub fn add_func(&mut self, func: u32) {
+    self.fbb_.push_slot::<u32>(MainInfo::VT_FUNC, func, 0);
+  }
+  #[inline]
+  pub fn add_takes_args(&mut self, takes_args: bool) {
+    self.fbb_.push_slot::<bool>(MainInfo::VT_TAKES_ARGS, takes_args, false);
+  }
+  #[inline]
+  pub fn add_returns(&mut self, returns: MainReturn) {
+    self.fbb_.push_slot::<MainReturn>(MainInfo::VT_RETURNS, returns, MainReturn::Void);
+  }
+  #[inline]
+  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> MainInfoBuilder<'a, 'b, A> {
+    let start = _fbb.start_table();
+    MainInfoBuilder {
+      fbb_: _fbb,
+      start_: start,
+    }
+  }
+  #[inline]
+  pub fn finish(self) -> ::flatbuffers::WIPOffset<MainInfo<'a>> {
+    let o = self.fbb_.end_table(self.start_);
+    ::flatbuffers::WIPOffset::new(o.value())
+  }
+}
 
-        impl<'a> ::flatbuffers::Follow<'a> for Export<'a> {
-            type Inner = Export<'a>;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                Self {
-                    _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
-                }
-            }
-        }
+impl ::core::fmt::Debug for MainInfo<'_> {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let mut ds = f.debug_struct("MainInfo");
+      ds.field("func", &self.func());
+      ds.field("takes_args", &self.takes_args());
+      ds.field("returns", &self.returns());
+      ds.finish()
+  }
+}
+pub enum ExportOffset {}
+#[derive(Copy, Clone, PartialEq)]
 
-        impl<'a> Export<'a> {
-            pub const VT_NAME: ::flatbuffers::VOffsetT = 4;
-            pub const VT_KIND: ::flatbuffers::VOffsetT = 6;
-            pub const VT_INDEX: ::flatbuffers::VOffsetT = 8;
+pub struct Export<'a> {
+  pub _tab: ::flatbuffers::Table<'a>,
+}
 
-            #[inline]
-            pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-                Export { _tab: table }
-            }
-            #[allow(unused_mut)]
-            pub fn create<
-                'bldr: 'args,
-                'args: 'mut_bldr,
-                'mut_bldr,
-                A: ::flatbuffers::Allocator + 'bldr,
-            >(
-                _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-                args: &'args ExportArgs<'args>,
-            ) -> ::flatbuffers::WIPOffset<Export<'bldr>> {
-                let mut builder = ExportBuilder::new(_fbb);
-                builder.add_index(args.index);
-                if let Some(x) = args.name {
-                    builder.add_name(x);
-                }
-                builder.add_kind(args.kind);
-                builder.finish()
-            }
+impl<'a> ::flatbuffers::Follow<'a> for Export<'a> {
+  type Inner = Export<'a>;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+  }
+}
 
-            #[inline]
-            pub fn name(&self) -> Option<&'a str> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<&str>>(Export::VT_NAME, None)
-                }
-            }
-            #[inline]
-            pub fn kind(&self) -> ExportKind {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<ExportKind>(Export::VT_KIND, Some(ExportKind::Function))
-                        .unwrap()
-                }
-            }
-            #[inline]
-            pub fn index(&self) -> u32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe { self._tab.get::<u32>(Export::VT_INDEX, Some(0)).unwrap() }
-            }
-        }
+impl<'a> Export<'a> {
+  pub const VT_NAME: ::flatbuffers::VOffsetT = 4;
+  pub const VT_KIND: ::flatbuffers::VOffsetT = 6;
+  pub const VT_INDEX: ::flatbuffers::VOffsetT = 8;
 
-        impl ::flatbuffers::Verifiable for Export<'_> {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.visit_table(pos)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<&str>>(
-                        "name",
-                        Self::VT_NAME,
-                        false,
-                    )?
-                    .visit_field::<ExportKind>("kind", Self::VT_KIND, false)?
-                    .visit_field::<u32>("index", Self::VT_INDEX, false)?
-                    .finish();
-                Ok(())
-            }
-        }
-        pub struct ExportArgs<'a> {
-            pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
-            pub kind: ExportKind,
-            pub index: u32,
-        }
-        impl<'a> Default for ExportArgs<'a> {
-            #[inline]
-            fn default() -> Self {
-                ExportArgs {
-                    name: None,
-                    kind: ExportKind::Function,
-                    index: 0,
-                }
-            }
-        }
+  #[inline]
+  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+    Export { _tab: table }
+  }
+  #[allow(unused_mut)]
+  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
+    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+    args: &'args ExportArgs<'args>
+  ) -> ::flatbuffers::WIPOffset<Export<'bldr>> {
+    let mut builder = ExportBuilder::new(_fbb);
+    builder.add_index(args.index);
+    if let Some(x) = args.name { builder.add_name(x); }
+    builder.add_kind(args.kind);
+    builder.finish()
+  }
 
-        pub struct ExportBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-            fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-        }
-        impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ExportBuilder<'a, 'b, A> {
-            #[inline]
-            pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b str>) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(Export::VT_NAME, name);
-            }
-            #[inline]
-            pub fn add_kind(&mut self, kind: ExportKind) {
-                self.fbb_
-                    .push_slot::<ExportKind>(Export::VT_KIND, kind, ExportKind::Function);
-            }
-            #[inline]
-            pub fn add_index(&mut self, index: u32) {
-                self.fbb_.push_slot::<u32>(Export::VT_INDEX, index, 0);
-            }
-            #[inline]
-            pub fn new(
-                _fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            ) -> ExportBuilder<'a, 'b, A> {
-                let start = _fbb.start_table();
-                ExportBuilder {
-                    fbb_: _fbb,
-                    start_: start,
-                }
-            }
-            #[inline]
-            pub fn finish(self) -> ::flatbuffers::WIPOffset<Export<'a>> {
-                let o = self.fbb_.end_table(self.start_);
-                ::flatbuffers::WIPOffset::new(o.value())
-            }
-        }
 
-        impl ::core::fmt::Debug for Export<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut ds = f.debug_struct("Export");
-                ds.field("name", &self.name());
-                ds.field("kind", &self.kind());
-                ds.field("index", &self.index());
-                ds.finish()
-            }
-        }
-        pub enum ModuleOffset {}
-        #[derive(Copy, Clone, PartialEq)]
+  #[inline]
+  pub fn name(&self) -> Option<&'a str> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<&str>>(Export::VT_NAME, None)}
+  }
+  #[inline]
+  pub fn kind(&self) -> ExportKind {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<ExportKind>(Export::VT_KIND, Some(ExportKind::Function)).unwrap()}
+  }
+  #[inline]
+  pub fn index(&self) -> u32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u32>(Export::VT_INDEX, Some(0)).unwrap()}
+  }
+}
 
-        pub struct Module<'a> {
-            pub _tab: ::flatbuffers::Table<'a>,
-        }
+impl ::flatbuffers::Verifiable for Export<'_> {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.visit_table(pos)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<&str>>("name", Self::VT_NAME, false)?
+     .visit_field::<ExportKind>("kind", Self::VT_KIND, false)?
+     .visit_field::<u32>("index", Self::VT_INDEX, false)?
+     .finish();
+    Ok(())
+  }
+}
+pub struct ExportArgs<'a> {
+    pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
+    pub kind: ExportKind,
+    pub index: u32,
+}
+impl<'a> Default for ExportArgs<'a> {
+  #[inline]
+  fn default() -> Self {
+    ExportArgs {
+      name: None,
+      kind: ExportKind::Function,
+      index: 0,
+    }
+  }
+}
 
-        impl<'a> ::flatbuffers::Follow<'a> for Module<'a> {
-            type Inner = Module<'a>;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                Self {
-                    _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
-                }
-            }
-        }
+pub struct ExportBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ExportBuilder<'a, 'b, A> {
+  #[inline]
+  pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b  str>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Export::VT_NAME, name);
+  }
+  #[inline]
+  pub fn add_kind(&mut self, kind: ExportKind) {
+    self.fbb_.push_slot::<ExportKind>(Export::VT_KIND, kind, ExportKind::Function);
+  }
+  #[inline]
+  pub fn add_index(&mut self, index: u32) {
+    self.fbb_.push_slot::<u32>(Export::VT_INDEX, index, 0);
+  }
+  #[inline]
+  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> ExportBuilder<'a, 'b, A> {
+    let start = _fbb.start_table();
+    ExportBuilder {
+      fbb_: _fbb,
+      start_: start,
+    }
+  }
+  #[inline]
+  pub fn finish(self) -> ::flatbuffers::WIPOffset<Export<'a>> {
+    let o = self.fbb_.end_table(self.start_);
+    ::flatbuffers::WIPOffset::new(o.value())
+  }
+}
 
-        impl<'a> Module<'a> {
-            pub const VT_VERSION: ::flatbuffers::VOffsetT = 4;
-            pub const VT_SOURCE_FILES: ::flatbuffers::VOffsetT = 6;
-            pub const VT_CONSTS: ::flatbuffers::VOffsetT = 8;
-            pub const VT_TYPE_TABLE: ::flatbuffers::VOffsetT = 10;
-            pub const VT_TYPE_POOL: ::flatbuffers::VOffsetT = 12;
-            pub const VT_STRUCTS: ::flatbuffers::VOffsetT = 14;
-            pub const VT_GLOBALS: ::flatbuffers::VOffsetT = 16;
-            pub const VT_BUILTINS: ::flatbuffers::VOffsetT = 18;
-            pub const VT_FUNCTIONS: ::flatbuffers::VOffsetT = 20;
-            pub const VT_INIT: ::flatbuffers::VOffsetT = 22;
-            pub const VT_MAIN: ::flatbuffers::VOffsetT = 24;
-            pub const VT_EXPORTS: ::flatbuffers::VOffsetT = 26;
+impl ::core::fmt::Debug for Export<'_> {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let mut ds = f.debug_struct("Export");
+      ds.field("name", &self.name());
+      ds.field("kind", &self.kind());
+      ds.field("index", &self.index());
+      ds.finish()
+  }
+}
+pub enum ModuleOffset {}
+#[derive(Copy, Clone, PartialEq)]
 
-            #[inline]
-            pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-                Module { _tab: table }
-            }
-            #[allow(unused_mut)]
-            pub fn create<
-                'bldr: 'args,
-                'args: 'mut_bldr,
-                'mut_bldr,
-                A: ::flatbuffers::Allocator + 'bldr,
-            >(
-                _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-                args: &'args ModuleArgs<'args>,
-            ) -> ::flatbuffers::WIPOffset<Module<'bldr>> {
-                let mut builder = ModuleBuilder::new(_fbb);
-                if let Some(x) = args.exports {
-                    builder.add_exports(x);
-                }
-                if let Some(x) = args.main {
-                    builder.add_main(x);
-                }
-                builder.add_init(args.init);
-                if let Some(x) = args.functions {
-                    builder.add_functions(x);
-                }
-                if let Some(x) = args.builtins {
-                    builder.add_builtins(x);
-                }
-                if let Some(x) = args.globals {
-                    builder.add_globals(x);
-                }
-                if let Some(x) = args.structs {
-                    builder.add_structs(x);
-                }
-                if let Some(x) = args.type_pool {
-                    builder.add_type_pool(x);
-                }
-                if let Some(x) = args.type_table {
-                    builder.add_type_table(x);
-                }
-                if let Some(x) = args.consts {
-                    builder.add_consts(x);
-                }
-                if let Some(x) = args.source_files {
-                    builder.add_source_files(x);
-                }
-                builder.add_version(args.version);
-                builder.finish()
-            }
+pub struct Module<'a> {
+  pub _tab: ::flatbuffers::Table<'a>,
+}
 
-            /// Must stay field 0: see ModuleHeader in versioning.fbs.
-            #[inline]
-            pub fn version(&self) -> u32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe { self._tab.get::<u32>(Module::VT_VERSION, Some(0)).unwrap() }
-            }
-            #[inline]
-            pub fn source_files(
-                &self,
-            ) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>>
-            {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab.get::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
-                    >>(Module::VT_SOURCE_FILES, None)
-                }
-            }
-            #[inline]
-            pub fn consts(&self) -> Option<ConstPool<'a>> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<ConstPool>>(Module::VT_CONSTS, None)
-                }
-            }
-            /// Interned type descriptors (children before parents).
-            #[inline]
-            pub fn type_table(
-                &self,
-            ) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<TypeDesc<'a>>>>
-            {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab.get::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<TypeDesc>>,
-                    >>(Module::VT_TYPE_TABLE, None)
-                }
-            }
-            /// Module.types: the type pool instructions refer to, as type table entries.
-            #[inline]
-            pub fn type_pool(&self) -> Option<::flatbuffers::Vector<'a, u32>> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u32>>>(
-                            Module::VT_TYPE_POOL,
-                            None,
-                        )
-                }
-            }
-            #[inline]
-            pub fn structs(
-                &self,
-            ) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<StructDesc<'a>>>>
-            {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab.get::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<StructDesc>>,
-                    >>(Module::VT_STRUCTS, None)
-                }
-            }
-            #[inline]
-            pub fn globals(
-                &self,
-            ) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<GlobalDesc<'a>>>>
-            {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab.get::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<GlobalDesc>>,
-                    >>(Module::VT_GLOBALS, None)
-                }
-            }
-            /// Names of the builtin operations CALL_BUILTIN refers to (src/bytecode/builtin_ops.rs).
-            #[inline]
-            pub fn builtins(
-                &self,
-            ) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>>
-            {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab.get::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
-                    >>(Module::VT_BUILTINS, None)
-                }
-            }
-            #[inline]
-            pub fn functions(
-                &self,
-            ) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<FunctionDesc<'a>>>>
-            {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab.get::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<FunctionDesc>>,
-                    >>(Module::VT_FUNCTIONS, None)
-                }
-            }
-            #[inline]
-            pub fn init(&self) -> u32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe { self._tab.get::<u32>(Module::VT_INIT, Some(0)).unwrap() }
-            }
-            #[inline]
-            pub fn main(&self) -> Option<MainInfo<'a>> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<MainInfo>>(Module::VT_MAIN, None)
-                }
-            }
-            #[inline]
-            pub fn exports(
-                &self,
-            ) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Export<'a>>>>
-            {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab.get::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Export>>,
-                    >>(Module::VT_EXPORTS, None)
-                }
-            }
-        }
+impl<'a> ::flatbuffers::Follow<'a> for Module<'a> {
+  type Inner = Module<'a>;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+  }
+}
 
-        impl ::flatbuffers::Verifiable for Module<'_> {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.visit_table(pos)?
-                    .visit_field::<u32>("version", Self::VT_VERSION, false)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<&'_ str>>,
-                    >>("source_files", Self::VT_SOURCE_FILES, false)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<ConstPool>>(
-                        "consts",
-                        Self::VT_CONSTS,
-                        false,
-                    )?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<TypeDesc>>,
-                    >>("type_table", Self::VT_TYPE_TABLE, false)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u32>>>(
-                        "type_pool",
-                        Self::VT_TYPE_POOL,
-                        false,
-                    )?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<StructDesc>>,
-                    >>("structs", Self::VT_STRUCTS, false)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<GlobalDesc>>,
-                    >>("globals", Self::VT_GLOBALS, false)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<&'_ str>>,
-                    >>("builtins", Self::VT_BUILTINS, false)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<FunctionDesc>>,
-                    >>("functions", Self::VT_FUNCTIONS, false)?
-                    .visit_field::<u32>("init", Self::VT_INIT, false)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<MainInfo>>(
-                        "main",
-                        Self::VT_MAIN,
-                        false,
-                    )?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<Export>>,
-                    >>("exports", Self::VT_EXPORTS, false)?
-                    .finish();
-                Ok(())
-            }
-        }
-        pub struct ModuleArgs<'a> {
-            pub version: u32,
-            pub source_files: Option<
-                ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
-                >,
-            >,
-            pub consts: Option<::flatbuffers::WIPOffset<ConstPool<'a>>>,
-            pub type_table: Option<
-                ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<TypeDesc<'a>>>,
-                >,
-            >,
-            pub type_pool: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u32>>>,
-            pub structs: Option<
-                ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<StructDesc<'a>>>,
-                >,
-            >,
-            pub globals: Option<
-                ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<GlobalDesc<'a>>>,
-                >,
-            >,
-            pub builtins: Option<
-                ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
-                >,
-            >,
-            pub functions: Option<
-                ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<FunctionDesc<'a>>>,
-                >,
-            >,
-            pub init: u32,
-            pub main: Option<::flatbuffers::WIPOffset<MainInfo<'a>>>,
-            pub exports: Option<
-                ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Export<'a>>>,
-                >,
-            >,
-        }
-        impl<'a> Default for ModuleArgs<'a> {
-            #[inline]
-            fn default() -> Self {
-                ModuleArgs {
-                    version: 0,
-                    source_files: None,
-                    consts: None,
-                    type_table: None,
-                    type_pool: None,
-                    structs: None,
-                    globals: None,
-                    builtins: None,
-                    functions: None,
-                    init: 0,
-                    main: None,
-                    exports: None,
-                }
-            }
-        }
+impl<'a> Module<'a> {
+  pub const VT_VERSION: ::flatbuffers::VOffsetT = 4;
+  pub const VT_SOURCE_FILES: ::flatbuffers::VOffsetT = 6;
+  pub const VT_CONSTS: ::flatbuffers::VOffsetT = 8;
+  pub const VT_TYPE_TABLE: ::flatbuffers::VOffsetT = 10;
+  pub const VT_TYPE_POOL: ::flatbuffers::VOffsetT = 12;
+  pub const VT_STRUCTS: ::flatbuffers::VOffsetT = 14;
+  pub const VT_GLOBALS: ::flatbuffers::VOffsetT = 16;
+  pub const VT_BUILTINS: ::flatbuffers::VOffsetT = 18;
+  pub const VT_FUNCTIONS: ::flatbuffers::VOffsetT = 20;
+  pub const VT_INIT: ::flatbuffers::VOffsetT = 22;
+  pub const VT_MAIN: ::flatbuffers::VOffsetT = 24;
+  pub const VT_EXPORTS: ::flatbuffers::VOffsetT = 26;
 
-        pub struct ModuleBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-            fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-        }
-        impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ModuleBuilder<'a, 'b, A> {
-            #[inline]
-            pub fn add_version(&mut self, version: u32) {
-                self.fbb_.push_slot::<u32>(Module::VT_VERSION, version, 0);
-            }
-            #[inline]
-            pub fn add_source_files(
-                &mut self,
-                source_files: ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<&'b str>>,
-                >,
-            ) {
-                self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(
-                    Module::VT_SOURCE_FILES,
-                    source_files,
-                );
-            }
-            #[inline]
-            pub fn add_consts(&mut self, consts: ::flatbuffers::WIPOffset<ConstPool<'b>>) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<ConstPool>>(
-                        Module::VT_CONSTS,
-                        consts,
-                    );
-            }
-            #[inline]
-            pub fn add_type_table(
-                &mut self,
-                type_table: ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<TypeDesc<'b>>>,
-                >,
-            ) {
-                self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(
-                    Module::VT_TYPE_TABLE,
-                    type_table,
-                );
-            }
-            #[inline]
-            pub fn add_type_pool(
-                &mut self,
-                type_pool: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b, u32>>,
-            ) {
-                self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(
-                    Module::VT_TYPE_POOL,
-                    type_pool,
-                );
-            }
-            #[inline]
-            pub fn add_structs(
-                &mut self,
-                structs: ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<StructDesc<'b>>>,
-                >,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(Module::VT_STRUCTS, structs);
-            }
-            #[inline]
-            pub fn add_globals(
-                &mut self,
-                globals: ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<GlobalDesc<'b>>>,
-                >,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(Module::VT_GLOBALS, globals);
-            }
-            #[inline]
-            pub fn add_builtins(
-                &mut self,
-                builtins: ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<&'b str>>,
-                >,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(Module::VT_BUILTINS, builtins);
-            }
-            #[inline]
-            pub fn add_functions(
-                &mut self,
-                functions: ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<FunctionDesc<'b>>>,
-                >,
-            ) {
-                self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(
-                    Module::VT_FUNCTIONS,
-                    functions,
-                );
-            }
-            #[inline]
-            pub fn add_init(&mut self, init: u32) {
-                self.fbb_.push_slot::<u32>(Module::VT_INIT, init, 0);
-            }
-            #[inline]
-            pub fn add_main(&mut self, main: ::flatbuffers::WIPOffset<MainInfo<'b>>) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<MainInfo>>(Module::VT_MAIN, main);
-            }
-            #[inline]
-            pub fn add_exports(
-                &mut self,
-                exports: ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<Export<'b>>>,
-                >,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(Module::VT_EXPORTS, exports);
-            }
-            #[inline]
-            pub fn new(
-                _fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            ) -> ModuleBuilder<'a, 'b, A> {
-                let start = _fbb.start_table();
-                ModuleBuilder {
-                    fbb_: _fbb,
-                    start_: start,
-                }
-            }
-            #[inline]
-            pub fn finish(self) -> ::flatbuffers::WIPOffset<Module<'a>> {
-                let o = self.fbb_.end_table(self.start_);
-                ::flatbuffers::WIPOffset::new(o.value())
-            }
-        }
+  #[inline]
+  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+    Module { _tab: table }
+  }
+  #[allow(unused_mut)]
+  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
+    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+    args: &'args ModuleArgs<'args>
+  ) -> ::flatbuffers::WIPOffset<Module<'bldr>> {
+    let mut builder = ModuleBuilder::new(_fbb);
+    if let Some(x) = args.exports { builder.add_exports(x); }
+    if let Some(x) = args.main { builder.add_main(x); }
+    builder.add_init(args.init);
+    if let Some(x) = args.functions { builder.add_functions(x); }
+    if let Some(x) = args.builtins { builder.add_builtins(x); }
+    if let Some(x) = args.globals { builder.add_globals(x); }
+    if let Some(x) = args.structs { builder.add_structs(x); }
+    if let Some(x) = args.type_pool { builder.add_type_pool(x); }
+    if let Some(x) = args.type_table { builder.add_type_table(x); }
+    if let Some(x) = args.consts { builder.add_consts(x); }
+    if let Some(x) = args.source_files { builder.add_source_files(x); }
+    builder.add_version(args.version);
+    builder.finish()
+  }
 
-        impl ::core::fmt::Debug for Module<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut ds = f.debug_struct("Module");
-                ds.field("version", &self.version());
-                ds.field("source_files", &self.source_files());
-                ds.field("consts", &self.consts());
-                ds.field("type_table", &self.type_table());
-                ds.field("type_pool", &self.type_pool());
-                ds.field("structs", &self.structs());
-                ds.field("globals", &self.globals());
-                ds.field("builtins", &self.builtins());
-                ds.field("functions", &self.functions());
-                ds.field("init", &self.init());
-                ds.field("main", &self.main());
-                ds.field("exports", &self.exports());
-                ds.finish()
-            }
-        }
-        #[inline]
-        /// Verifies that a buffer of bytes contains a `Module`
-        /// and returns it.
-        /// Note that verification is still experimental and may not
-        /// catch every error, or be maximally performant. For the
-        /// previous, unchecked, behavior use
-        /// `root_as_module_unchecked`.
-        pub fn root_as_module(buf: &[u8]) -> Result<Module<'_>, ::flatbuffers::InvalidFlatbuffer> {
-            ::flatbuffers::root::<Module>(buf)
-        }
-        #[inline]
-        /// Verifies that a buffer of bytes contains a size prefixed
-        /// `Module` and returns it.
-        /// Note that verification is still experimental and may not
-        /// catch every error, or be maximally performant. For the
-        /// previous, unchecked, behavior use
-        /// `size_prefixed_root_as_module_unchecked`.
-        pub fn size_prefixed_root_as_module(
-            buf: &[u8],
-        ) -> Result<Module<'_>, ::flatbuffers::InvalidFlatbuffer> {
-            ::flatbuffers::size_prefixed_root::<Module>(buf)
-        }
-        #[inline]
-        /// Verifies, with the given options, that a buffer of bytes
-        /// contains a `Module` and returns it.
-        /// Note that verification is still experimental and may not
-        /// catch every error, or be maximally performant. For the
-        /// previous, unchecked, behavior use
-        /// `root_as_module_unchecked`.
-        pub fn root_as_module_with_opts<'b, 'o>(
-            opts: &'o ::flatbuffers::VerifierOptions,
-            buf: &'b [u8],
-        ) -> Result<Module<'b>, ::flatbuffers::InvalidFlatbuffer> {
-            ::flatbuffers::root_with_opts::<Module<'b>>(opts, buf)
-        }
-        #[inline]
-        /// Verifies, with the given verifier options, that a buffer of
-        /// bytes contains a size prefixed `Module` and returns
-        /// it. Note that verification is still experimental and may not
-        /// catch every error, or be maximally performant. For the
-        /// previous, unchecked, behavior use
-        /// `root_as_module_unchecked`.
-        pub fn size_prefixed_root_as_module_with_opts<'b, 'o>(
-            opts: &'o ::flatbuffers::VerifierOptions,
-            buf: &'b [u8],
-        ) -> Result<Module<'b>, ::flatbuffers::InvalidFlatbuffer> {
-            ::flatbuffers::size_prefixed_root_with_opts::<Module<'b>>(opts, buf)
-        }
-        #[inline]
-        /// Assumes, without verification, that a buffer of bytes contains a Module and returns it.
-        /// # Safety
-        /// Callers must trust the given bytes do indeed contain a valid `Module`.
-        pub unsafe fn root_as_module_unchecked(buf: &[u8]) -> Module<'_> {
-            unsafe { ::flatbuffers::root_unchecked::<Module>(buf) }
-        }
-        #[inline]
-        /// Assumes, without verification, that a buffer of bytes contains a size prefixed Module and returns it.
-        /// # Safety
-        /// Callers must trust the given bytes do indeed contain a valid size prefixed `Module`.
-        pub unsafe fn size_prefixed_root_as_module_unchecked(buf: &[u8]) -> Module<'_> {
-            unsafe { ::flatbuffers::size_prefixed_root_unchecked::<Module>(buf) }
-        }
-        pub const MODULE_IDENTIFIER: &str = "THBC";
 
-        #[inline]
-        pub fn module_buffer_has_identifier(buf: &[u8]) -> bool {
-            ::flatbuffers::buffer_has_identifier(buf, MODULE_IDENTIFIER, false)
-        }
+  /// Must stay field 0: see ModuleHeader in versioning.fbs.
+  #[inline]
+  pub fn version(&self) -> u32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u32>(Module::VT_VERSION, Some(0)).unwrap()}
+  }
+  #[inline]
+  pub fn source_files(&self) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>>>(Module::VT_SOURCE_FILES, None)}
+  }
+  #[inline]
+  pub fn consts(&self) -> Option<ConstPool<'a>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<ConstPool>>(Module::VT_CONSTS, None)}
+  }
+  /// Interned type descriptors (children before parents).
+  #[inline]
+  pub fn type_table(&self) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<TypeDesc<'a>>>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<TypeDesc>>>>(Module::VT_TYPE_TABLE, None)}
+  }
+  /// Module.types: the type pool instructions refer to, as type table entries.
+  #[inline]
+  pub fn type_pool(&self) -> Option<::flatbuffers::Vector<'a, u32>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u32>>>(Module::VT_TYPE_POOL, None)}
+  }
+  #[inline]
+  pub fn structs(&self) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<StructDesc<'a>>>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<StructDesc>>>>(Module::VT_STRUCTS, None)}
+  }
+  #[inline]
+  pub fn globals(&self) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<GlobalDesc<'a>>>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<GlobalDesc>>>>(Module::VT_GLOBALS, None)}
+  }
+  /// Names of the builtin operations CALL_BUILTIN refers to (src/bytecode/builtin_ops.rs).
+  #[inline]
+  pub fn builtins(&self) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>>>(Module::VT_BUILTINS, None)}
+  }
+  #[inline]
+  pub fn functions(&self) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<FunctionDesc<'a>>>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<FunctionDesc>>>>(Module::VT_FUNCTIONS, None)}
+  }
+  #[inline]
+  pub fn init(&self) -> u32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u32>(Module::VT_INIT, Some(0)).unwrap()}
+  }
+  #[inline]
+  pub fn main(&self) -> Option<MainInfo<'a>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<MainInfo>>(Module::VT_MAIN, None)}
+  }
+  #[inline]
+  pub fn exports(&self) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Export<'a>>>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Export>>>>(Module::VT_EXPORTS, None)}
+  }
+}
 
-        #[inline]
-        pub fn module_size_prefixed_buffer_has_identifier(buf: &[u8]) -> bool {
-            ::flatbuffers::buffer_has_identifier(buf, MODULE_IDENTIFIER, true)
-        }
+impl ::flatbuffers::Verifiable for Module<'_> {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.visit_table(pos)?
+     .visit_field::<u32>("version", Self::VT_VERSION, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<&'_ str>>>>("source_files", Self::VT_SOURCE_FILES, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<ConstPool>>("consts", Self::VT_CONSTS, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<TypeDesc>>>>("type_table", Self::VT_TYPE_TABLE, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u32>>>("type_pool", Self::VT_TYPE_POOL, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<StructDesc>>>>("structs", Self::VT_STRUCTS, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<GlobalDesc>>>>("globals", Self::VT_GLOBALS, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<&'_ str>>>>("builtins", Self::VT_BUILTINS, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<FunctionDesc>>>>("functions", Self::VT_FUNCTIONS, false)?
+     .visit_field::<u32>("init", Self::VT_INIT, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<MainInfo>>("main", Self::VT_MAIN, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<Export>>>>("exports", Self::VT_EXPORTS, false)?
+     .finish();
+    Ok(())
+  }
+}
+pub struct ModuleArgs<'a> {
+    pub version: u32,
+    pub source_files: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>>>,
+    pub consts: Option<::flatbuffers::WIPOffset<ConstPool<'a>>>,
+    pub type_table: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<TypeDesc<'a>>>>>,
+    pub type_pool: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u32>>>,
+    pub structs: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<StructDesc<'a>>>>>,
+    pub globals: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<GlobalDesc<'a>>>>>,
+    pub builtins: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>>>,
+    pub functions: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<FunctionDesc<'a>>>>>,
+    pub init: u32,
+    pub main: Option<::flatbuffers::WIPOffset<MainInfo<'a>>>,
+    pub exports: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Export<'a>>>>>,
+}
+impl<'a> Default for ModuleArgs<'a> {
+  #[inline]
+  fn default() -> Self {
+    ModuleArgs {
+      version: 0,
+      source_files: None,
+      consts: None,
+      type_table: None,
+      type_pool: None,
+      structs: None,
+      globals: None,
+      builtins: None,
+      functions: None,
+      init: 0,
+      main: None,
+      exports: None,
+    }
+  }
+}
 
-        pub const MODULE_EXTENSION: &str = "thbc";
+pub struct ModuleBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ModuleBuilder<'a, 'b, A> {
+  #[inline]
+  pub fn add_version(&mut self, version: u32) {
+    self.fbb_.push_slot::<u32>(Module::VT_VERSION, version, 0);
+  }
+  #[inline]
+  pub fn add_source_files(&mut self, source_files: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<&'b  str>>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Module::VT_SOURCE_FILES, source_files);
+  }
+  #[inline]
+  pub fn add_consts(&mut self, consts: ::flatbuffers::WIPOffset<ConstPool<'b >>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<ConstPool>>(Module::VT_CONSTS, consts);
+  }
+  #[inline]
+  pub fn add_type_table(&mut self, type_table: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<TypeDesc<'b >>>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Module::VT_TYPE_TABLE, type_table);
+  }
+  #[inline]
+  pub fn add_type_pool(&mut self, type_pool: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , u32>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Module::VT_TYPE_POOL, type_pool);
+  }
+  #[inline]
+  pub fn add_structs(&mut self, structs: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<StructDesc<'b >>>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Module::VT_STRUCTS, structs);
+  }
+  #[inline]
+  pub fn add_globals(&mut self, globals: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<GlobalDesc<'b >>>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Module::VT_GLOBALS, globals);
+  }
+  #[inline]
+  pub fn add_builtins(&mut self, builtins: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<&'b  str>>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Module::VT_BUILTINS, builtins);
+  }
+  #[inline]
+  pub fn add_functions(&mut self, functions: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<FunctionDesc<'b >>>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Module::VT_FUNCTIONS, functions);
+  }
+  #[inline]
+  pub fn add_init(&mut self, init: u32) {
+    self.fbb_.push_slot::<u32>(Module::VT_INIT, init, 0);
+  }
+  #[inline]
+  pub fn add_main(&mut self, main: ::flatbuffers::WIPOffset<MainInfo<'b >>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<MainInfo>>(Module::VT_MAIN, main);
+  }
+  #[inline]
+  pub fn add_exports(&mut self, exports: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<Export<'b >>>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Module::VT_EXPORTS, exports);
+  }
+  #[inline]
+  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> ModuleBuilder<'a, 'b, A> {
+    let start = _fbb.start_table();
+    ModuleBuilder {
+      fbb_: _fbb,
+      start_: start,
+    }
+  }
+  #[inline]
+  pub fn finish(self) -> ::flatbuffers::WIPOffset<Module<'a>> {
+    let o = self.fbb_.end_table(self.start_);
+    ::flatbuffers::WIPOffset::new(o.value())
+  }
+}
 
-        #[inline]
-        pub fn finish_module_buffer<'a, 'b, A: ::flatbuffers::Allocator + 'a>(
-            fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            root: ::flatbuffers::WIPOffset<Module<'a>>,
-        ) {
-            fbb.finish(root, Some(MODULE_IDENTIFIER));
-        }
+impl ::core::fmt::Debug for Module<'_> {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let mut ds = f.debug_struct("Module");
+      ds.field("version", &self.version());
+      ds.field("source_files", &self.source_files());
+      ds.field("consts", &self.consts());
+      ds.field("type_table", &self.type_table());
+      ds.field("type_pool", &self.type_pool());
+      ds.field("structs", &self.structs());
+      ds.field("globals", &self.globals());
+      ds.field("builtins", &self.builtins());
+      ds.field("functions", &self.functions());
+      ds.field("init", &self.init());
+      ds.field("main", &self.main());
+      ds.field("exports", &self.exports());
+      ds.finish()
+  }
+}
+#[inline]
+/// Verifies that a buffer of bytes contains a `Module`
+/// and returns it.
+/// Note that verification is still experimental and may not
+/// catch every error, or be maximally performant. For the
+/// previous, unchecked, behavior use
+/// `root_as_module_unchecked`.
+pub fn root_as_module(buf: &[u8]) -> Result<Module<'_>, ::flatbuffers::InvalidFlatbuffer> {
+  ::flatbuffers::root::<Module>(buf)
+}
+#[inline]
+/// Verifies that a buffer of bytes contains a size prefixed
+/// `Module` and returns it.
+/// Note that verification is still experimental and may not
+/// catch every error, or be maximally performant. For the
+/// previous, unchecked, behavior use
+/// `size_prefixed_root_as_module_unchecked`.
+pub fn size_prefixed_root_as_module(buf: &[u8]) -> Result<Module<'_>, ::flatbuffers::InvalidFlatbuffer> {
+  ::flatbuffers::size_prefixed_root::<Module>(buf)
+}
+#[inline]
+/// Verifies, with the given options, that a buffer of bytes
+/// contains a `Module` and returns it.
+/// Note that verification is still experimental and may not
+/// catch every error, or be maximally performant. For the
+/// previous, unchecked, behavior use
+/// `root_as_module_unchecked`.
+pub fn root_as_module_with_opts<'b, 'o>(
+  opts: &'o ::flatbuffers::VerifierOptions,
+  buf: &'b [u8],
+) -> Result<Module<'b>, ::flatbuffers::InvalidFlatbuffer> {
+  ::flatbuffers::root_with_opts::<Module<'b>>(opts, buf)
+}
+#[inline]
+/// Verifies, with the given verifier options, that a buffer of
+/// bytes contains a size prefixed `Module` and returns
+/// it. Note that verification is still experimental and may not
+/// catch every error, or be maximally performant. For the
+/// previous, unchecked, behavior use
+/// `root_as_module_unchecked`.
+pub fn size_prefixed_root_as_module_with_opts<'b, 'o>(
+  opts: &'o ::flatbuffers::VerifierOptions,
+  buf: &'b [u8],
+) -> Result<Module<'b>, ::flatbuffers::InvalidFlatbuffer> {
+  ::flatbuffers::size_prefixed_root_with_opts::<Module<'b>>(opts, buf)
+}
+#[inline]
+/// Assumes, without verification, that a buffer of bytes contains a Module and returns it.
+/// # Safety
+/// Callers must trust the given bytes do indeed contain a valid `Module`.
+pub unsafe fn root_as_module_unchecked(buf: &[u8]) -> Module<'_> {
+  unsafe { ::flatbuffers::root_unchecked::<Module>(buf) }
+}
+#[inline]
+/// Assumes, without verification, that a buffer of bytes contains a size prefixed Module and returns it.
+/// # Safety
+/// Callers must trust the given bytes do indeed contain a valid size prefixed `Module`.
+pub unsafe fn size_prefixed_root_as_module_unchecked(buf: &[u8]) -> Module<'_> {
+  unsafe { ::flatbuffers::size_prefixed_root_unchecked::<Module>(buf) }
+}
+pub const MODULE_IDENTIFIER: &str = "THBC";
 
-        #[inline]
-        pub fn finish_size_prefixed_module_buffer<'a, 'b, A: ::flatbuffers::Allocator + 'a>(
-            fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            root: ::flatbuffers::WIPOffset<Module<'a>>,
-        ) {
-            fbb.finish_size_prefixed(root, Some(MODULE_IDENTIFIER));
-        }
-    } // pub mod bc
-} // pub mod theta
+#[inline]
+pub fn module_buffer_has_identifier(buf: &[u8]) -> bool {
+  ::flatbuffers::buffer_has_identifier(buf, MODULE_IDENTIFIER, false)
+}
+
+#[inline]
+pub fn module_size_prefixed_buffer_has_identifier(buf: &[u8]) -> bool {
+  ::flatbuffers::buffer_has_identifier(buf, MODULE_IDENTIFIER, true)
+}
+
+pub const MODULE_EXTENSION: &str = "thbc";
+
+#[inline]
+pub fn finish_module_buffer<'a, 'b, A: ::flatbuffers::Allocator + 'a>(
+    fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    root: ::flatbuffers::WIPOffset<Module<'a>>) {
+  fbb.finish(root, Some(MODULE_IDENTIFIER));
+}
+
+#[inline]
+pub fn finish_size_prefixed_module_buffer<'a, 'b, A: ::flatbuffers::Allocator + 'a>(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>, root: ::flatbuffers::WIPOffset<Module<'a>>) {
+  fbb.finish_size_prefixed(root, Some(MODULE_IDENTIFIER));
+}
+}  // pub mod bc
+}  // pub mod theta
+
