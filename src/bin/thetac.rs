@@ -78,5 +78,9 @@ fn check(files: &[PathBuf], color: ColorChoice) -> ExitCode {
             let _ = out.flush();
         }
     }
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -274,10 +274,7 @@ pub fn describe(b: Builtin) -> Vec<String> {
             let ret = match s.ret {
                 Ret::Void => String::new(),
                 Ret::Same(j) => format!(" -> (type of argument {})", j + 1),
-                r => format!(
-                    " -> {}",
-                    result_type(r, &[]).display(&|_| String::new())
-                ),
+                r => format!(" -> {}", result_type(r, &[]).display(&|_| String::new())),
             };
             format!("{}({}){}", b.name(), params.join(", "), ret)
         })
@@ -313,7 +310,10 @@ mod tests {
         assert!(matches(s.pat(0), &Type::TableRef, &[]));
         assert!(matches(s.pat(0), &Type::NodeRef, &[]));
         assert!(!matches(Pat::Table, &Type::NodeRef, &[]));
-        assert_eq!(expression_args(Builtin::ReadCsv), &[(1, ExprContext::SchemaItem)]);
+        assert_eq!(
+            expression_args(Builtin::ReadCsv),
+            &[(1, ExprContext::SchemaItem)]
+        );
         assert_eq!(
             expression_args(Builtin::TableBuilderNew),
             &[(0, ExprContext::SchemaItem)]
@@ -322,7 +322,10 @@ mod tests {
 
     #[test]
     fn descriptions() {
-        assert_eq!(describe(Builtin::Sqrt), vec!["sqrt(f32 or f64) -> (type of argument 1)"]);
+        assert_eq!(
+            describe(Builtin::Sqrt),
+            vec!["sqrt(f32 or f64) -> (type of argument 1)"]
+        );
         assert_eq!(describe(Builtin::Print), vec!["print(a printable value…)"]);
     }
 }

@@ -21,7 +21,13 @@ enum Callee {
 
 impl Checker {
     /// `callee(args)`.
-    pub fn call(&mut self, cx: &mut FnCtx, callee: &ast::Expr, args: &[ast::Expr], span: Span) -> hir::Expr {
+    pub fn call(
+        &mut self,
+        cx: &mut FnCtx,
+        callee: &ast::Expr,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> hir::Expr {
         match self.callee(cx, callee) {
             Callee::Direct(f) => {
                 let info = &self.funcs[f.0 as usize];
@@ -86,7 +92,11 @@ impl Checker {
                             let h = self.item_value(cx, item, &field.name, callee.span, module);
                             self.fn_value(h, callee.span)
                         }
-                        Some(item) => self.not_callable_item(item, &format!("{alias}.{}", field.name), callee.span),
+                        Some(item) => self.not_callable_item(
+                            item,
+                            &format!("{alias}.{}", field.name),
+                            callee.span,
+                        ),
                         None => Callee::Failed,
                     };
                 }
@@ -125,7 +135,9 @@ impl Checker {
             "not a function",
         );
         if let ItemRef::Struct(_) = item {
-            d = d.with_help(format!("build a struct with `{name} {{ field: value, … }}`"));
+            d = d.with_help(format!(
+                "build a struct with `{name} {{ field: value, … }}`"
+            ));
         }
         self.report(d);
         Callee::Failed
@@ -169,7 +181,14 @@ impl Checker {
     }
 
     /// A built-in call: arguments typed from the table, then the first matching overload.
-    fn builtin_call(&mut self, cx: &mut FnCtx, b: Builtin, args: &[ast::Expr], span: Span, name_span: Span) -> hir::Expr {
+    fn builtin_call(
+        &mut self,
+        cx: &mut FnCtx,
+        b: Builtin,
+        args: &[ast::Expr],
+        span: Span,
+        name_span: Span,
+    ) -> hir::Expr {
         let all = sigs::signatures(b);
         let fitting: Vec<&Sig> = all.iter().filter(|s| s.arity_fits(args.len())).collect();
         if fitting.is_empty() {
@@ -200,7 +219,10 @@ impl Checker {
         let mut out = Vec::new();
         for (i, a) in args.iter().enumerate() {
             // Context only when every fitting overload agrees on this argument's type.
-            let wants: Vec<Option<Type>> = fitting.iter().map(|s| sigs::expected_type(s.pat(i), &types)).collect();
+            let wants: Vec<Option<Type>> = fitting
+                .iter()
+                .map(|s| sigs::expected_type(s.pat(i), &types))
+                .collect();
             let want = match wants.first() {
                 Some(Some(t)) if wants.iter().all(|w| w.as_ref() == Some(t)) => Some(t.clone()),
                 _ => None,
@@ -217,7 +239,14 @@ impl Checker {
                 .find(|r| !matches!(r, sigs::Ret::Same(_)))
                 .filter(|r| fitting.iter().all(|s| s.ret == *r))
                 .map_or(Type::Error, |r| sigs::result_type(r, &[]));
-            return mk(H::CallBuiltin { builtin: b, args: out }, ret, span);
+            return mk(
+                H::CallBuiltin {
+                    builtin: b,
+                    args: out,
+                },
+                ret,
+                span,
+            );
         }
         let chosen = fitting
             .iter()
@@ -225,7 +254,14 @@ impl Checker {
         match chosen {
             Some(s) => {
                 let ret = sigs::result_type(s.ret, &types);
-                mk(H::CallBuiltin { builtin: b, args: out }, ret, span)
+                mk(
+                    H::CallBuiltin {
+                        builtin: b,
+                        args: out,
+                    },
+                    ret,
+                    span,
+                )
             }
             None => {
                 self.no_overload(b, &fitting, &out, name_span);
@@ -237,11 +273,18 @@ impl Checker {
     fn no_overload(&mut self, b: Builtin, fitting: &[&Sig], args: &[hir::Expr], name_span: Span) {
         let types: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
         // Point at the first argument that no fitting overload accepts, if there is one.
-        let bad = (0..args.len()).find(|&i| !fitting.iter().any(|s| sigs::matches(s.pat(i), &types[i], &types)));
+        let bad = (0..args.len()).find(|&i| {
+            !fitting
+                .iter()
+                .any(|s| sigs::matches(s.pat(i), &types[i], &types))
+        });
         let shown: Vec<String> = types.iter().map(|t| self.ty_name(t)).collect();
         let mut d = match bad {
             Some(i) => {
-                let wanted: Vec<String> = fitting.iter().map(|s| sigs::describe_pat(s.pat(i))).collect();
+                let wanted: Vec<String> = fitting
+                    .iter()
+                    .map(|s| sigs::describe_pat(s.pat(i)))
+                    .collect();
                 let mut wanted_unique: Vec<String> = Vec::new();
                 for w in wanted {
                     if !wanted_unique.contains(&w) {
@@ -263,7 +306,11 @@ impl Checker {
             }
             None => Diagnostic::error(
                 codes::NO_OVERLOAD,
-                format!("no signature of `{}` takes ({})", b.name(), shown.join(", ")),
+                format!(
+                    "no signature of `{}` takes ({})",
+                    b.name(),
+                    shown.join(", ")
+                ),
                 name_span,
                 "no matching signature",
             ),

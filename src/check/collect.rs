@@ -3,7 +3,9 @@
 //! for functions and types. Also resolves written types and rejects recursive structs.
 
 use crate::check::codes;
-use crate::check::env::{Checker, ConstInfo, ConstState, FuncInfo, GlobalInfo, ItemRef, StructInfo};
+use crate::check::env::{
+    Checker, ConstInfo, ConstState, FuncInfo, GlobalInfo, ItemRef, StructInfo,
+};
 use crate::check::hir::{FieldDef, FuncId, GlobalDef, GlobalId, StructDef};
 use crate::check::loader::ModuleId;
 use crate::check::suggest::best_match;
@@ -60,7 +62,8 @@ impl Checker {
                 Item::Function(f) => self.collect_function(m, index, f),
                 Item::Const(c) => {
                     let ty = self.resolve_type(m, &c.ty);
-                    let primitive = ty.is_numeric() || matches!(ty, Type::Bool | Type::String | Type::Error);
+                    let primitive =
+                        ty.is_numeric() || matches!(ty, Type::Bool | Type::String | Type::Error);
                     if !primitive {
                         let name = self.ty_name(&ty);
                         self.report(
@@ -141,9 +144,16 @@ impl Checker {
     }
 
     fn collect_function(&mut self, m: ModuleId, index: usize, f: &ast::FnDecl) {
-        let params: Vec<Type> = f.params.iter().map(|p| self.resolve_type(m, &p.ty)).collect();
+        let params: Vec<Type> = f
+            .params
+            .iter()
+            .map(|p| self.resolve_type(m, &p.ty))
+            .collect();
         if f.params.len() > MAX_PARAMS {
-            let extra = f.params[MAX_PARAMS].name.span.to(f.params[f.params.len() - 1].ty.span);
+            let extra = f.params[MAX_PARAMS]
+                .name
+                .span
+                .to(f.params[f.params.len() - 1].ty.span);
             self.report(
                 Diagnostic::error(
                     codes::TOO_MANY_PARAMS,
@@ -214,13 +224,20 @@ impl Checker {
                 }
                 Type::Fn(Box::new(FnType { params, ret }))
             }
-            TypeExprKind::Named { module, name } => self.resolve_named_type(m, module.as_ref(), name),
+            TypeExprKind::Named { module, name } => {
+                self.resolve_named_type(m, module.as_ref(), name)
+            }
             // Already reported by the parser.
             TypeExprKind::Error => Type::Error,
         }
     }
 
-    fn resolve_named_type(&mut self, m: ModuleId, module: Option<&ast::Ident>, name: &ast::Ident) -> Type {
+    fn resolve_named_type(
+        &mut self,
+        m: ModuleId,
+        module: Option<&ast::Ident>,
+        name: &ast::Ident,
+    ) -> Type {
         let target = match module {
             None => m,
             Some(alias) => match self.scopes[m].get(&alias.name).map(|e| e.item) {
@@ -261,8 +278,17 @@ impl Checker {
         if module.is_none() {
             candidates.extend(
                 [
-                    "i8", "i16", "i32", "i64", "f32", "f64", "bool", "string", "table_ref",
-                    "node_ref", "table_builder",
+                    "i8",
+                    "i16",
+                    "i32",
+                    "i64",
+                    "f32",
+                    "f64",
+                    "bool",
+                    "string",
+                    "table_ref",
+                    "node_ref",
+                    "table_builder",
                 ]
                 .map(String::from),
             );

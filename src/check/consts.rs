@@ -42,7 +42,11 @@ impl Checker {
             ConstState::Pending => {}
         }
         self.consts[c].state = ConstState::InProgress;
-        let (module, item, ty) = (self.consts[c].module, self.consts[c].item, self.consts[c].ty.clone());
+        let (module, item, ty) = (
+            self.consts[c].module,
+            self.consts[c].item,
+            self.consts[c].ty.clone(),
+        );
         let ast = self.modules[module].ast.clone();
         let Some(Item::Const(decl)) = ast.items.get(item) else {
             self.consts[c].state = ConstState::Done(None);
@@ -64,7 +68,9 @@ impl Checker {
                             span,
                             "computed at run time",
                         )
-                        .with_note("a constant may only use literals, other constants and operators (§4)")
+                        .with_note(
+                            "a constant may only use literals, other constants and operators (§4)",
+                        )
                         .with_help("declare a global variable instead: drop `const`"),
                     );
                     None
@@ -241,30 +247,71 @@ mod tests {
 
     #[test]
     fn integers_wrap_at_their_width() {
-        let e = bin(BinaryOp::Add, int(127, Type::I8), int(1, Type::I8), Type::I8);
+        let e = bin(
+            BinaryOp::Add,
+            int(127, Type::I8),
+            int(1, Type::I8),
+            Type::I8,
+        );
         assert!(matches!(fold(&e), Ok(H::Int(-128))));
-        let e = bin(BinaryOp::Div, int(-128, Type::I8), int(-1, Type::I8), Type::I8);
+        let e = bin(
+            BinaryOp::Div,
+            int(-128, Type::I8),
+            int(-1, Type::I8),
+            Type::I8,
+        );
         assert!(matches!(fold(&e), Ok(H::Int(-128))));
-        let e = bin(BinaryOp::Rem, int(i64::MIN, Type::I64), int(-1, Type::I64), Type::I64);
+        let e = bin(
+            BinaryOp::Rem,
+            int(i64::MIN, Type::I64),
+            int(-1, Type::I64),
+            Type::I64,
+        );
         assert!(matches!(fold(&e), Ok(H::Int(0))));
-        let e = bin(BinaryOp::Shl, int(1, Type::I32), int(33, Type::I32), Type::I32);
+        let e = bin(
+            BinaryOp::Shl,
+            int(1, Type::I32),
+            int(33, Type::I32),
+            Type::I32,
+        );
         assert!(matches!(fold(&e), Ok(H::Int(2))));
-        let e = bin(BinaryOp::Shr, int(-16, Type::I8), int(2, Type::I8), Type::I8);
+        let e = bin(
+            BinaryOp::Shr,
+            int(-16, Type::I8),
+            int(2, Type::I8),
+            Type::I8,
+        );
         assert!(matches!(fold(&e), Ok(H::Int(-4))));
-        let e = bin(BinaryOp::Div, int(-7, Type::I64), int(2, Type::I64), Type::I64);
+        let e = bin(
+            BinaryOp::Div,
+            int(-7, Type::I64),
+            int(2, Type::I64),
+            Type::I64,
+        );
         assert!(matches!(fold(&e), Ok(H::Int(-3))));
     }
 
     #[test]
     fn division_by_zero_is_reported() {
-        let e = bin(BinaryOp::Rem, int(1, Type::I64), int(0, Type::I64), Type::I64);
+        let e = bin(
+            BinaryOp::Rem,
+            int(1, Type::I64),
+            int(0, Type::I64),
+            Type::I64,
+        );
         assert!(matches!(fold(&e), Err(FoldError::DivZero(_))));
     }
 
     #[test]
     fn casts_follow_section_6() {
-        assert!(matches!(cast(H::Float(1e10), &Type::I32), Some(H::Int(2147483647))));
-        assert!(matches!(cast(H::Float(f64::NAN), &Type::I64), Some(H::Int(0))));
+        assert!(matches!(
+            cast(H::Float(1e10), &Type::I32),
+            Some(H::Int(2147483647))
+        ));
+        assert!(matches!(
+            cast(H::Float(f64::NAN), &Type::I64),
+            Some(H::Int(0))
+        ));
         assert!(matches!(cast(H::Float(-2.9), &Type::I64), Some(H::Int(-2))));
         assert!(matches!(cast(H::Int(300), &Type::I8), Some(H::Int(44))));
         assert!(matches!(cast(H::Bool(true), &Type::I16), Some(H::Int(1))));

@@ -65,7 +65,9 @@ impl Checker {
     }
 
     fn check_dataflow_text(&mut self, ctx: ExprContext, text: &str, span: Span) {
-        let Err(e) = validate_expression_text(ctx, text) else { return };
+        let Err(e) = validate_expression_text(ctx, text) else {
+            return;
+        };
         let raw = self
             .sources
             .get(span.file)
@@ -97,10 +99,16 @@ mod tests {
         let lit = Span::new(FileId(0), 4, 17);
         let raw = "\"price > 1\"";
         assert_eq!(literal_subspan(lit, raw, 0..5), Span::new(FileId(0), 5, 10));
-        assert_eq!(literal_subspan(lit, raw, 8..9), Span::new(FileId(0), 13, 14));
+        assert_eq!(
+            literal_subspan(lit, raw, 8..9),
+            Span::new(FileId(0), 13, 14)
+        );
         // Empty ranges widen to one byte; ranges past the end clamp.
         assert_eq!(literal_subspan(lit, raw, 3..3), Span::new(FileId(0), 8, 9));
-        assert_eq!(literal_subspan(lit, raw, 5..99), Span::new(FileId(0), 10, 14));
+        assert_eq!(
+            literal_subspan(lit, raw, 5..99),
+            Span::new(FileId(0), 10, 14)
+        );
     }
 
     #[test]

@@ -216,7 +216,13 @@ impl Checker {
     }
 
     /// Declares a module-level name; reports a duplicate and returns false if taken.
-    pub fn declare_item(&mut self, module: ModuleId, name: &str, span: Span, item: ItemRef) -> bool {
+    pub fn declare_item(
+        &mut self,
+        module: ModuleId,
+        name: &str,
+        span: Span,
+        item: ItemRef,
+    ) -> bool {
         if let Some(prev) = self.scopes[module].get(name) {
             let prev = *prev;
             self.report(
@@ -226,7 +232,10 @@ impl Checker {
                     span,
                     format!("`{name}` redefined here"),
                 )
-                .with_label(prev.span, format!("first defined here as a {}", prev.item.kind_name())),
+                .with_label(
+                    prev.span,
+                    format!("first defined here as a {}", prev.item.kind_name()),
+                ),
             );
             return false;
         }
@@ -251,7 +260,10 @@ impl Checker {
             (Type::Array(a), Type::Array(b)) => Self::compatible(a, b),
             (Type::Fn(a), Type::Fn(b)) => {
                 a.params.len() == b.params.len()
-                    && a.params.iter().zip(&b.params).all(|(x, y)| Self::compatible(x, y))
+                    && a.params
+                        .iter()
+                        .zip(&b.params)
+                        .all(|(x, y)| Self::compatible(x, y))
                     && Self::compatible(&a.ret, &b.ret)
             }
             _ => want == got,

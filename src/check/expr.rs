@@ -68,15 +68,23 @@ impl Checker {
     }
 
     /// Checks any expression, including calls that return nothing (expression statements).
-    pub fn expr_any(&mut self, cx: &mut FnCtx, e: &ast::Expr, expected: Option<&Type>) -> hir::Expr {
+    pub fn expr_any(
+        &mut self,
+        cx: &mut FnCtx,
+        e: &ast::Expr,
+        expected: Option<&Type>,
+    ) -> hir::Expr {
         if self.depth >= MAX_DEPTH {
             if self.depth == MAX_DEPTH {
-                self.report(Diagnostic::error(
-                    codes::TOO_DEEP,
-                    "expression nested too deeply",
-                    e.span,
-                    "nesting exceeds the limit here",
-                ).with_help("split the expression using local variables"));
+                self.report(
+                    Diagnostic::error(
+                        codes::TOO_DEEP,
+                        "expression nested too deeply",
+                        e.span,
+                        "nesting exceeds the limit here",
+                    )
+                    .with_help("split the expression using local variables"),
+                );
                 self.depth += 1;
             }
             return Checker::error_expr(e.span);
@@ -135,7 +143,9 @@ impl Checker {
                     self.report(
                         Diagnostic::error(
                             codes::NO_DEFAULT,
-                            format!("`new {name}[n]` needs a default value of `{name}`, and it has none"),
+                            format!(
+                                "`new {name}[n]` needs a default value of `{name}`, and it has none"
+                            ),
                             elem.span,
                             "no default value (§3)",
                         )
@@ -156,7 +166,13 @@ impl Checker {
     }
 
     /// An integer literal (`negative` when written after a unary `-`, §6).
-    pub fn int_literal(&mut self, magnitude: u64, negative: bool, expected: Option<&Type>, span: Span) -> hir::Expr {
+    pub fn int_literal(
+        &mut self,
+        magnitude: u64,
+        negative: bool,
+        expected: Option<&Type>,
+        span: Span,
+    ) -> hir::Expr {
         let ty = match expected {
             Some(t) if t.is_integer() => t.clone(),
             _ => Type::I64,
@@ -246,7 +262,14 @@ impl Checker {
     }
 
     /// The value of a module-level item (`owner` is the module declaring it).
-    pub fn item_value(&mut self, cx: &mut FnCtx, item: ItemRef, name: &str, span: Span, owner: usize) -> hir::Expr {
+    pub fn item_value(
+        &mut self,
+        cx: &mut FnCtx,
+        item: ItemRef,
+        name: &str,
+        span: Span,
+        owner: usize,
+    ) -> hir::Expr {
         match item {
             ItemRef::Func(f) => {
                 let ty = Type::Fn(Box::new(self.funcs[f.0 as usize].sig.clone()));
@@ -363,14 +386,21 @@ impl Checker {
         }
     }
 
-    fn field_value(&mut self, cx: &mut FnCtx, base: &ast::Expr, field: &ast::Ident, span: Span) -> hir::Expr {
+    fn field_value(
+        &mut self,
+        cx: &mut FnCtx,
+        base: &ast::Expr,
+        field: &ast::Ident,
+        span: Span,
+    ) -> hir::Expr {
         if let Some((module, alias)) = self.module_of(cx, base) {
             let Some(module) = module else {
                 return Checker::error_expr(span);
             };
             return match self.member(module, &alias, field) {
                 Some(item) => {
-                    let mut h = self.item_value(cx, item, &format!("{alias}.{}", field.name), span, module);
+                    let mut h =
+                        self.item_value(cx, item, &format!("{alias}.{}", field.name), span, module);
                     h.span = span;
                     h
                 }
@@ -446,7 +476,12 @@ impl Checker {
     }
 
     /// Checks `base[index]`: the array, the index and the element type.
-    pub fn index(&mut self, cx: &mut FnCtx, base: &ast::Expr, index: &ast::Expr) -> Option<(hir::Expr, hir::Expr, Type)> {
+    pub fn index(
+        &mut self,
+        cx: &mut FnCtx,
+        base: &ast::Expr,
+        index: &ast::Expr,
+    ) -> Option<(hir::Expr, hir::Expr, Type)> {
         let b = self.expr(cx, base, None);
         let i = self.expr_expect(cx, index, &Type::I64);
         match &b.ty {
@@ -464,7 +499,9 @@ impl Checker {
                     format!("this is `{tname}`, not an array"),
                 );
                 if *other == Type::String {
-                    d = d.with_help("strings are not arrays: use `byte_at(s, i)` or `substr(s, i, n)`");
+                    d = d.with_help(
+                        "strings are not arrays: use `byte_at(s, i)` or `substr(s, i, n)`",
+                    );
                 }
                 self.report(d);
                 None
@@ -472,7 +509,13 @@ impl Checker {
         }
     }
 
-    fn array_literal(&mut self, cx: &mut FnCtx, items: &[ast::Expr], expected: Option<&Type>, span: Span) -> hir::Expr {
+    fn array_literal(
+        &mut self,
+        cx: &mut FnCtx,
+        items: &[ast::Expr],
+        expected: Option<&Type>,
+        span: Span,
+    ) -> hir::Expr {
         let mut elem: Option<Type> = match expected {
             Some(Type::Array(e)) => Some((**e).clone()),
             _ => None,
@@ -525,7 +568,11 @@ impl Checker {
             out.push(h);
         }
         let elem = elem.unwrap_or(Type::Error);
-        let ty = if elem == Type::Error { Type::Error } else { Type::Array(Box::new(elem)) };
+        let ty = if elem == Type::Error {
+            Type::Error
+        } else {
+            Type::Array(Box::new(elem))
+        };
         mk(H::ArrayLit(out), ty, span)
     }
 
@@ -577,7 +624,8 @@ impl Checker {
                     fname.span,
                     "unknown field",
                 );
-                if let Some(s) = best_match(&fname.name, def.fields.iter().map(|f| f.name.as_str())) {
+                if let Some(s) = best_match(&fname.name, def.fields.iter().map(|f| f.name.as_str()))
+                {
                     d = d.with_help(format!("did you mean `{s}`?"));
                     suggested.push(s.to_string());
                 }
@@ -613,11 +661,19 @@ impl Checker {
             .collect();
         let unknown_given = fields.len() > seen.len() + suggested.len();
         if !missing.is_empty() {
-            let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+            let list = missing
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let decl = self.structs[sid.0 as usize].name_span;
             let mut d = Diagnostic::error(
                 codes::MISSING_FIELD,
-                format!("missing field{} {list} in `{}`", if missing.len() > 1 { "s" } else { "" }, def.name),
+                format!(
+                    "missing field{} {list} in `{}`",
+                    if missing.len() > 1 { "s" } else { "" },
+                    def.name
+                ),
                 name.span,
                 "every field must be given (§6)",
             )
@@ -627,7 +683,14 @@ impl Checker {
             }
             self.report(d);
         }
-        mk(H::StructLit { struct_id: sid, fields: out }, Type::Struct(sid), span)
+        mk(
+            H::StructLit {
+                struct_id: sid,
+                fields: out,
+            },
+            Type::Struct(sid),
+            span,
+        )
     }
 }
 

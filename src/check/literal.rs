@@ -61,7 +61,10 @@ mod tests {
         assert_eq!(int_value(129, true, &Type::I8), None);
         assert_eq!(int_value(65535, false, &Type::I16), None);
         assert_eq!(int_value(1 << 31, true, &Type::I32), Some(i32::MIN as i64));
-        assert_eq!(int_value(i64::MAX as u64, false, &Type::I64), Some(i64::MAX));
+        assert_eq!(
+            int_value(i64::MAX as u64, false, &Type::I64),
+            Some(i64::MAX)
+        );
         assert_eq!(int_value(1 << 63, false, &Type::I64), None);
         assert_eq!(int_value(1 << 63, true, &Type::I64), Some(i64::MIN));
         assert_eq!(int_value(1, false, &Type::F64), None);

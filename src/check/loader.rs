@@ -173,7 +173,10 @@ impl Loader {
             Some(State::Done(m)) => Some(*m),
             Some(State::Loading) => {
                 let start = self.stack.iter().position(|(k, _)| k == key).unwrap_or(0);
-                let mut chain: Vec<&str> = self.stack[start..].iter().map(|(_, d)| d.as_str()).collect();
+                let mut chain: Vec<&str> = self.stack[start..]
+                    .iter()
+                    .map(|(_, d)| d.as_str())
+                    .collect();
                 chain.push(display);
                 self.diagnostics.push(
                     Diagnostic::error(
@@ -209,7 +212,11 @@ impl Loader {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None => d.with_note(format!(
                     "the standard library has: {}",
-                    STDLIB.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                    STDLIB
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             };
             self.diagnostics.push(d);
@@ -217,7 +224,13 @@ impl Loader {
             return None;
         };
         let _ = alias;
-        self.load_module(key, display, name.to_string(), text.as_bytes(), PathBuf::new())
+        self.load_module(
+            key,
+            display,
+            name.to_string(),
+            text.as_bytes(),
+            PathBuf::new(),
+        )
     }
 
     fn import_file(&mut self, dir: &Path, rel: &str, span: Span, alias: &str) -> Option<ModuleId> {

@@ -12,7 +12,10 @@ use crate::syntax::ast::{self, BinaryOp, ExprKind as A, UnaryOp};
 /// True when the operator's result has its operands' type (arithmetic, bitwise, shifts).
 pub fn result_is_operand(op: BinaryOp) -> bool {
     use BinaryOp::*;
-    matches!(op, Add | Sub | Mul | Div | Rem | BitAnd | BitOr | BitXor | Shl | Shr)
+    matches!(
+        op,
+        Add | Sub | Mul | Div | Rem | BitAnd | BitOr | BitXor | Shl | Shr
+    )
 }
 
 /// True when `op` applies to two operands of type `ty` (§6).
@@ -32,8 +35,12 @@ pub fn op_accepts(op: BinaryOp, ty: &Type) -> bool {
 fn op_help(op: BinaryOp, ty: &Type) -> Option<&'static str> {
     use BinaryOp::*;
     match (op, ty) {
-        (And | Or, t) if t.is_integer() => Some("`&&` and `||` need `bool`; for bits use `&` or `|`"),
-        (Add, Type::Array(_)) => Some("arrays have a fixed length; build a new one with `new T[n]`"),
+        (And | Or, t) if t.is_integer() => {
+            Some("`&&` and `||` need `bool`; for bits use `&` or `|`")
+        }
+        (Add, Type::Array(_)) => {
+            Some("arrays have a fixed length; build a new one with `new T[n]`")
+        }
         (Eq | Ne, Type::Array(_) | Type::Struct(_)) => {
             Some("arrays and structs have no `==`; compare their elements or fields")
         }
@@ -104,7 +111,9 @@ impl Checker {
                 format!("`{sym}` needs {needs}, this is `{tname}`"),
             );
             if op == UnaryOp::Not && h.ty.is_integer() {
-                d = d.with_help("there is no integer truthiness: compare with `== 0`, or use `~` for bits");
+                d = d.with_help(
+                    "there is no integer truthiness: compare with `== 0`, or use `~` for bits",
+                );
             } else if op == UnaryOp::BitNot && h.ty == Type::Bool {
                 d = d.with_help("use `!` to negate a `bool`");
             }
@@ -140,7 +149,11 @@ impl Checker {
             _ => None,
         };
         let (l, r) = self.operand_pair(cx, lhs, rhs, outer);
-        let fallback = if result_is_operand(op) { Type::Error } else { Type::Bool };
+        let fallback = if result_is_operand(op) {
+            Type::Error
+        } else {
+            Type::Bool
+        };
         if l.ty == Type::Error || r.ty == Type::Error {
             return mk_binary(op, l, r, fallback, span);
         }
@@ -148,7 +161,10 @@ impl Checker {
             let (lt, rt) = (self.ty_name(&l.ty), self.ty_name(&r.ty));
             let mut d = Diagnostic::error(
                 codes::OPERAND_MISMATCH,
-                format!("`{}` needs operands of one type, found `{lt}` and `{rt}`", op.symbol()),
+                format!(
+                    "`{}` needs operands of one type, found `{lt}` and `{rt}`",
+                    op.symbol()
+                ),
                 r.span,
                 format!("this is `{rt}`"),
             )
@@ -177,7 +193,11 @@ impl Checker {
             self.report(d);
             return mk_binary(op, l, r, fallback, span);
         }
-        let ty = if result_is_operand(op) { l.ty.clone() } else { Type::Bool };
+        let ty = if result_is_operand(op) {
+            l.ty.clone()
+        } else {
+            Type::Bool
+        };
         mk_binary(op, l, r, ty, span)
     }
 
@@ -234,7 +254,9 @@ impl Checker {
             );
             if h.ty.is_numeric() {
                 let text = self.snippet(e.span).unwrap_or_else(|| "x".into());
-                d = d.with_help(format!("there is no integer truthiness: write `{text} != 0`"));
+                d = d.with_help(format!(
+                    "there is no integer truthiness: write `{text} != 0`"
+                ));
             }
             self.report(d);
         }
@@ -242,13 +264,20 @@ impl Checker {
     }
 
     /// `e as T`: numeric ↔ numeric and `bool` → integer (§6).
-    pub fn cast(&mut self, cx: &mut FnCtx, e: &ast::Expr, te: &ast::TypeExpr, span: Span) -> hir::Expr {
+    pub fn cast(
+        &mut self,
+        cx: &mut FnCtx,
+        e: &ast::Expr,
+        te: &ast::TypeExpr,
+        span: Span,
+    ) -> hir::Expr {
         let target = self.resolve_type(cx.module, te);
         let h = self.expr(cx, e, None);
         if h.ty == Type::Error || target == Type::Error {
             return Checker::error_expr(span);
         }
-        let ok = (h.ty.is_numeric() && target.is_numeric()) || (h.ty == Type::Bool && target.is_integer());
+        let ok = (h.ty.is_numeric() && target.is_numeric())
+            || (h.ty == Type::Bool && target.is_integer());
         if !ok {
             let (from, to) = (self.ty_name(&h.ty), self.ty_name(&target));
             let text = self.snippet(e.span).unwrap_or_else(|| "x".into());
@@ -260,9 +289,15 @@ impl Checker {
             );
             d = match (&h.ty, &target) {
                 (_, Type::String) => d.with_help(format!("use `to_string({text})`")),
-                (Type::String, t) if t.is_integer() => d.with_help(format!("use `parse_i64({text})`")),
-                (Type::String, t) if t.is_float() => d.with_help(format!("use `parse_f64({text})`")),
-                (f, Type::Bool) if f.is_numeric() => d.with_help(format!("compare instead: `{text} != 0`")),
+                (Type::String, t) if t.is_integer() => {
+                    d.with_help(format!("use `parse_i64({text})`"))
+                }
+                (Type::String, t) if t.is_float() => {
+                    d.with_help(format!("use `parse_f64({text})`"))
+                }
+                (f, Type::Bool) if f.is_numeric() => {
+                    d.with_help(format!("compare instead: `{text} != 0`"))
+                }
                 _ => d,
             };
             self.report(d);

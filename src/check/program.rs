@@ -1,13 +1,13 @@
 //! The checker's driver: bodies of every module in dependency order, the `<init>` function,
 //! `main`'s signature (§1), and assembly of the flattened [`Program`].
 
+use crate::check::CheckFailure;
 use crate::check::codes;
 use crate::check::env::{Checker, FnCtx, ItemRef};
 use crate::check::hir::{self, FuncId, MainFn, Place, Program, ReturnKind, StmtKind};
 use crate::check::loader::{Loaded, ModuleId};
 use crate::check::returns::never_falls_through;
 use crate::check::types::{FnType, Type};
-use crate::check::CheckFailure;
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 use crate::syntax::ast::{self, Item};
@@ -50,7 +50,9 @@ impl Checker {
                 Item::Global(g) => {
                     cx.top_item = Some(i);
                     let owned = match self.scopes[m].get(&g.name.name).map(|e| e.item) {
-                        Some(ItemRef::Global(id)) if self.globals[id.0 as usize].item == i => Some(id),
+                        Some(ItemRef::Global(id)) if self.globals[id.0 as usize].item == i => {
+                            Some(id)
+                        }
                         _ => None,
                     };
                     match owned {
@@ -77,7 +79,8 @@ impl Checker {
                 }
                 Item::Function(f) => self.check_function(m, i, f),
                 Item::Const(c) => {
-                    if let Some(ItemRef::Const(id)) = self.scopes[m].get(&c.name.name).map(|e| e.item)
+                    if let Some(ItemRef::Const(id)) =
+                        self.scopes[m].get(&c.name.name).map(|e| e.item)
                         && self.consts[id].item == i
                     {
                         self.const_value(id, c.name.span);
@@ -99,8 +102,15 @@ impl Checker {
             Some(id) => self.funcs[id.0 as usize].sig.clone(),
             // A duplicate: still check its body for errors of its own.
             None => FnType {
-                params: f.params.iter().map(|p| self.resolve_type(m, &p.ty)).collect(),
-                ret: f.ret.as_ref().map_or(Type::Void, |t| self.resolve_type(m, t)),
+                params: f
+                    .params
+                    .iter()
+                    .map(|p| self.resolve_type(m, &p.ty))
+                    .collect(),
+                ret: f
+                    .ret
+                    .as_ref()
+                    .map_or(Type::Void, |t| self.resolve_type(m, t)),
             },
         };
         let mut cx = FnCtx::new(m, Some(sig.ret.clone()));

@@ -30,7 +30,10 @@ impl Checker {
             ty,
             span: name.span,
         });
-        let scope = cx.scopes.last_mut().expect("a function context always has a scope");
+        let scope = cx
+            .scopes
+            .last_mut()
+            .expect("a function context always has a scope");
         if let Some(prev) = scope.insert(name.name.clone(), id) {
             let prev_span = cx.locals[prev.0 as usize].span;
             self.report(
@@ -66,7 +69,11 @@ impl Checker {
                     AssignOp::Compound(bop) => {
                         self.compound_ok(*bop, &ty, target.span);
                         let value = self.expr_expect(cx, value, &ty);
-                        S::CompoundAssign { place, op: *bop, value }
+                        S::CompoundAssign {
+                            place,
+                            op: *bop,
+                            value,
+                        }
                     }
                 },
                 None => {
@@ -75,7 +82,9 @@ impl Checker {
                 }
             },
             K::IncDec { target, increment } => {
-                let Some((place, ty)) = self.place(cx, target) else { return };
+                let Some((place, ty)) = self.place(cx, target) else {
+                    return;
+                };
                 if !ty.is_integer() && ty != Type::Error {
                     let tname = self.ty_name(&ty);
                     let sym = if *increment { "++" } else { "--" };
@@ -92,7 +101,11 @@ impl Checker {
                     self.report(d);
                     return;
                 }
-                let op = if *increment { BinaryOp::Add } else { BinaryOp::Sub };
+                let op = if *increment {
+                    BinaryOp::Add
+                } else {
+                    BinaryOp::Sub
+                };
                 S::CompoundAssign {
                     place,
                     op,
@@ -145,7 +158,12 @@ impl Checker {
                 cx.loops -= 1;
                 S::While { cond, body }
             }
-            K::For { init, cond, step, body } => {
+            K::For {
+                init,
+                cond,
+                step,
+                body,
+            } => {
                 cx.scopes.push(HashMap::new());
                 let mut init_out = Vec::new();
                 if let Some(i) = init {
@@ -276,7 +294,13 @@ impl Checker {
                 if let Some((module, alias)) = self.module_of(cx, base) {
                     let module = module?;
                     let item = self.member(module, &alias, field)?;
-                    return self.item_place(cx, item, &format!("{alias}.{}", field.name), target.span, module);
+                    return self.item_place(
+                        cx,
+                        item,
+                        &format!("{alias}.{}", field.name),
+                        target.span,
+                        module,
+                    );
                 }
                 let (b, sid, idx, ty) = self.struct_field(cx, base, field)?;
                 Some((
@@ -291,20 +315,25 @@ impl Checker {
             A::Error => None,
             _ => {
                 self.expr_any(cx, target, None);
-                self.report(
-                    Diagnostic::error(
-                        codes::NOT_ASSIGNABLE,
-                        "cannot assign to this expression",
-                        target.span,
-                        "not a variable, array element or field",
-                    ),
-                );
+                self.report(Diagnostic::error(
+                    codes::NOT_ASSIGNABLE,
+                    "cannot assign to this expression",
+                    target.span,
+                    "not a variable, array element or field",
+                ));
                 None
             }
         }
     }
 
-    fn item_place(&mut self, cx: &mut FnCtx, item: ItemRef, name: &str, span: Span, owner: usize) -> Option<(Place, Type)> {
+    fn item_place(
+        &mut self,
+        cx: &mut FnCtx,
+        item: ItemRef,
+        name: &str,
+        span: Span,
+        owner: usize,
+    ) -> Option<(Place, Type)> {
         match item {
             ItemRef::Global(g) => {
                 let h = self.item_value(cx, item, name, span, owner);

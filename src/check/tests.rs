@@ -60,8 +60,12 @@ fn literal_takes_the_other_operands_type() {
 fn literals_default_without_context() {
     let p = ok("print(1, 2.5, -3);");
     let init = &p.functions[p.init.0 as usize];
-    let StmtKind::Expr(call) = &init.body[0].kind else { panic!("call expected") };
-    let ExprKind::CallBuiltin { args, .. } = &call.kind else { panic!("builtin call expected") };
+    let StmtKind::Expr(call) = &init.body[0].kind else {
+        panic!("call expected")
+    };
+    let ExprKind::CallBuiltin { args, .. } = &call.kind else {
+        panic!("builtin call expected")
+    };
     assert_eq!(args[0].ty, Type::I64);
     assert_eq!(args[1].ty, Type::F64);
     assert!(matches!(args[2].kind, ExprKind::Int(-3)));
@@ -92,7 +96,9 @@ fn context_flows_into_arrays_ternaries_and_calls() {
 
 #[test]
 fn constants_fold_with_wrapping() {
-    let p = ok("const i8 A = 127;\nconst i8 B = A + 1;\ni8 x = B;\nconst string S = \"a\" + \"b\";\nstring s = S;");
+    let p = ok(
+        "const i8 A = 127;\nconst i8 B = A + 1;\ni8 x = B;\nconst string S = \"a\" + \"b\";\nstring s = S;",
+    );
     assert!(matches!(global_init(&p, 0).kind, ExprKind::Int(-128)));
     assert!(matches!(&global_init(&p, 1).kind, ExprKind::Str(s) if s == "ab"));
     assert_eq!(codes("const i64 Z = 1 / 0;"), vec!["E0127"]);
@@ -119,12 +125,17 @@ fn main_signatures() {
     assert!(m.takes_args);
     assert_eq!(m.returns, ReturnKind::I32);
     assert!(ok("print(1);").main.is_none());
-    assert_eq!(codes("fn main() -> f64 {\n    return 1.0;\n}"), vec!["E0119"]);
+    assert_eq!(
+        codes("fn main() -> f64 {\n    return 1.0;\n}"),
+        vec!["E0119"]
+    );
 }
 
 #[test]
 fn stdlib_modules_check_and_are_qualified() {
-    let p = ok("import math;\nimport strings;\nimport arrays;\nprint(math.gcd(4, 6), strings.trim(\" x \"), arrays.sum([1]));");
+    let p = ok(
+        "import math;\nimport strings;\nimport arrays;\nprint(math.gcd(4, 6), strings.trim(\" x \"), arrays.sum([1]));",
+    );
     for name in ["math.gcd", "strings.split", "arrays.sort"] {
         assert!(p.functions.iter().any(|f| f.name == name), "{name} missing");
     }
@@ -134,7 +145,10 @@ fn stdlib_modules_check_and_are_qualified() {
 #[test]
 fn error_expressions_do_not_cascade() {
     // One unknown name, used in arithmetic, a call and a condition: one diagnostic.
-    assert_eq!(codes("i64 x = nope + 1;\nprint(sqrt(nope));\nif (nope > 1) {\n}"), vec!["E0100", "E0100", "E0100"]);
+    assert_eq!(
+        codes("i64 x = nope + 1;\nprint(sqrt(nope));\nif (nope > 1) {\n}"),
+        vec!["E0100", "E0100", "E0100"]
+    );
     assert_eq!(codes("i64 y = nope * 2 + 1 - 3;"), vec!["E0100"]);
 }
 
