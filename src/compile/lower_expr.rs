@@ -1,0 +1,530 @@
+//! Expression lowering: values into vregs, conditions straight into branches.
+//!
+//! `expr` returns a vreg holding the value (a local's own vreg when the expression is a local:
+//! locals cannot change inside an expression, since assignment is a statement and there are no
+//! closures). `expr_into` writes a given vreg, and only as the last action on every path, after
+//! all sub-expressions are read, so `x = x + 1` or `x = c ? x : y` can target `x` directly.
+
+use crate::builtins::Builtin;
+use crate::check::hir::{BinaryOp, Expr, ExprKind, UnaryOp};
+use crate::check::types::{StructId, Type};
+use crate::compile::CompileError;
+use crate::compile::ir::{
+    ArithOp, BlockId, CmpOp, InstKind, Kind, Operand, Terminator, UnOp, VReg,
+};
+use crate::compile::lower::{FnBuilder, RANGE_MAX, cmp_imm_form, has_cmp_branch, imm_form};
+use crate::source::Span;
+
+type R<T> = Result<T, CompileError>;
+
+/// Maps an arithmetic/bitwise HIR operator.
+pub(crate) fn arith_op(op: BinaryOp) -> Option<ArithOp> {
+    Some(match op {
+        BinaryOp::Add => ArithOp::Add,
+        BinaryOp::Sub => ArithOp::Sub,
+        BinaryOp::Mul => ArithOp::Mul,
+        BinaryOp::Div => ArithOp::Div,
+        BinaryOp::Rem => ArithOp::Rem,
+        BinaryOp::BitAnd => ArithOp::And,
+        BinaryOp::BitOr => ArithOp::Or,
+        BinaryOp::BitXor => ArithOp::Xor,
+        BinaryOp::Shl => ArithOp::Shl,
+        BinaryOp::Shr => ArithOp::Shr,
+        _ => return None,
+    })
+}
+
+fn cmp_op(op: BinaryOp) -> Option<CmpOp> {
+    Some(match op {
+        BinaryOp::Eq => CmpOp::Eq,
+        BinaryOp::Ne => CmpOp::Ne,
+        BinaryOp::Lt => CmpOp::Lt,
+        BinaryOp::Le => CmpOp::Le,
+        BinaryOp::Gt => CmpOp::Gt,
+        BinaryOp::Ge => CmpOp::Ge,
+        _ => return None,
+    })
+}
+
+fn is_commutative(op: ArithOp) -> bool {
+    matches!(
+        op,
+        ArithOp::Add | ArithOp::Mul | ArithOp::And | ArithOp::Or | ArithOp::Xor
+    )
+}
+
+/// The integer value of a literal operand, if it is one.
+fn int_lit(e: &Expr) -> Option<i64> {
+    match e.kind {
+        ExprKind::Int(v) => Some(v),
+        _ => None,
+    }
+}
+
+impl FnBuilder<'_> {
+    /// The kind of a value type, or an internal error for `void`/error types.
+    pub(crate) fn kind(&self, ty: &Type, span: Span) -> R<Kind> {
+        Kind::of(ty).ok_or_else(|| {
+            CompileError::internal(format!(
+                "{}: expression at byte {} has no value type",
+                self.hir.name, span.start
+            ))
+        })
+    }
+
+    /// Lowers `e` and returns the vreg holding its value.
+    pub(crate) fn expr(&mut self, e: &Expr) -> R<VReg> {
+        match &e.kind {
+            ExprKind::Local(l) => self.local(*l),
+            _ => {
+                let dst = self.new_vreg(e.ty.clone());
+                self.expr_into(e, dst)?;
+                Ok(dst)
+            }
+        }
+    }
+
+    /// Lowers `e` so that its value ends up in `dst`.
+    pub(crate) fn expr_into(&mut self, e: &Expr, dst: VReg) -> R<()> {
+        let span = e.span;
+        match &e.kind {
+            ExprKind::Int(v) => self.push(InstKind::LoadInt { dst, value: *v }, span),
+            ExprKind::Float(v) => self.push(InstKind::LoadFloat { dst, value: *v }, span),
+            ExprKind::Bool(v) => self.push(InstKind::LoadBool { dst, value: *v }, span),
+            ExprKind::Str(s) => self.push(
+                InstKind::LoadStr {
+                    dst,
+                    value: s.clone(),
+                },
+                span,
+            ),
+            ExprKind::Local(l) => {
+                let src = self.local(*l)?;
+                self.mov(dst, src, span);
+            }
+            ExprKind::Global(g) => self.push(InstKind::GetGlobal { dst, global: *g }, span),
+            ExprKind::FuncRef(f) => self.push(InstKind::LoadFunc { dst, func: *f }, span),
+            ExprKind::Unary { op, operand } => self.unary(*op, operand, dst, span)?,
+            ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, dst, span)?,
+            ExprKind::Ternary {
+                cond,
+                then_expr,
+                else_expr,
+            } => {
+                let (t, f, join) = (self.new_block(), self.new_block(), self.new_block());
+                self.cond(cond, t, f)?;
+                self.switch_to(t);
+                self.expr_into(then_expr, dst)?;
+                self.end_with(Terminator::Jump(join), span);
+                self.switch_to(f);
+                self.expr_into(else_expr, dst)?;
+                self.end_with(Terminator::Jump(join), span);
+                self.switch_to(join);
+            }
+            ExprKind::Cast(inner) => {
+                let from = self.kind(&inner.ty, inner.span)?;
+                let to = self.kind(&e.ty, span)?;
+                let src = self.expr(inner)?;
+                if from == to {
+                    self.mov(dst, src, span);
+                } else {
+                    self.push(InstKind::Cast { from, to, dst, src }, span);
+                }
+            }
+            ExprKind::Call { func, args } => {
+                let args = self.call_args(args)?;
+                let dst = self.result_reg(&e.ty, dst);
+                self.push(
+                    InstKind::Call {
+                        dst,
+                        func: *func,
+                        args,
+                    },
+                    span,
+                );
+            }
+            ExprKind::CallIndirect { callee, args } => {
+                let callee = self.expr(callee)?;
+                let args = self.call_args(args)?;
+                let dst = self.result_reg(&e.ty, dst);
+                self.push(InstKind::CallIndirect { dst, callee, args }, span);
+            }
+            ExprKind::CallBuiltin { builtin, args } => {
+                let dst = self.result_reg(&e.ty, dst);
+                self.builtin(*builtin, args, dst, span)?;
+            }
+            ExprKind::Index { array, index } => {
+                let array = self.expr(array)?;
+                let index = self.expr(index)?;
+                self.push(InstKind::ArrayGet { dst, array, index }, span);
+            }
+            ExprKind::Field {
+                base,
+                struct_id,
+                field,
+            } => {
+                let base = self.expr(base)?;
+                self.push(
+                    InstKind::FieldGet {
+                        dst,
+                        base,
+                        id: *struct_id,
+                        field: *field,
+                    },
+                    span,
+                );
+            }
+            ExprKind::ArrayLit(elems) => self.array_lit(elems, &e.ty, dst, span)?,
+            ExprKind::StructLit { struct_id, fields } => {
+                self.struct_lit(*struct_id, fields, dst, span)?
+            }
+            ExprKind::NewArray { elem, len } => {
+                let len = self.expr(len)?;
+                self.push(
+                    InstKind::NewArray {
+                        dst,
+                        elem: elem.clone(),
+                        len,
+                    },
+                    span,
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// `[a, b, …]`: one `ARRAY_LIT` over a register range, or for long literals a new array
+    /// filled element by element. Built in a temporary (an element may read `dst`).
+    fn array_lit(&mut self, elems: &[Expr], ty: &Type, dst: VReg, span: Span) -> R<()> {
+        let Type::Array(elem_ty) = ty else {
+            return Err(CompileError::internal(
+                "array literal of non-array type".into(),
+            ));
+        };
+        let arr = self.new_vreg(ty.clone());
+        if elems.len() <= RANGE_MAX {
+            let elems = self.call_args(elems)?;
+            let ty = ty.clone();
+            self.push(
+                InstKind::ArrayLit {
+                    dst: arr,
+                    ty,
+                    elems,
+                },
+                span,
+            );
+        } else {
+            let vals = elems.iter().map(|x| self.expr(x)).collect::<R<Vec<_>>>()?;
+            let len = self.new_vreg(Type::I64);
+            let n = vals.len() as i64;
+            self.push(InstKind::LoadInt { dst: len, value: n }, span);
+            let elem = (**elem_ty).clone();
+            self.push(
+                InstKind::NewArray {
+                    dst: arr,
+                    elem,
+                    len,
+                },
+                span,
+            );
+            for (i, value) in vals.into_iter().enumerate() {
+                let index = self.new_vreg(Type::I64);
+                let i = i as i64;
+                self.push(
+                    InstKind::LoadInt {
+                        dst: index,
+                        value: i,
+                    },
+                    span,
+                );
+                self.push(
+                    InstKind::ArraySet {
+                        array: arr,
+                        index,
+                        value,
+                    },
+                    span,
+                );
+            }
+        }
+        self.mov(dst, arr, span);
+        Ok(())
+    }
+
+    /// `Name { … }`: fields evaluated in source order, then one `STRUCT_NEW` over a range in
+    /// declaration order (or stores into a default struct for very wide structs).
+    fn struct_lit(&mut self, id: StructId, fields: &[(u32, Expr)], dst: VReg, span: Span) -> R<()> {
+        let ty = Type::Struct(id);
+        let obj = self.new_vreg(ty);
+        let mut vals = Vec::with_capacity(fields.len());
+        for (f, x) in fields {
+            let v = self.new_vreg(x.ty.clone());
+            self.expr_into(x, v)?;
+            vals.push((*f, v));
+        }
+        vals.sort_by_key(|&(f, _)| f);
+        let complete = vals.iter().enumerate().all(|(i, &(f, _))| f as usize == i);
+        if !vals.is_empty() && complete && vals.len() <= RANGE_MAX {
+            let fields = vals.into_iter().map(|(_, v)| v).collect();
+            self.push(
+                InstKind::NewStruct {
+                    dst: obj,
+                    id,
+                    fields,
+                },
+                span,
+            );
+        } else {
+            let fields = Vec::new();
+            self.push(
+                InstKind::NewStruct {
+                    dst: obj,
+                    id,
+                    fields,
+                },
+                span,
+            );
+            for (field, value) in vals {
+                self.push(
+                    InstKind::FieldSet {
+                        base: obj,
+                        id,
+                        field,
+                        value,
+                    },
+                    span,
+                );
+            }
+        }
+        self.mov(dst, obj, span);
+        Ok(())
+    }
+
+    /// `dst` for a value-returning call, `None` for a void one.
+    fn result_reg(&self, ty: &Type, dst: VReg) -> Option<VReg> {
+        (*ty != Type::Void).then_some(dst)
+    }
+
+    /// Evaluates call arguments into fresh vregs (a call group for the allocator).
+    pub(crate) fn call_args(&mut self, args: &[Expr]) -> R<Vec<VReg>> {
+        let mut out = Vec::with_capacity(args.len());
+        for a in args {
+            let v = self.new_vreg(a.ty.clone());
+            self.expr_into(a, v)?;
+            out.push(v);
+        }
+        Ok(out)
+    }
+
+    fn unary(&mut self, op: UnaryOp, operand: &Expr, dst: VReg, span: Span) -> R<()> {
+        let kind = self.kind(&operand.ty, operand.span)?;
+        let op = match op {
+            UnaryOp::Neg => UnOp::Neg,
+            UnaryOp::Not => UnOp::Not,
+            UnaryOp::BitNot => UnOp::BitNot,
+        };
+        let src = self.expr(operand)?;
+        self.push(InstKind::Unary { op, kind, dst, src }, span);
+        Ok(())
+    }
+
+    fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, dst: VReg, span: Span) -> R<()> {
+        if matches!(op, BinaryOp::And | BinaryOp::Or) {
+            // dst is written only inside each arm, after the operand it depends on.
+            let (t, f, join) = (self.new_block(), self.new_block(), self.new_block());
+            self.cond_binary(op, lhs, rhs, t, f, span)?;
+            self.switch_to(t);
+            self.push(InstKind::LoadBool { dst, value: true }, span);
+            self.end_with(Terminator::Jump(join), span);
+            self.switch_to(f);
+            self.push(InstKind::LoadBool { dst, value: false }, span);
+            self.end_with(Terminator::Jump(join), span);
+            self.switch_to(join);
+            return Ok(());
+        }
+        let kind = self.kind(&lhs.ty, lhs.span)?;
+        if let Some(op) = arith_op(op) {
+            let (l, r) = self.arith_operands(op, kind, lhs, rhs)?;
+            self.push(
+                InstKind::Binary {
+                    op,
+                    kind,
+                    dst,
+                    lhs: l,
+                    rhs: r,
+                },
+                span,
+            );
+        } else if let Some(op) = cmp_op(op) {
+            let (op, l, r) = self.cmp_operands(op, kind, lhs, rhs, false)?;
+            self.push(
+                InstKind::Compare {
+                    op,
+                    kind,
+                    dst,
+                    lhs: l,
+                    rhs: r,
+                },
+                span,
+            );
+        }
+        Ok(())
+    }
+
+    /// Operands of an arithmetic op, using the immediate form for a small literal.
+    pub(crate) fn arith_operands(
+        &mut self,
+        op: ArithOp,
+        kind: Kind,
+        lhs: &Expr,
+        rhs: &Expr,
+    ) -> R<(VReg, Operand)> {
+        if let Some(imm) = int_lit(rhs).and_then(|v| imm_form(op, kind, v)) {
+            return Ok((self.expr(lhs)?, Operand::Imm(imm)));
+        }
+        if is_commutative(op)
+            && let Some(imm) = int_lit(lhs).and_then(|v| imm_form(op, kind, v))
+        {
+            return Ok((self.expr(rhs)?, Operand::Imm(imm)));
+        }
+        let l = self.expr(lhs)?;
+        let r = self.expr(rhs)?;
+        Ok((l, Operand::Reg(r)))
+    }
+
+    /// Operands of a comparison, swapping a literal left operand to the right.
+    fn cmp_operands(
+        &mut self,
+        op: CmpOp,
+        kind: Kind,
+        lhs: &Expr,
+        rhs: &Expr,
+        branch: bool,
+    ) -> R<(CmpOp, VReg, Operand)> {
+        if let Some(imm) = int_lit(rhs).and_then(|v| cmp_imm_form(kind, v, branch)) {
+            return Ok((op, self.expr(lhs)?, Operand::Imm(imm)));
+        }
+        if let Some(imm) = int_lit(lhs).and_then(|v| cmp_imm_form(kind, v, branch)) {
+            return Ok((op.swapped(), self.expr(rhs)?, Operand::Imm(imm)));
+        }
+        let l = self.expr(lhs)?;
+        let r = self.expr(rhs)?;
+        Ok((op, l, Operand::Reg(r)))
+    }
+
+    /// Lowers a `bool` expression as control flow: to `t` when true, `f` when false.
+    pub(crate) fn cond(&mut self, e: &Expr, t: BlockId, f: BlockId) -> R<()> {
+        match &e.kind {
+            ExprKind::Bool(true) => self.terminate(Terminator::Jump(t), e.span),
+            ExprKind::Bool(false) => self.terminate(Terminator::Jump(f), e.span),
+            ExprKind::Unary {
+                op: UnaryOp::Not,
+                operand,
+            } => self.cond(operand, f, t)?,
+            ExprKind::Binary { op, lhs, rhs } => self.cond_binary(*op, lhs, rhs, t, f, e.span)?,
+            _ => {
+                let v = self.expr(e)?;
+                self.terminate(
+                    Terminator::Branch {
+                        cond: v,
+                        then_to: t,
+                        else_to: f,
+                    },
+                    e.span,
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn cond_binary(
+        &mut self,
+        op: BinaryOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        t: BlockId,
+        f: BlockId,
+        span: Span,
+    ) -> R<()> {
+        match op {
+            BinaryOp::And => {
+                let mid = self.new_block();
+                self.cond(lhs, mid, f)?;
+                self.switch_to(mid);
+                self.cond(rhs, t, f)
+            }
+            BinaryOp::Or => {
+                let mid = self.new_block();
+                self.cond(lhs, t, mid)?;
+                self.switch_to(mid);
+                self.cond(rhs, t, f)
+            }
+            _ => {
+                let kind = self.kind(&lhs.ty, lhs.span)?;
+                match cmp_op(op) {
+                    Some(cop) if has_cmp_branch(kind, cop) => {
+                        let (cop, l, r) = self.cmp_operands(cop, kind, lhs, rhs, true)?;
+                        self.terminate(
+                            Terminator::CmpBranch {
+                                op: cop,
+                                kind,
+                                lhs: l,
+                                rhs: r,
+                                then_to: t,
+                                else_to: f,
+                            },
+                            span,
+                        );
+                    }
+                    _ => {
+                        let v = self.new_vreg(Type::Bool);
+                        self.binary(op, lhs, rhs, v, span)?;
+                        self.terminate(
+                            Terminator::Branch {
+                                cond: v,
+                                then_to: t,
+                                else_to: f,
+                            },
+                            span,
+                        );
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Lowers a built-in call; `print` becomes per-type print instructions.
+    fn builtin(&mut self, builtin: Builtin, args: &[Expr], dst: Option<VReg>, span: Span) -> R<()> {
+        if builtin == Builtin::Print {
+            // Every argument is evaluated before anything is printed.
+            let vals = args.iter().map(|a| self.expr(a)).collect::<R<Vec<_>>>()?;
+            for (i, (a, v)) in args.iter().zip(vals).enumerate() {
+                if i > 0 {
+                    self.push(InstKind::PrintSpace, span);
+                }
+                self.push(
+                    InstKind::Print {
+                        ty: a.ty.clone(),
+                        src: v,
+                    },
+                    a.span,
+                );
+            }
+            self.push(InstKind::PrintNewline, span);
+            return Ok(());
+        }
+        let arg_ty = args.first().map(|a| a.ty.clone());
+        let args = self.call_args(args)?;
+        self.push(
+            InstKind::CallBuiltin {
+                dst,
+                builtin,
+                arg_ty,
+                args,
+            },
+            span,
+        );
+        Ok(())
+    }
+}

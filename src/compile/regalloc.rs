@@ -1,0 +1,359 @@
+//! Linear-scan register allocation with spilling, call-argument groups and move hints.
+//!
+//! The calling convention (see `/ISA`): r0 reads as zero and is never allocated; parameter `i`
+//! arrives in `r(2 + i)` (a fixed interval starting at position 0); r1 is the return register and
+//! otherwise an ordinary temporary; the arguments of one call must occupy consecutive registers,
+//! so a call's argument vregs form a *group* allocated together from the earliest definition of
+//! any of them. When more values are live than registers, the interval ending last is spilled to a
+//! frame slot for its whole life; the emitter then reloads it into one of three reserved scratch
+//! registers at each use and spills each definition (spill everywhere, so no edge fix-ups).
+
+use crate::compile::CompileError;
+use crate::compile::ir::{InstKind, IrFunction, Terminator, VReg};
+use crate::compile::liveness::{self, Interval};
+
+/// Where a vreg lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loc {
+    /// A physical register.
+    Reg(u8),
+    /// A frame spill slot.
+    Slot(u32),
+}
+
+/// The result of allocating one function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Allocation {
+    /// Location of each vreg (`None` for vregs that never occur).
+    pub locs: Vec<Option<Loc>>,
+    /// Registers the frame needs (highest used + 1, at least `2 + params`).
+    pub num_registers: u16,
+    /// Spill slots the frame needs.
+    pub num_slots: u32,
+    /// Scratch registers for reloads, present only when something was spilled.
+    pub scratch: Option<[u8; 3]>,
+}
+
+impl Allocation {
+    /// The location of `v`.
+    pub fn loc(&self, v: VReg) -> Option<Loc> {
+        self.locs.get(v.0 as usize).copied().flatten()
+    }
+}
+
+/// Highest allocatable register when nothing is spilled, and when scratch registers are kept.
+const TOP: u8 = 255;
+const TOP_WITH_SCRATCH: u8 = 252;
+const SCRATCH: [u8; 3] = [253, 254, 255];
+
+/// Allocates registers for `func`.
+pub fn allocate(func: &IrFunction) -> Result<Allocation, CompileError> {
+    let live = liveness::analyze(func);
+    let ivs = liveness::intervals(func, &live);
+    let groups = call_groups(func, &ivs)?;
+    let hints = move_hints(func);
+    let first = Scan::new(func, &ivs, &groups, &hints, TOP).run()?;
+    if first.num_slots == 0 {
+        return Ok(first);
+    }
+    let mut alloc = Scan::new(func, &ivs, &groups, &hints, TOP_WITH_SCRATCH).run()?;
+    alloc.scratch = Some(SCRATCH);
+    alloc.num_registers = 256;
+    Ok(alloc)
+}
+
+/// One call's argument vregs, which must get consecutive registers.
+struct Group {
+    members: Vec<VReg>,
+    start: u32,
+}
+
+fn call_groups(func: &IrFunction, ivs: &[Option<Interval>]) -> Result<Vec<Group>, CompileError> {
+    let mut seen = vec![false; func.vregs.len()];
+    let mut groups = Vec::new();
+    for &b in &func.layout {
+        for inst in &func.block(b).insts {
+            let Some(args) = inst.kind.range_args() else {
+                continue;
+            };
+            if args.is_empty() {
+                continue;
+            }
+            for a in args {
+                if func.params.contains(a) {
+                    return Err(CompileError::internal(format!(
+                        "{}: parameter {a} used directly as a call argument",
+                        func.name
+                    )));
+                }
+                if std::mem::replace(&mut seen[a.0 as usize], true) {
+                    return Err(CompileError::internal(format!(
+                        "{}: vreg {a} is in two register ranges",
+                        func.name
+                    )));
+                }
+            }
+            let start = args
+                .iter()
+                .filter_map(|a| ivs[a.0 as usize].map(|i| i.start))
+                .min()
+                .unwrap_or(0);
+            groups.push(Group {
+                members: args.to_vec(),
+                start,
+            });
+        }
+    }
+    Ok(groups)
+}
+
+/// Preferred registers: both ends of a move, and r1 for returned values.
+fn move_hints(func: &IrFunction) -> Vec<Vec<Hint>> {
+    let mut hints = vec![Vec::new(); func.vregs.len()];
+    for &b in &func.layout {
+        let block = func.block(b);
+        for inst in &block.insts {
+            if let InstKind::Mov { dst, src } = inst.kind {
+                hints[dst.0 as usize].push(Hint::Like(src));
+                hints[src.0 as usize].push(Hint::Like(dst));
+            }
+        }
+        if let Terminator::Return(Some(v)) = block.term {
+            hints[v.0 as usize].push(Hint::Phys(1));
+        }
+    }
+    hints
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Hint {
+    Like(VReg),
+    Phys(u8),
+}
+
+struct Active {
+    end: u32,
+    vreg: VReg,
+    reg: u8,
+}
+
+struct Scan<'a> {
+    func: &'a IrFunction,
+    ivs: &'a [Option<Interval>],
+    groups: &'a [Group],
+    hints: &'a [Vec<Hint>],
+    top: u8,
+    owner: [Option<VReg>; 256],
+    active: Vec<Active>,
+    locs: Vec<Option<Loc>>,
+    /// Vregs that may not be spilled (parameters and call arguments).
+    pinned: Vec<bool>,
+    /// Per slot, the end of the last interval placed there.
+    slot_end: Vec<u32>,
+    max_reg: u8,
+}
+
+impl<'a> Scan<'a> {
+    fn new(
+        func: &'a IrFunction,
+        ivs: &'a [Option<Interval>],
+        groups: &'a [Group],
+        hints: &'a [Vec<Hint>],
+        top: u8,
+    ) -> Scan<'a> {
+        let mut pinned = vec![false; func.vregs.len()];
+        for p in &func.params {
+            pinned[p.0 as usize] = true;
+        }
+        for g in groups {
+            for m in &g.members {
+                pinned[m.0 as usize] = true;
+            }
+        }
+        Scan {
+            func,
+            ivs,
+            groups,
+            hints,
+            top,
+            owner: [None; 256],
+            active: Vec::new(),
+            locs: vec![None; func.vregs.len()],
+            pinned,
+            slot_end: Vec::new(),
+            max_reg: 1,
+        }
+    }
+
+    fn run(mut self) -> Result<Allocation, CompileError> {
+        // Work items: single intervals and whole groups, ordered by start (params first).
+        let mut group_of = vec![None; self.func.vregs.len()];
+        for (gi, g) in self.groups.iter().enumerate() {
+            for m in &g.members {
+                group_of[m.0 as usize] = Some(gi);
+            }
+        }
+        let mut items: Vec<(u32, u32, Item)> = Vec::new();
+        for (i, p) in self.func.params.iter().enumerate() {
+            items.push((0, 0, Item::Param(*p, 2 + i as u8)));
+        }
+        for iv in self.ivs.iter().flatten() {
+            let v = iv.vreg;
+            if self.func.params.contains(&v) || group_of[v.0 as usize].is_some() {
+                continue;
+            }
+            items.push((iv.start, 1 + v.0, Item::Single(*iv)));
+        }
+        for (gi, g) in self.groups.iter().enumerate() {
+            let key = g.members[0].0;
+            items.push((g.start, 1 + key, Item::Group(gi)));
+        }
+        items.sort_by_key(|&(s, k, _)| (s, k));
+        for (start, _, item) in items {
+            self.expire(start);
+            match item {
+                Item::Param(v, r) => {
+                    if self.owner[r as usize].is_some() {
+                        return Err(CompileError::internal("parameter register taken".into()));
+                    }
+                    let end = self.ivs[v.0 as usize].map_or(0, |i| i.end);
+                    self.assign(v, r, end);
+                }
+                Item::Single(iv) => self.single(iv),
+                Item::Group(gi) => self.group(gi)?,
+            }
+        }
+        let params = self.func.params.len() as u16;
+        let num_registers = (self.max_reg as u16 + 1).max(2 + params);
+        Ok(Allocation {
+            locs: self.locs,
+            num_registers,
+            num_slots: self.slot_end.len() as u32,
+            scratch: None,
+        })
+    }
+
+    fn expire(&mut self, pos: u32) {
+        let owner = &mut self.owner;
+        self.active.retain(|a| {
+            if a.end < pos {
+                owner[a.reg as usize] = None;
+                false
+            } else {
+                true
+            }
+        });
+    }
+
+    fn assign(&mut self, v: VReg, reg: u8, end: u32) {
+        self.owner[reg as usize] = Some(v);
+        self.active.push(Active { end, vreg: v, reg });
+        self.locs[v.0 as usize] = Some(Loc::Reg(reg));
+        self.max_reg = self.max_reg.max(reg);
+    }
+
+    fn is_free(&self, r: u8) -> bool {
+        r >= 1 && r <= self.top && self.owner[r as usize].is_none()
+    }
+
+    fn single(&mut self, iv: Interval) {
+        for h in &self.hints[iv.vreg.0 as usize] {
+            let r = match *h {
+                Hint::Phys(r) => Some(r),
+                Hint::Like(o) => match self.locs[o.0 as usize] {
+                    Some(Loc::Reg(r)) => Some(r),
+                    _ => None,
+                },
+            };
+            if let Some(r) = r.filter(|&r| self.is_free(r)) {
+                self.assign(iv.vreg, r, iv.end);
+                return;
+            }
+        }
+        if let Some(r) = (1..=self.top).find(|&r| self.is_free(r)) {
+            self.assign(iv.vreg, r, iv.end);
+            return;
+        }
+        // No register: spill whichever of the current and the spillable actives ends last.
+        let victim = self
+            .active
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !self.pinned[a.vreg.0 as usize])
+            .max_by_key(|(_, a)| (a.end, a.vreg.0))
+            .map(|(i, a)| (i, a.end));
+        match victim {
+            Some((i, end)) if end > iv.end => {
+                let a = self.active.remove(i);
+                self.owner[a.reg as usize] = None;
+                self.spill(a.vreg);
+                self.assign(iv.vreg, a.reg, iv.end);
+            }
+            _ => self.spill(iv.vreg),
+        }
+    }
+
+    /// Moves `v` to a slot free for its whole interval.
+    fn spill(&mut self, v: VReg) {
+        let iv = self.ivs[v.0 as usize].expect("spilled vreg has an interval");
+        let slot = match self.slot_end.iter().position(|&e| e < iv.start) {
+            Some(s) => s,
+            None => {
+                self.slot_end.push(0);
+                self.slot_end.len() - 1
+            }
+        };
+        self.slot_end[slot] = iv.end;
+        self.locs[v.0 as usize] = Some(Loc::Slot(slot as u32));
+    }
+
+    fn group(&mut self, gi: usize) -> Result<(), CompileError> {
+        let members = &self.groups[gi].members;
+        let n = members.len() as u16;
+        let top = self.top as u16;
+        let fits = |s: &Self, base: u16| (base..base + n).all(|r| s.is_free(r as u8));
+        let base = match (1..=top + 1 - n).find(|&b| fits(self, b)) {
+            Some(b) => b,
+            None => {
+                // Free the window whose occupants are all spillable and fewest.
+                let mut best: Option<(usize, u16)> = None;
+                for b in 1..=top + 1 - n {
+                    let occ: Vec<VReg> =
+                        (b..b + n).filter_map(|r| self.owner[r as usize]).collect();
+                    if occ.iter().any(|v| self.pinned[v.0 as usize]) {
+                        continue;
+                    }
+                    if best.is_none_or(|(c, _)| occ.len() < c) {
+                        best = Some((occ.len(), b));
+                    }
+                }
+                let Some((_, b)) = best else {
+                    return Err(CompileError::limit(format!(
+                        "function `{}`: calls nested too deeply to place their arguments in \
+                         consecutive registers",
+                        self.func.name
+                    )));
+                };
+                for r in b..b + n {
+                    if let Some(v) = self.owner[r as usize].take() {
+                        self.active.retain(|a| a.vreg != v);
+                        self.spill(v);
+                    }
+                }
+                b
+            }
+        };
+        for (k, &m) in members.iter().enumerate() {
+            let end = self.ivs[m.0 as usize].map_or(0, |i| i.end);
+            self.assign(m, (base + k as u16) as u8, end);
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Item {
+    Param(VReg, u8),
+    Single(Interval),
+    Group(usize),
+}
