@@ -13,7 +13,10 @@ use std::process::Command;
 const PRELUDE: &str = include_str!("diff/prelude.c");
 
 fn gcc_available() -> bool {
-    Command::new("gcc").arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new("gcc")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn run_seed(seed: u64, dir: &Path) -> Result<(), String> {
@@ -36,7 +39,9 @@ fn run_seed(seed: u64, dir: &Path) -> Result<(), String> {
             String::from_utf8_lossy(&gcc.stderr)
         ));
     }
-    let expected = Command::new(&exe_path).output().map_err(|e| e.to_string())?;
+    let expected = Command::new(&exe_path)
+        .output()
+        .map_err(|e| e.to_string())?;
     let actual = Command::new(env!("CARGO_BIN_EXE_theta"))
         .arg("run")
         .arg(&theta_path)

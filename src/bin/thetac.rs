@@ -1,10 +1,12 @@
-//! `thetac`: the Theta compiler front end. `thetac check FILE…` type-checks programs; further
-//! subcommands (`compile`, `disasm`) are added by the back end.
+//! `thetac`: the Theta compiler. `check` type-checks programs, `compile` writes `.thbc` modules,
+//! `disasm` lists a module (or a source file compiled in memory). Argument handling only.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use theta::bytecode::Module;
+use theta::compile::CompileFailure;
 
 /// The Theta compiler.
 #[derive(Parser)]
@@ -47,13 +49,109 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
         color: ColorChoice,
     },
+    /// Compile a program to a bytecode module (`.thbc`).
+    ///
+    /// The output is deterministic: the same input gives byte-identical output.
+    Compile {
+        /// The entry file (`.theta`).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Where to write the module (default: FILE with the extension `.thbc`).
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Colour diagnostics: auto (only on a terminal), always or never.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+        color: ColorChoice,
+    },
+    /// Print a readable listing of a module: functions, registers, instructions, source lines.
+    ///
+    /// FILE may be a `.thbc` module (loaded and verified) or a `.theta` source (compiled in
+    /// memory).
+    Disasm {
+        /// A `.thbc` module or a `.theta` source file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Colour diagnostics: auto (only on a terminal), always or never.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+        color: ColorChoice,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { files, color } => check(&files, color),
+        Command::Compile {
+            file,
+            output,
+            color,
+        } => compile(&file, output, color),
+        Command::Disasm { file, color } => disasm(&file, color),
     }
+}
+
+/// Compiles `file`, printing diagnostics on failure.
+fn compile_to_module(file: &Path, color: ColorChoice) -> Result<Module, ExitCode> {
+    theta::compile::compile_file(file).map_err(|failure| {
+        let color = use_color(color);
+        let mut out = std::io::stderr().lock();
+        match failure {
+            CompileFailure::Check(f) => {
+                for d in &f.diagnostics {
+                    d.render(&f.sources, color, &mut out);
+                }
+            }
+            CompileFailure::Compile(e) => {
+                let _ = writeln!(out, "error: {e}");
+            }
+        }
+        let _ = out.flush();
+        ExitCode::from(1)
+    })
+}
+
+fn compile(file: &Path, output: Option<PathBuf>, color: ColorChoice) -> ExitCode {
+    let module = match compile_to_module(file, color) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let output = output.unwrap_or_else(|| file.with_extension("thbc"));
+    // Write beside the target and rename, so a failure never leaves a half-written module.
+    let tmp = output.with_extension("thbc.tmp");
+    let written =
+        std::fs::write(&tmp, module.to_bytes()).and_then(|()| std::fs::rename(&tmp, &output));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        eprintln!("error: cannot write {}: {e}", output.display());
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+fn disasm(file: &Path, color: ColorChoice) -> ExitCode {
+    let module = if file.extension().is_some_and(|e| e == "thbc") {
+        let bytes = match std::fs::read(file) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", file.display());
+                return ExitCode::from(1);
+            }
+        };
+        match theta::bytecode::load(&bytes) {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("error: {}: {e}", file.display());
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        match compile_to_module(file, color) {
+            Ok(m) => m,
+            Err(code) => return code,
+        }
+    };
+    print!("{}", theta::bytecode::disassemble(&module));
+    ExitCode::SUCCESS
 }
 
 fn use_color(choice: ColorChoice) -> bool {

@@ -35,7 +35,15 @@ pub enum Ty {
 }
 
 const NUMERIC: [Ty; 6] = [Ty::I8, Ty::I16, Ty::I32, Ty::I64, Ty::F32, Ty::F64];
-const ALL: [Ty; 7] = [Ty::I8, Ty::I16, Ty::I32, Ty::I64, Ty::F32, Ty::F64, Ty::Bool];
+const ALL: [Ty; 7] = [
+    Ty::I8,
+    Ty::I16,
+    Ty::I32,
+    Ty::I64,
+    Ty::F32,
+    Ty::F64,
+    Ty::Bool,
+];
 
 impl Ty {
     fn theta(self) -> &'static str {
@@ -345,7 +353,12 @@ impl Gen {
         if arrays.is_empty() {
             return self.literal(ty);
         }
-        let (name, len) = self.pick(&arrays.iter().map(|(n, l)| (n.as_str(), *l)).collect::<Vec<_>>());
+        let (name, len) = self.pick(
+            &arrays
+                .iter()
+                .map(|(n, l)| (n.as_str(), *l))
+                .collect::<Vec<_>>(),
+        );
         let name = name.to_string();
         let i = self.expr(Ty::I64, d);
         Pair {
@@ -364,14 +377,18 @@ impl Gen {
     }
 
     fn call(&mut self, ty: Ty, d: u32) -> Option<Pair> {
-        let candidates: Vec<usize> = (0..self.fns.len()).filter(|&i| self.fns[i].ret == ty).collect();
+        let candidates: Vec<usize> = (0..self.fns.len())
+            .filter(|&i| self.fns[i].ret == ty)
+            .collect();
         if candidates.is_empty() {
             return None;
         }
         let f = self.pick(&candidates);
         let (name, params) = (self.fns[f].name.clone(), self.fns[f].params.clone());
         let args: Vec<Pair> = params.iter().map(|&p| self.expr(p, d)).collect();
-        let join = |sel: fn(&Pair) -> &String| args.iter().map(sel).cloned().collect::<Vec<_>>().join(", ");
+        let join = |sel: fn(&Pair) -> &String| {
+            args.iter().map(sel).cloned().collect::<Vec<_>>().join(", ")
+        };
         Some(Pair {
             theta: format!("{name}({})", join(|p| &p.theta)),
             c: format!("{name}({})", join(|p| &p.c)),
@@ -393,15 +410,27 @@ impl Gen {
                     let name = self.fresh("v");
                     out.0 += &format!("{pad}{} {name} = {};\n", ty.theta(), e.theta);
                     out.1 += &format!("{pad}{} {name} = {};\n", ty.c(), e.c);
-                    self.vars.last_mut().unwrap().push(Var { name, ty, array_len: None });
+                    self.vars.last_mut().unwrap().push(Var {
+                        name,
+                        ty,
+                        array_len: None,
+                    });
                 }
                 4 => {
                     let ty = self.pick(&NUMERIC);
                     let len = 1 + self.rng.below(6);
                     let name = self.fresh("a");
-                    out.0 += &format!("{pad}{}[] {name} = new {}[{len}];\n", ty.theta(), ty.theta());
+                    out.0 += &format!(
+                        "{pad}{}[] {name} = new {}[{len}];\n",
+                        ty.theta(),
+                        ty.theta()
+                    );
                     out.1 += &format!("{pad}{} {name}[{len}] = {{0}};\n", ty.c());
-                    self.vars.last_mut().unwrap().push(Var { name, ty, array_len: Some(len) });
+                    self.vars.last_mut().unwrap().push(Var {
+                        name,
+                        ty,
+                        array_len: Some(len),
+                    });
                 }
                 5 => {
                     let ty = self.pick(&NUMERIC);
@@ -409,8 +438,14 @@ impl Gen {
                     if let Some((name, len)) = arrays.first().cloned() {
                         let i = self.expr(Ty::I64, 2);
                         let v = self.expr(ty, 2);
-                        out.0 += &format!("{pad}{name}[(({} % {len}) + {len}) % {len}] = {};\n", i.theta, v.theta);
-                        out.1 += &format!("{pad}{name}[((({} % {len}LL) + {len}LL) % {len}LL)] = {};\n", i.c, v.c);
+                        out.0 += &format!(
+                            "{pad}{name}[(({} % {len}) + {len}) % {len}] = {};\n",
+                            i.theta, v.theta
+                        );
+                        out.1 += &format!(
+                            "{pad}{name}[((({} % {len}LL) + {len}LL) % {len}LL)] = {};\n",
+                            i.c, v.c
+                        );
                     }
                 }
                 6 => {
@@ -425,9 +460,11 @@ impl Gen {
                     }
                     let v = self.expr(ty, 3);
                     if ty.is_int() && self.rng.chance(50) {
-                        let (op, helper) = self.pick(&[("+=", "add"), ("-=", "sub"), ("*=", "mul")]);
+                        let (op, helper) =
+                            self.pick(&[("+=", "add"), ("-=", "sub"), ("*=", "mul")]);
                         out.0 += &format!("{pad}{name} {op} {};\n", v.theta);
-                        out.1 += &format!("{pad}{name} = {helper}_{}({name}, {});\n", ty.theta(), v.c);
+                        out.1 +=
+                            &format!("{pad}{name} = {helper}_{}({name}, {});\n", ty.theta(), v.c);
                     } else {
                         out.0 += &format!("{pad}{name} = {};\n", v.theta);
                         out.1 += &format!("{pad}{name} = {};\n", v.c);
@@ -449,7 +486,11 @@ impl Gen {
                     let n = 1 + self.rng.below(8);
                     out.0 += &format!("{pad}for (i64 {i} = 0; {i} < {n}; {i}++) {{\n");
                     out.1 += &format!("{pad}for (int64_t {i} = 0; {i} < {n}; {i}++) {{\n");
-                    self.vars.push(vec![Var { name: i, ty: Ty::I64, array_len: None }]);
+                    self.vars.push(vec![Var {
+                        name: i,
+                        ty: Ty::I64,
+                        array_len: None,
+                    }]);
                     self.block(out, indent + 1, budget / 2, loop_depth + 1);
                     self.vars.pop();
                     out.0 += &format!("{pad}}}\n");
@@ -467,11 +508,33 @@ impl Gen {
         let params: Vec<Ty> = (0..nparams).map(|_| self.pick(&ALL)).collect();
         let ret = self.pick(&ALL);
         let pnames: Vec<String> = (0..nparams).map(|_| self.fresh("p")).collect();
-        let theta_params: Vec<String> = pnames.iter().zip(&params).map(|(n, t)| format!("{n}: {}", t.theta())).collect();
-        let c_params: Vec<String> = pnames.iter().zip(&params).map(|(n, t)| format!("{} {n}", t.c())).collect();
-        out.0 += &format!("fn {name}({}) -> {} {{\n", theta_params.join(", "), ret.theta());
+        let theta_params: Vec<String> = pnames
+            .iter()
+            .zip(&params)
+            .map(|(n, t)| format!("{n}: {}", t.theta()))
+            .collect();
+        let c_params: Vec<String> = pnames
+            .iter()
+            .zip(&params)
+            .map(|(n, t)| format!("{} {n}", t.c()))
+            .collect();
+        out.0 += &format!(
+            "fn {name}({}) -> {} {{\n",
+            theta_params.join(", "),
+            ret.theta()
+        );
         out.1 += &format!("static {} {name}({}) {{\n", ret.c(), c_params.join(", "));
-        self.vars.push(pnames.iter().zip(&params).map(|(n, &ty)| Var { name: n.clone(), ty, array_len: None }).collect());
+        self.vars.push(
+            pnames
+                .iter()
+                .zip(&params)
+                .map(|(n, &ty)| Var {
+                    name: n.clone(),
+                    ty,
+                    array_len: None,
+                })
+                .collect(),
+        );
         let mut body = (String::new(), String::new());
         self.block(&mut body, 1, 8, 0);
         // The block's locals are gone; return an expression over the parameters.
