@@ -1,0 +1,214 @@
+//! Runtime type descriptors and the host-facing [`Value`] (typed values passed into and out of
+//! the VM by the host API).
+
+use std::fmt;
+
+use super::format;
+
+/// The VM's view of a Theta type (from the module's type descriptors).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RtType {
+    /// No value (a function returning nothing).
+    Void,
+    /// `i8`
+    I8,
+    /// `i16`
+    I16,
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `f32`
+    F32,
+    /// `f64`
+    F64,
+    /// `bool`
+    Bool,
+    /// `string`
+    Str,
+    /// `T[]`
+    Array(Box<RtType>),
+    /// A struct by index in the module's struct table.
+    Struct(u32),
+    /// A function value (`fn(…) -> …`).
+    Fn,
+    /// `table_ref`
+    TableRef,
+    /// `node_ref`
+    NodeRef,
+    /// `table_builder`
+    TableBuilder,
+}
+
+impl RtType {
+    /// Whether a slot of this type may hold a heap handle (the collector scans such arrays).
+    pub fn is_ref(&self) -> bool {
+        matches!(
+            self,
+            RtType::Str
+                | RtType::Array(_)
+                | RtType::Struct(_)
+                | RtType::TableRef
+                | RtType::NodeRef
+                | RtType::TableBuilder
+        )
+    }
+}
+
+/// A struct's name and fields, for defaults, printing and host conversion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StructLayout {
+    /// The struct's name.
+    pub name: String,
+    /// Field names and types, in declaration order.
+    pub fields: Vec<(String, RtType)>,
+}
+
+/// A struct value handed to or from the host.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructValue {
+    /// The struct's name.
+    pub name: String,
+    /// Fields in declaration order.
+    pub fields: Vec<(String, Value)>,
+}
+
+/// A typed Theta value as the host API sees it (arguments and results of [`crate::vm::Vm`] calls).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// No value (the result of a function returning nothing).
+    Void,
+    /// `i8`
+    I8(i8),
+    /// `i16`
+    I16(i16),
+    /// `i32`
+    I32(i32),
+    /// `i64`
+    I64(i64),
+    /// `f32`
+    F32(f32),
+    /// `f64`
+    F64(f64),
+    /// `bool`
+    Bool(bool),
+    /// `string`
+    Str(String),
+    /// `T[]` (a copy of the elements).
+    Array(Vec<Value>),
+    /// A struct (a copy of the fields).
+    Struct(StructValue),
+    /// A function value: the function's name.
+    Function(String),
+    /// A dataflow value (`table_ref`, `node_ref`, `table_builder`), described by its type name;
+    /// reading tables through the host API comes with the dataflow integration.
+    Opaque(&'static str),
+}
+
+impl Value {
+    /// A short name of the value's type, for error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Void => "void",
+            Value::I8(_) => "i8",
+            Value::I16(_) => "i16",
+            Value::I32(_) => "i32",
+            Value::I64(_) => "i64",
+            Value::F32(_) => "f32",
+            Value::F64(_) => "f64",
+            Value::Bool(_) => "bool",
+            Value::Str(_) => "string",
+            Value::Array(_) => "array",
+            Value::Struct(_) => "struct",
+            Value::Function(_) => "function",
+            Value::Opaque(name) => name,
+        }
+    }
+
+    fn write(&self, out: &mut Vec<u8>, nested: bool) {
+        match self {
+            Value::Void => out.extend_from_slice(b"()"),
+            Value::I8(v) => format::write_int(out, *v as i64),
+            Value::I16(v) => format::write_int(out, *v as i64),
+            Value::I32(v) => format::write_int(out, *v as i64),
+            Value::I64(v) => format::write_int(out, *v),
+            Value::F32(v) => format::write_f32(out, *v),
+            Value::F64(v) => format::write_f64(out, *v),
+            Value::Bool(v) => out.extend_from_slice(if *v { b"true" } else { b"false" }),
+            Value::Str(s) if nested => format::write_quoted(out, s),
+            Value::Str(s) => out.extend_from_slice(s.as_bytes()),
+            Value::Array(items) => {
+                out.push(b'[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.extend_from_slice(b", ");
+                    }
+                    item.write(out, true);
+                }
+                out.push(b']');
+            }
+            Value::Struct(s) => {
+                out.extend_from_slice(s.name.as_bytes());
+                out.extend_from_slice(b" {");
+                for (i, (name, v)) in s.fields.iter().enumerate() {
+                    out.extend_from_slice(if i > 0 { b", " } else { b" " });
+                    out.extend_from_slice(name.as_bytes());
+                    out.extend_from_slice(b": ");
+                    v.write(out, true);
+                }
+                out.extend_from_slice(if s.fields.is_empty() { b"}" } else { b" }" });
+            }
+            Value::Function(name) => {
+                out.extend_from_slice(b"<fn ");
+                out.extend_from_slice(name.as_bytes());
+                out.push(b'>');
+            }
+            Value::Opaque(name) => {
+                out.push(b'<');
+                out.extend_from_slice(name.as_bytes());
+                out.push(b'>');
+            }
+        }
+    }
+}
+
+/// Formats the value as `print` would (§7).
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = Vec::new();
+        self.write(&mut out, false);
+        f.write_str(&String::from_utf8_lossy(&out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_matches_print() {
+        let v = Value::Array(vec![
+            Value::Struct(StructValue {
+                name: "P".into(),
+                fields: vec![
+                    ("x".into(), Value::F64(1.0)),
+                    ("s".into(), Value::Str("a\"b".into())),
+                ],
+            }),
+            Value::Struct(StructValue {
+                name: "E".into(),
+                fields: vec![],
+            }),
+        ]);
+        assert_eq!(v.to_string(), r#"[P { x: 1.0, s: "a\"b" }, E {}]"#);
+        assert_eq!(
+            Value::Str("raw \"text\"".into()).to_string(),
+            "raw \"text\""
+        );
+        assert_eq!(Value::F32(0.1).to_string(), "0.1");
+        assert_eq!(Value::I8(-5).to_string(), "-5");
+        assert_eq!(Value::Function("f".into()).to_string(), "<fn f>");
+        assert!(RtType::Array(Box::new(RtType::I64)).is_ref());
+        assert!(!RtType::Fn.is_ref());
+    }
+}
