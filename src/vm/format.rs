@@ -10,7 +10,7 @@
 //!   `...` instead of recursing further.
 
 use super::heap::{Heap, Obj};
-use super::value::{RtType, StructLayout};
+use crate::bytecode::{StructLayout, VType};
 
 /// Nesting depth beyond which values print as `...`.
 pub const MAX_DEPTH: usize = 64;
@@ -78,13 +78,13 @@ pub fn placeholder_foreign(_: &dyn std::any::Any, out: &mut Vec<u8>) {
 
 impl FmtCtx<'_> {
     /// Writes the slot `v` of type `ty` as `print` shows it at top level.
-    pub fn write(&self, out: &mut Vec<u8>, ty: &RtType, v: u64) {
+    pub fn write(&self, out: &mut Vec<u8>, ty: &VType, v: u64) {
         let mut path = Vec::new();
         self.write_nested(out, ty, v, false, &mut path);
     }
 
     /// The slot as a `String` (lossless: every Theta string is UTF-8).
-    pub fn to_string(&self, ty: &RtType, v: u64) -> String {
+    pub fn to_string(&self, ty: &VType, v: u64) -> String {
         let mut out = Vec::new();
         self.write(&mut out, ty, v);
         String::from_utf8_lossy(&out).into_owned()
@@ -93,24 +93,23 @@ impl FmtCtx<'_> {
     fn write_nested(
         &self,
         out: &mut Vec<u8>,
-        ty: &RtType,
+        ty: &VType,
         v: u64,
         nested: bool,
         path: &mut Vec<u64>,
     ) {
         use super::ops::{f32_of, f64_of};
         match ty {
-            RtType::Void => out.extend_from_slice(b"()"),
-            RtType::I8 | RtType::I16 | RtType::I32 | RtType::I64 => write_int(out, v as i64),
-            RtType::F32 => write_f32(out, f32_of(v)),
-            RtType::F64 => write_f64(out, f64_of(v)),
-            RtType::Bool => out.extend_from_slice(if v != 0 { b"true" } else { b"false" }),
-            RtType::Fn => {
+            VType::I8 | VType::I16 | VType::I32 | VType::I64 => write_int(out, v as i64),
+            VType::F32 => write_f32(out, f32_of(v)),
+            VType::F64 => write_f64(out, f64_of(v)),
+            VType::Bool => out.extend_from_slice(if v != 0 { b"true" } else { b"false" }),
+            VType::Fn(_) => {
                 out.extend_from_slice(b"<fn #");
                 write_int(out, v as i64);
                 out.push(b'>');
             }
-            RtType::Str => {
+            VType::Str => {
                 let s = self.heap.str(v);
                 if nested {
                     write_quoted(out, s);
@@ -118,11 +117,11 @@ impl FmtCtx<'_> {
                     out.extend_from_slice(s.as_bytes());
                 }
             }
-            RtType::TableRef | RtType::NodeRef | RtType::TableBuilder => match self.heap.get(v) {
+            VType::TableRef | VType::NodeRef | VType::TableBuilder => match self.heap.get(v) {
                 Some(Obj::Foreign(b)) => (self.foreign)(b.as_ref(), out),
                 _ => out.extend_from_slice(b"<empty table>"),
             },
-            RtType::Array(elem) => {
+            VType::Array(elem) => {
                 if path.len() >= MAX_DEPTH || path.contains(&v) {
                     out.extend_from_slice(b"...");
                     return;
@@ -142,7 +141,7 @@ impl FmtCtx<'_> {
                 out.push(b']');
                 path.pop();
             }
-            RtType::Struct(id) => {
+            VType::Struct(id) => {
                 let layout = self.structs.get(*id as usize);
                 let name = layout.map_or("<struct>", |l| l.name.as_str());
                 out.extend_from_slice(name.as_bytes());
@@ -156,13 +155,11 @@ impl FmtCtx<'_> {
                 };
                 path.push(v);
                 out.extend_from_slice(b" {");
-                for (i, ((fname, fty), &fv)) in
-                    layout.fields.iter().zip(obj.fields.iter()).enumerate()
-                {
+                for (i, (field, &fv)) in layout.fields.iter().zip(obj.fields.iter()).enumerate() {
                     out.extend_from_slice(if i > 0 { b", " } else { b" " });
-                    out.extend_from_slice(fname.as_bytes());
+                    out.extend_from_slice(field.name.as_bytes());
                     out.extend_from_slice(b": ");
-                    self.write_nested(out, fty, fv, true, path);
+                    self.write_nested(out, &field.ty, fv, true, path);
                 }
                 out.extend_from_slice(if layout.fields.is_empty() {
                     b"}"
@@ -180,6 +177,14 @@ mod tests {
     use super::super::heap::{ArrayObj, StructObj};
     use super::super::ops::{slot_f32, slot_f64};
     use super::*;
+    use crate::bytecode::Field;
+
+    fn fld(name: &str, ty: VType) -> Field {
+        Field {
+            name: name.into(),
+            ty,
+        }
+    }
 
     fn f64s(x: f64) -> String {
         let mut o = Vec::new();
@@ -220,18 +225,18 @@ mod tests {
         let structs = vec![
             StructLayout {
                 name: "Point".into(),
-                fields: vec![("x".into(), RtType::F64), ("y".into(), RtType::F64)],
+                fields: vec![fld("x", VType::F64), fld("y", VType::F64)],
             },
             StructLayout {
                 name: "Poly".into(),
                 fields: vec![
-                    ("name".into(), RtType::Str),
-                    ("pts".into(), RtType::Array(Box::new(RtType::Struct(0)))),
+                    fld("name", VType::Str),
+                    fld("pts", VType::Array(Box::new(VType::Struct(0)))),
                 ],
             },
             StructLayout {
                 name: "Tree".into(),
-                fields: vec![("kids".into(), RtType::Array(Box::new(RtType::Struct(2))))],
+                fields: vec![fld("kids", VType::Array(Box::new(VType::Struct(2))))],
             },
         ];
         let p = heap
@@ -259,17 +264,17 @@ mod tests {
             foreign: placeholder_foreign,
         };
         assert_eq!(
-            ctx.to_string(&RtType::Struct(0), p),
+            ctx.to_string(&VType::Struct(0), p),
             "Point { x: 1.0, y: 2.0 }"
         );
         assert_eq!(
-            ctx.to_string(&RtType::Struct(1), poly),
+            ctx.to_string(&VType::Struct(1), poly),
             r#"Poly { name: "tri", pts: [Point { x: 1.0, y: 2.0 }, Point { x: 1.0, y: 2.0 }] }"#
         );
-        assert_eq!(ctx.to_string(&RtType::Str, name), "tri");
-        assert_eq!(ctx.to_string(&RtType::I64, -3i64 as u64), "-3");
-        assert_eq!(ctx.to_string(&RtType::Bool, 1), "true");
-        assert_eq!(ctx.to_string(&RtType::F32, slot_f32(2.5)), "2.5");
+        assert_eq!(ctx.to_string(&VType::Str, name), "tri");
+        assert_eq!(ctx.to_string(&VType::I64, -3i64 as u64), "-3");
+        assert_eq!(ctx.to_string(&VType::Bool, 1), "true");
+        assert_eq!(ctx.to_string(&VType::F32, slot_f32(2.5)), "2.5");
 
         // A cycle: tree.kids = [tree].
         let kids = heap
@@ -291,10 +296,10 @@ mod tests {
             foreign: placeholder_foreign,
         };
         assert_eq!(
-            ctx.to_string(&RtType::Struct(2), tree),
+            ctx.to_string(&VType::Struct(2), tree),
             "Tree { kids: [Tree { ... }] }"
         );
-        let strs = RtType::Array(Box::new(RtType::Str));
+        let strs = VType::Array(Box::new(VType::Str));
         let arr = {
             let a = heap.alloc_str("a").unwrap();
             let b = heap.alloc_str("b").unwrap();

@@ -30,10 +30,14 @@ pub enum TrapKind {
     Io,
     /// A dataflow error: unknown column, type mismatch, bad expression text (§8).
     Dataflow,
-    /// A function value that names no function (never produced by the compiler).
+    /// Calling a null function value (an `fn` global read before its initialiser ran).
     InvalidFunction,
     /// A host API misuse: unknown function, wrong argument count or types.
     HostCall,
+    /// The `TRAP` instruction: a trap the compiler emitted with its own message.
+    Explicit,
+    /// A VM invariant failed (a bug in the VM or an unverified module); never a native panic.
+    Internal,
 }
 
 impl TrapKind {
@@ -42,17 +46,19 @@ impl TrapKind {
         TrapKind::DivisionByZero,
         TrapKind::IndexOutOfBounds,
         TrapKind::NegativeArrayLength,
-        TrapKind::AssertionFailed,
         TrapKind::StackOverflow,
+        TrapKind::InvalidFunction,
+        TrapKind::AssertionFailed,
         TrapKind::InstructionBudgetExhausted,
         TrapKind::MemoryLimitExceeded,
         TrapKind::StringRange,
         TrapKind::ParseError,
         TrapKind::InvalidUtf8,
         TrapKind::Io,
-        TrapKind::Dataflow,
-        TrapKind::InvalidFunction,
         TrapKind::HostCall,
+        TrapKind::Explicit,
+        TrapKind::Dataflow,
+        TrapKind::Internal,
     ];
 
     /// The stable code, e.g. `"T0001"`.
@@ -61,17 +67,19 @@ impl TrapKind {
             TrapKind::DivisionByZero => "T0001",
             TrapKind::IndexOutOfBounds => "T0002",
             TrapKind::NegativeArrayLength => "T0003",
-            TrapKind::AssertionFailed => "T0004",
-            TrapKind::StackOverflow => "T0005",
-            TrapKind::InstructionBudgetExhausted => "T0006",
-            TrapKind::MemoryLimitExceeded => "T0007",
-            TrapKind::StringRange => "T0008",
-            TrapKind::ParseError => "T0009",
-            TrapKind::InvalidUtf8 => "T0010",
-            TrapKind::Io => "T0011",
-            TrapKind::Dataflow => "T0012",
-            TrapKind::InvalidFunction => "T0013",
-            TrapKind::HostCall => "T0014",
+            TrapKind::StackOverflow => "T0004",
+            TrapKind::InvalidFunction => "T0005",
+            TrapKind::AssertionFailed => "T0006",
+            TrapKind::InstructionBudgetExhausted => "T0007",
+            TrapKind::MemoryLimitExceeded => "T0008",
+            TrapKind::StringRange => "T0009",
+            TrapKind::ParseError => "T0010",
+            TrapKind::InvalidUtf8 => "T0011",
+            TrapKind::Io => "T0012",
+            TrapKind::HostCall => "T0013",
+            TrapKind::Explicit => "T0100",
+            TrapKind::Dataflow => "T0200",
+            TrapKind::Internal => "T0999",
         }
     }
 
@@ -92,6 +100,8 @@ impl TrapKind {
             TrapKind::Dataflow => "dataflow error",
             TrapKind::InvalidFunction => "invalid function value",
             TrapKind::HostCall => "invalid host call",
+            TrapKind::Explicit => "explicit trap",
+            TrapKind::Internal => "internal VM error",
         }
     }
 }
@@ -188,10 +198,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_unique_and_sequential() {
-        for (i, k) in TrapKind::ALL.iter().enumerate() {
-            assert_eq!(k.code(), format!("T{:04}", i + 1), "{k:?}");
-        }
+    fn codes_are_unique_and_well_formed() {
+        let mut codes: Vec<_> = TrapKind::ALL.iter().map(|k| k.code()).collect();
+        assert!(codes.iter().all(|c| c.len() == 5 && c.starts_with('T')));
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), TrapKind::ALL.len());
+        // Codes the bytecode docs cite (opcodes.rs).
+        assert_eq!(TrapKind::StackOverflow.code(), "T0004");
+        assert_eq!(TrapKind::InvalidFunction.code(), "T0005");
+        assert_eq!(TrapKind::Explicit.code(), "T0100");
+        assert_eq!(TrapKind::Dataflow.code(), "T0200");
     }
 
     #[test]

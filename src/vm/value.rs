@@ -1,68 +1,8 @@
-//! Runtime type descriptors and the host-facing [`Value`] (typed values passed into and out of
-//! the VM by the host API).
+//! The host-facing [`Value`]: typed values passed into and out of the VM by the host API.
 
 use std::fmt;
 
 use super::format;
-
-/// The VM's view of a Theta type (from the module's type descriptors).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum RtType {
-    /// No value (a function returning nothing).
-    Void,
-    /// `i8`
-    I8,
-    /// `i16`
-    I16,
-    /// `i32`
-    I32,
-    /// `i64`
-    I64,
-    /// `f32`
-    F32,
-    /// `f64`
-    F64,
-    /// `bool`
-    Bool,
-    /// `string`
-    Str,
-    /// `T[]`
-    Array(Box<RtType>),
-    /// A struct by index in the module's struct table.
-    Struct(u32),
-    /// A function value (`fn(…) -> …`).
-    Fn,
-    /// `table_ref`
-    TableRef,
-    /// `node_ref`
-    NodeRef,
-    /// `table_builder`
-    TableBuilder,
-}
-
-impl RtType {
-    /// Whether a slot of this type may hold a heap handle (the collector scans such arrays).
-    pub fn is_ref(&self) -> bool {
-        matches!(
-            self,
-            RtType::Str
-                | RtType::Array(_)
-                | RtType::Struct(_)
-                | RtType::TableRef
-                | RtType::NodeRef
-                | RtType::TableBuilder
-        )
-    }
-}
-
-/// A struct's name and fields, for defaults, printing and host conversion.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StructLayout {
-    /// The struct's name.
-    pub name: String,
-    /// Field names and types, in declaration order.
-    pub fields: Vec<(String, RtType)>,
-}
 
 /// A struct value handed to or from the host.
 #[derive(Clone, Debug, PartialEq)]
@@ -208,7 +148,5 @@ mod tests {
         assert_eq!(Value::F32(0.1).to_string(), "0.1");
         assert_eq!(Value::I8(-5).to_string(), "-5");
         assert_eq!(Value::Function("f".into()).to_string(), "<fn f>");
-        assert!(RtType::Array(Box::new(RtType::I64)).is_ref());
-        assert!(!RtType::Fn.is_ref());
     }
 }
