@@ -2,31 +2,28 @@
 //! limits and capture output.
 //!
 //! ```
-//! use theta::bytecode::{Function, FunctionDebug, Instr, Module, Opcode, VType};
+//! use theta::bytecode::{ModuleBuilder, Opcode};
+//! use theta::bytecode::VType::I64;
 //! use theta::vm::{Limits, Value, Vm};
 //!
-//! // fn add(a: i64, b: i64) -> i64 { return a + b; }   (hand-assembled)
-//! let mut module = Module::new();
-//! module.functions.push(Function {
-//!     name: "<init>".into(), params: vec![], ret: None, num_registers: 2,
-//!     num_spill_slots: 0, code: vec![Instr::new(Opcode::RetVoid, 0, 0, 0, 0)],
-//!     debug: FunctionDebug::default(),
+//! // fn add(a: i64, b: i64) -> i64 { return a + b; }, assembled by hand.
+//! let mut mb = ModuleBuilder::new();
+//! let init = mb.function("<init>", vec![], None, |f| {
+//!     f.op(Opcode::RetVoid, 0, 0, 0, 0);
 //! });
-//! module.functions.push(Function {
-//!     name: "add".into(), params: vec![VType::I64, VType::I64], ret: Some(VType::I64),
-//!     num_registers: 4, num_spill_slots: 0,
-//!     code: vec![
-//!         Instr::new(Opcode::AddI64, 1, 2, 3, 0),
-//!         Instr::new(Opcode::Ret, 0, 1, 0, 0),
-//!     ],
-//!     debug: FunctionDebug::default(),
+//! mb.set_init(init);
+//! mb.function("add", vec![I64, I64], Some(I64), |f| {
+//!     f.op(Opcode::AddI64, 1, 2, 3, 0);
+//!     f.op(Opcode::Ret, 0, 1, 0, 0);
 //! });
-//! let mut vm = Vm::new(module);
+//! let bytes = mb.finish().unwrap().to_bytes();
+//!
+//! let mut vm = Vm::from_bytes(&bytes).expect("the module verifies");
 //! vm.set_limits(Limits { max_instructions: Some(1_000), ..Limits::default() });
 //! vm.capture_output();
 //! assert_eq!(vm.call("add", &[Value::I64(40), Value::I64(2)]), Ok(Value::I64(42)));
-//! // A wrongly typed argument is an error, not a crash, and the VM stays usable.
-//! assert!(vm.call("add", &[Value::I32(1), Value::I64(2)]).is_err());
+//! // A wrongly typed argument is an error (T0013), not a crash, and the VM stays usable.
+//! assert_eq!(vm.call("add", &[Value::I32(1), Value::I64(2)]).unwrap_err().code(), "T0013");
 //! assert_eq!(vm.call("add", &[Value::I64(-1), Value::I64(1)]), Ok(Value::I64(0)));
 //! ```
 
@@ -40,7 +37,7 @@ use super::output::Sink;
 use super::state::{Limits, Machine, RunStats};
 use super::trap::{Trap, TrapKind};
 use super::value::{StructValue, Value};
-use crate::bytecode::{MainReturn, Module, VType};
+use crate::bytecode::{LoadError, MainReturn, Module, VType};
 
 /// Nesting depth beyond which results convert to [`Value::Opaque`] (cyclic structures).
 const MAX_RESULT_DEPTH: usize = 64;
@@ -57,16 +54,22 @@ fn host_error(msg: impl Into<String>) -> Trap {
 }
 
 impl Vm {
-    /// A VM for a module that has been verified (`bytecode::load` verifies what it reads; a module
-    /// the compiler just built is well formed by construction). The interpreter runs no type
-    /// checks; on an unverified, malformed module it may trap T0999 or panic, never corrupt memory
-    /// (the VM contains no `unsafe`).
-    pub fn new(module: Module) -> Vm {
-        Vm::with_shared(Arc::new(module))
+    /// A VM for `module`, which is verified first (the interpreter runs no type checks, so only
+    /// verified modules run).
+    pub fn new(module: Module) -> Result<Vm, LoadError> {
+        crate::bytecode::verify(&module)?;
+        Ok(Vm::with_verified(Arc::new(module)))
     }
 
-    /// A VM sharing an already loaded module (several VMs may run one module).
-    pub fn with_shared(module: Arc<Module>) -> Vm {
+    /// A VM for a module file's bytes: decoded and verified (§9).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Vm, LoadError> {
+        Ok(Vm::with_verified(Arc::new(crate::bytecode::load(bytes)?)))
+    }
+
+    /// A VM sharing a module that `crate::bytecode::verify` (or `load`) has already accepted;
+    /// several VMs may run one module. Passing an unverified module is not memory-unsafe (the
+    /// VM has no `unsafe` code) but may end in a T0999 trap or a panic.
+    pub fn with_verified(module: Arc<Module>) -> Vm {
         Vm {
             m: Machine::new(module),
             trace: false,
