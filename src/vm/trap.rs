@@ -169,6 +169,11 @@ impl Trap {
     }
 }
 
+/// Innermost frames a rendered stack trace shows before eliding.
+const TRACE_HEAD: usize = 40;
+/// Outermost frames a rendered stack trace shows after eliding.
+const TRACE_TAIL: usize = 10;
+
 impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error[{}]: {}", self.kind.code(), self.message)?;
@@ -178,7 +183,19 @@ impl fmt::Display for Trap {
         if !self.stack.is_empty() {
             writeln!(f, "stack trace (innermost first):")?;
         }
-        for frame in &self.stack {
+        let n = self.stack.len();
+        for (i, frame) in self.stack.iter().enumerate() {
+            // Deep recursion: show the innermost and outermost frames only.
+            if n > TRACE_HEAD + TRACE_TAIL && i >= TRACE_HEAD && i < n - TRACE_TAIL {
+                if i == TRACE_HEAD {
+                    writeln!(
+                        f,
+                        "    ... {} frames omitted ...",
+                        n - TRACE_HEAD - TRACE_TAIL
+                    )?;
+                }
+                continue;
+            }
             match &frame.location {
                 Some(loc) => writeln!(f, "    at {} ({loc})", frame.function)?,
                 None => writeln!(f, "    at {}", frame.function)?,
