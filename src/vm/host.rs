@@ -229,7 +229,7 @@ impl Vm {
         }
         let mut slots = Vec::with_capacity(args.len());
         for (i, (ty, v)) in f.params.iter().zip(args).enumerate() {
-            let slot = self.to_slot(ty, v).map_err(|e| {
+            let slot = self.value_to_slot(ty, v).map_err(|e| {
                 host_error(format!("argument {} of `{name}`: {}", i + 1, e.message))
             })?;
             slots.push(slot);
@@ -237,12 +237,12 @@ impl Vm {
         let v = self.exec(index, &slots, fuel)?;
         Ok(match &f.ret {
             None => Value::Void,
-            Some(ty) => self.from_slot(ty, v, 0),
+            Some(ty) => self.slot_to_value(ty, v, 0),
         })
     }
 
     /// Converts a host value to a slot of type `ty`, allocating heap objects as needed.
-    fn to_slot(&mut self, ty: &VType, v: &Value) -> Result<u64, Trap> {
+    fn value_to_slot(&mut self, ty: &VType, v: &Value) -> Result<u64, Trap> {
         let module = self.m.rt.module.clone();
         let mismatch = || {
             host_error(format!(
@@ -263,7 +263,7 @@ impl Vm {
             (VType::Array(elem), Value::Array(items)) => {
                 let mut elems = Vec::with_capacity(items.len());
                 for item in items {
-                    elems.push(self.to_slot(elem, item)?);
+                    elems.push(self.value_to_slot(elem, item)?);
                 }
                 self.m.rt.heap.alloc(Obj::Array(ArrayObj {
                     elems,
@@ -290,7 +290,7 @@ impl Vm {
                 }
                 let mut fields = Vec::with_capacity(sv.fields.len());
                 for (f, (_, fv)) in layout.fields.iter().zip(&sv.fields) {
-                    fields.push(self.to_slot(&f.ty, fv)?);
+                    fields.push(self.value_to_slot(&f.ty, fv)?);
                 }
                 self.m.rt.heap.alloc(Obj::Struct(StructObj {
                     struct_id: *id,
@@ -314,7 +314,7 @@ impl Vm {
     }
 
     /// Converts a slot of type `ty` to a host value (a deep copy).
-    fn from_slot(&self, ty: &VType, v: u64, depth: usize) -> Value {
+    fn slot_to_value(&self, ty: &VType, v: u64, depth: usize) -> Value {
         let rt = &self.m.rt;
         if depth > MAX_RESULT_DEPTH {
             return Value::Opaque("...");
@@ -331,7 +331,7 @@ impl Vm {
             VType::Array(elem) => Value::Array(rt.heap.array(v).map_or_else(Vec::new, |a| {
                 a.elems
                     .iter()
-                    .map(|&e| self.from_slot(elem, e, depth + 1))
+                    .map(|&e| self.slot_to_value(elem, e, depth + 1))
                     .collect()
             })),
             VType::Struct(id) => {
@@ -346,7 +346,7 @@ impl Vm {
                         .fields
                         .iter()
                         .zip(obj.fields.iter())
-                        .map(|(f, &fv)| (f.name.clone(), self.from_slot(&f.ty, fv, depth + 1)))
+                        .map(|(f, &fv)| (f.name.clone(), self.slot_to_value(&f.ty, fv, depth + 1)))
                         .collect(),
                 })
             }

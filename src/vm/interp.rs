@@ -50,6 +50,13 @@ pub fn execute<const TRACE: bool>(
     ensure_spills(&mut m.spills, f.num_spill_slots as usize);
     let mut w: &mut Window = window(&mut m.regs, base);
 
+    let mut traced = (
+        func,
+        pc,
+        code.first()
+            .copied()
+            .unwrap_or(Instr::new(Opcode::Nop, 0, 0, 0, 0)),
+    );
     let result: Result<u64, Trap> = loop {
         if fuel_left == 0 {
             break Err(Trap::new(
@@ -60,7 +67,7 @@ pub fn execute<const TRACE: bool>(
         fuel_left -= 1;
         let ins = code[pc];
         if TRACE {
-            trace_before(&module, func, pc, ins);
+            traced = (func, pc, ins);
         }
         pc += 1;
         let a = ins.a as usize;
@@ -500,9 +507,13 @@ pub fn execute<const TRACE: bool>(
             }
         }
         if TRACE {
-            trace_after(&module, func, pc - 1, ins, w);
+            trace_line(&module, traced, Some(&*w));
         }
     };
+    if TRACE {
+        // The instruction that left the loop (a return from the entry frame or a trap).
+        trace_line(&module, traced, None);
+    }
     m.stats.instructions += *fuel - fuel_left;
     *fuel = fuel_left;
     result.map_err(|t| locate(m, &module, t, func, pc.saturating_sub(1)))
@@ -555,14 +566,26 @@ fn locate(m: &Machine, module: &Module, mut trap: Trap, func: usize, pc: usize) 
     trap
 }
 
-fn trace_before(module: &Module, func: usize, pc: usize, ins: Instr) {
+/// One `--trace` line: function, pc, source line, the instruction and the register it wrote
+/// (`w` is the window after the instruction; `None` when it left the loop).
+fn trace_line(module: &Module, (func, pc, ins): (usize, usize, Instr), w: Option<&Window>) {
     let f = &module.functions[func];
     let line = f
         .debug
         .position(pc as u32)
         .map_or(String::new(), |e| format!(" line {}", e.line));
-    eprint!(
-        "[{}:{pc}{line}] {} {} {} {} {}",
+    let written = match w {
+        Some(w)
+            if ins.op.operands()[0] == Operand::Dst
+                && !matches!(ins.op, Opcode::Call | Opcode::CallIndirect) =>
+        {
+            let v = w[ins.a as usize];
+            format!("  ; r{} = {} ({:#x})", ins.a, v as i64, v)
+        }
+        _ => String::new(),
+    };
+    eprintln!(
+        "[{}:{pc}{line}] {} {} {} {} {}{written}",
         f.name,
         ins.op.mnemonic(),
         ins.a,
@@ -570,16 +593,4 @@ fn trace_before(module: &Module, func: usize, pc: usize, ins: Instr) {
         ins.c,
         ins.imm
     );
-}
-
-fn trace_after(_module: &Module, _func: usize, _pc: usize, ins: Instr, w: &Window) {
-    if ins.op.operands()[0] == Operand::Dst
-        && ins.op != Opcode::Call
-        && ins.op != Opcode::CallIndirect
-    {
-        let v = w[ins.a as usize];
-        eprintln!("  ; r{} = {} ({:#x})", ins.a, v as i64, v);
-    } else {
-        eprintln!();
-    }
 }

@@ -45,8 +45,10 @@ fn edges(bits: u32) -> Vec<i64> {
 
 type Bin = fn(u64, u64) -> u64;
 type BinT = fn(u64, u64) -> Result<u64, Trap>;
+/// Width and its `+ - * / % << >>` operations.
+type WidthOps = (u32, Bin, Bin, Bin, BinT, BinT, Bin, Bin);
 
-fn widths() -> [(u32, Bin, Bin, Bin, BinT, BinT, Bin, Bin); 4] {
+fn widths() -> [WidthOps; 4] {
     [
         (8, add_i8, sub_i8, mul_i8, div_i8, rem_i8, shl_i8, shr_i8),
         (
@@ -61,7 +63,7 @@ fn widths() -> [(u32, Bin, Bin, Bin, BinT, BinT, Bin, Bin); 4] {
     ]
 }
 
-fn check_pair(bits: u32, ops: &(u32, Bin, Bin, Bin, BinT, BinT, Bin, Bin), a: i64, b: i64) {
+fn check_pair(bits: u32, ops: &WidthOps, a: i64, b: i64) {
     let (_, add, sub, mul, div, rem, shl, shr) = *ops;
     let (sa, sb) = (a as u64, b as u64);
     let (xa, xb) = (a as i128, b as i128);
