@@ -355,9 +355,13 @@ fn explicit_trap_and_null_function_value() {
 }
 
 #[test]
-fn dataflow_entry_points_trap_until_the_engine_is_integrated() {
+fn io_errors_and_unwired_dataflow_entry_points() {
     let mut vm = one_builtin(BuiltinOp::ReadCsv, vec![Str], Some(VType::TableRef));
-    let t = trap_of(&mut vm, &[Value::Str("x.csv".into())]);
+    let t = trap_of(&mut vm, &[Value::Str("/nonexistent/x.csv".into())]);
+    assert_eq!(t.code(), "T0012");
+    assert!(t.message.contains("/nonexistent/x.csv"), "{}", t.message);
+    let mut vm = one_builtin(BuiltinOp::ReadJson, vec![Str], Some(VType::TableRef));
+    let t = trap_of(&mut vm, &[Value::Str("x.json".into())]);
     assert_eq!(t.code(), "T0200");
 }
 

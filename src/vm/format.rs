@@ -26,12 +26,12 @@ fn itoa_buf(v: i64) -> String {
 
 /// Writes an `f64` as §7 prints it.
 pub fn write_f64(out: &mut Vec<u8>, x: f64) {
-    out.extend_from_slice(super::floatfmt_shim::format_f64(x).as_bytes());
+    out.extend_from_slice(crate::dataflow::floatfmt::format_f64(x).as_bytes());
 }
 
 /// Writes an `f32` as §7 prints it (shortest text that reads back as the same `f32`).
 pub fn write_f32(out: &mut Vec<u8>, x: f32) {
-    out.extend_from_slice(super::floatfmt_shim::format_f32(x).as_bytes());
+    out.extend_from_slice(crate::dataflow::floatfmt::format_f32(x).as_bytes());
 }
 
 /// Writes `s` in double quotes with `\\ \" \n \t \r \0` and other control characters escaped.

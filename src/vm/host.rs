@@ -309,6 +309,9 @@ impl Vm {
                 }
                 i as u64
             }
+            (VType::TableRef, Value::Table(t)) => {
+                super::dataflow::new_table(&mut self.m.rt, t.clone())?
+            }
             _ => return Err(mismatch()),
         })
     }
@@ -357,7 +360,9 @@ impl Vm {
                 .map_or(Value::Opaque("null fn"), |f| {
                     Value::Function(f.name.clone())
                 }),
-            VType::TableRef => Value::Opaque("table_ref"),
+            VType::TableRef => {
+                super::dataflow::table(rt, v).map_or(Value::Opaque("table_ref"), Value::Table)
+            }
             VType::NodeRef => Value::Opaque("node_ref"),
             VType::TableBuilder => Value::Opaque("table_builder"),
         }

@@ -8,7 +8,6 @@
 
 pub mod builtins;
 pub mod dataflow;
-mod floatfmt_shim;
 pub mod format;
 pub mod frame;
 pub mod heap;

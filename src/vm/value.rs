@@ -40,8 +40,9 @@ pub enum Value {
     Struct(StructValue),
     /// A function value: the function's name.
     Function(String),
-    /// A dataflow value (`table_ref`, `node_ref`, `table_builder`), described by its type name;
-    /// reading tables through the host API comes with the dataflow integration.
+    /// A `table_ref`: the engine's immutable table, shared without copying the columns.
+    Table(crate::dataflow::table::Table),
+    /// A `node_ref` or `table_builder` (not readable by the host), described by its type name.
     Opaque(&'static str),
 }
 
@@ -61,6 +62,7 @@ impl Value {
             Value::Array(_) => "array",
             Value::Struct(_) => "struct",
             Value::Function(_) => "function",
+            Value::Table(_) => "table_ref",
             Value::Opaque(name) => name,
         }
     }
@@ -103,6 +105,7 @@ impl Value {
                 out.extend_from_slice(name.as_bytes());
                 out.push(b'>');
             }
+            Value::Table(t) => super::dataflow::format_foreign(t, out),
             Value::Opaque(name) => {
                 out.push(b'<');
                 out.extend_from_slice(name.as_bytes());

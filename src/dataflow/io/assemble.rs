@@ -98,7 +98,12 @@ impl Assembler {
     /// Columns that start with the given kinds (from a sample or a first pass).
     pub(crate) fn new(kinds: Vec<Kind>, account: MemoryAccount) -> Self {
         let states = kinds.iter().map(|k| Self::start(*k, 0, &account)).collect();
-        Assembler { kinds, states, account, needs_second_pass: false }
+        Assembler {
+            kinds,
+            states,
+            account,
+            needs_second_pass: false,
+        }
     }
 
     fn start(kind: Kind, nulls: usize, account: &MemoryAccount) -> State {
@@ -136,7 +141,8 @@ impl Assembler {
         if kind != self.kinds[col] {
             self.widen(col, kind);
         }
-        let as_text = || std::str::from_utf8(text).map_err(|_| "text is not valid UTF-8".to_string());
+        let as_text =
+            || std::str::from_utf8(text).map_err(|_| "text is not valid UTF-8".to_string());
         match (&mut self.states[col], cell) {
             (State::Dropped, _) => {}
             (State::Pending(n), Cell::Null) => *n += 1,
@@ -235,7 +241,10 @@ mod tests {
         a.push(0, Cell::Int(3), b"3").unwrap();
         assert!(!a.needs_second_pass());
         let c = a.finish().unwrap();
-        assert_eq!(c[0], Column::from_options(&[Some(1.0f64), None, Some(2.5), Some(3.0)]));
+        assert_eq!(
+            c[0],
+            Column::from_options(&[Some(1.0f64), None, Some(2.5), Some(3.0)])
+        );
     }
 
     #[test]
@@ -263,7 +272,11 @@ mod tests {
         b.push(0, Cell::Int(7), b"007").unwrap();
         b.push(0, Cell::Text, b"abc").unwrap();
         let c = b.finish().unwrap();
-        assert_eq!(c[0].value(0), ValueRef::Utf8("007"), "original text is kept");
+        assert_eq!(
+            c[0].value(0),
+            ValueRef::Utf8("007"),
+            "original text is kept"
+        );
         let mut s = Assembler::new(vec![Kind::Str], MemoryAccount::unlimited());
         assert!(s.push(0, Cell::Text, b"\xff").is_err());
     }

@@ -37,16 +37,24 @@ impl Source {
 
     fn err_at(&self, field: usize, message: String) -> DataflowError {
         let (line, column) = self.reader.position(&self.rec, field);
-        DataflowError::Csv { file: self.file.clone(), line, column, message }
+        DataflowError::Csv {
+            file: self.file.clone(),
+            line,
+            column,
+            message,
+        }
     }
 
     fn next(&mut self) -> Result<bool> {
         match self.reader.next_record(&mut self.rec) {
             Ok(more) => Ok(more),
             Err(ParseError::Io(e)) => Err(DataflowError::io(&self.file, &e)),
-            Err(ParseError::Syntax(line, column, message)) => {
-                Err(DataflowError::Csv { file: self.file.clone(), line, column, message })
-            }
+            Err(ParseError::Syntax(line, column, message)) => Err(DataflowError::Csv {
+                file: self.file.clone(),
+                line,
+                column,
+                message,
+            }),
         }
     }
 
@@ -79,7 +87,10 @@ impl Source {
             return Ok(());
         }
         let at = if got > want { want } else { got };
-        Err(self.err_at(at, format!("expected {want} fields (as in the header), found {got}")))
+        Err(self.err_at(
+            at,
+            format!("expected {want} fields (as in the header), found {got}"),
+        ))
     }
 }
 
@@ -211,7 +222,11 @@ fn parse_bool(s: &str) -> Option<bool> {
 }
 
 /// Appends CSV text to a typed builder; `Err` is the message for an unparsable value.
-fn append_typed(b: &mut ColumnBuilder, bytes: &[u8], quoted: bool) -> std::result::Result<(), String> {
+fn append_typed(
+    b: &mut ColumnBuilder,
+    bytes: &[u8],
+    quoted: bool,
+) -> std::result::Result<(), String> {
     let dt = b.data_type();
     if bytes.is_empty() && !(quoted && dt == DataType::Utf8) {
         b.append_null();
@@ -245,19 +260,30 @@ pub fn read_csv_with_schema(
     if names.len() != schema.len() {
         return Err(src.err_at(
             names.len().min(schema.len()),
-            format!("the header has {} columns but the schema has {}", names.len(), schema.len()),
+            format!(
+                "the header has {} columns but the schema has {}",
+                names.len(),
+                schema.len()
+            ),
         ));
     }
     for (i, (n, f)) in names.iter().zip(schema.fields()).enumerate() {
         if *n != f.name {
             return Err(src.err_at(
                 i,
-                format!("header column {} is '{n}' but the schema names '{}'", i + 1, f.name),
+                format!(
+                    "header column {} is '{n}' but the schema names '{}'",
+                    i + 1,
+                    f.name
+                ),
             ));
         }
     }
-    let mut builders: Vec<ColumnBuilder> =
-        schema.fields().iter().map(|f| ColumnBuilder::new(f.data_type, account.clone())).collect();
+    let mut builders: Vec<ColumnBuilder> = schema
+        .fields()
+        .iter()
+        .map(|f| ColumnBuilder::new(f.data_type, account.clone()))
+        .collect();
     let mut rows = 0usize;
     while src.next()? {
         src.check_width(names.len())?;
@@ -272,7 +298,10 @@ pub fn read_csv_with_schema(
             builders.iter().try_for_each(ColumnBuilder::check)?;
         }
     }
-    let columns: Vec<Column> = builders.into_iter().map(ColumnBuilder::finish).collect::<Result<_>>()?;
+    let columns: Vec<Column> = builders
+        .into_iter()
+        .map(ColumnBuilder::finish)
+        .collect::<Result<_>>()?;
     Table::try_new(schema.clone(), columns)
 }
 

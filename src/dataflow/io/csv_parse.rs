@@ -78,7 +78,15 @@ fn char_column(bytes: &[u8]) -> u64 {
 impl<R: Read> RecordReader<R> {
     /// A reader over `src`.
     pub(crate) fn new(src: R) -> Self {
-        RecordReader { src, buf: Vec::new(), pos: 0, filled: 0, eof: false, line: 1, started: false }
+        RecordReader {
+            src,
+            buf: Vec::new(),
+            pos: 0,
+            filled: 0,
+            eof: false,
+            line: 1,
+            started: false,
+        }
     }
 
     /// Line and column of field `i` of the last record read (or of its end for `i = len`).
@@ -280,7 +288,8 @@ mod tests {
 
     #[test]
     fn rfc4180_cases() {
-        let got = records(b"a,b\r\n\"x,y\",\"say \"\"hi\"\"\"\r\n\"multi\nline\",\r\nlast,1").unwrap();
+        let got =
+            records(b"a,b\r\n\"x,y\",\"say \"\"hi\"\"\"\r\n\"multi\nline\",\r\nlast,1").unwrap();
         assert_eq!(
             got,
             vec![
@@ -297,14 +306,24 @@ mod tests {
         let got = records(b"\xEF\xBB\xBFa\n\n1\n\r\n2\n").unwrap();
         assert_eq!(got, vec![vec!["a"], vec!["1"], vec!["2"]]);
         assert_eq!(records(b"").unwrap(), Vec::<Vec<String>>::new());
-        assert_eq!(records(b"\"\"").unwrap(), vec![vec![""]], "a quoted empty field is a record");
+        assert_eq!(
+            records(b"\"\"").unwrap(),
+            vec![vec![""]],
+            "a quoted empty field is a record"
+        );
     }
 
     #[test]
     fn syntax_errors_have_positions() {
-        assert_eq!(records(b"a,b\n1,\"open\n2,3\n").unwrap_err(), "2:3: unterminated quoted field");
+        assert_eq!(
+            records(b"a,b\n1,\"open\n2,3\n").unwrap_err(),
+            "2:3: unterminated quoted field"
+        );
         let e = records(b"a,b\n\"x\"y,2\n").unwrap_err();
-        assert!(e.starts_with("2:4: unexpected character after a closing quote"), "{e}");
+        assert!(
+            e.starts_with("2:4: unexpected character after a closing quote"),
+            "{e}"
+        );
     }
 
     /// A reader returning one byte at a time exercises every chunk boundary.
@@ -328,10 +347,16 @@ mod tests {
         let mut rec = Record::default();
         let mut got = Vec::new();
         while r.next_record(&mut rec).unwrap() {
-            got.push((0..rec.len()).map(|i| rec.field(i).to_vec()).collect::<Vec<_>>());
+            got.push(
+                (0..rec.len())
+                    .map(|i| rec.field(i).to_vec())
+                    .collect::<Vec<_>>(),
+            );
         }
-        let whole: Vec<Vec<Vec<u8>>> =
-            whole.into_iter().map(|r| r.into_iter().map(String::into_bytes).collect()).collect();
+        let whole: Vec<Vec<Vec<u8>>> = whole
+            .into_iter()
+            .map(|r| r.into_iter().map(String::into_bytes).collect())
+            .collect();
         assert_eq!(got, whole);
         assert_eq!(got[1], vec![b"a\"b".to_vec(), b"c\r\nd".to_vec()]);
     }

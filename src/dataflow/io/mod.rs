@@ -14,13 +14,15 @@ use super::error::{DataflowError, Result};
 
 pub use csv::{read_csv, read_csv_with_schema, write_csv};
 
-
 /// Rows inferred from before column types are fixed (later rows may still widen them).
 pub const INFERENCE_SAMPLE_ROWS: usize = 1000;
 
 fn temp_path_for(path: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let tmp = format!(".{name}.tmp-{}-{n}", std::process::id());
     match path.parent() {
@@ -41,7 +43,9 @@ pub(crate) fn write_atomically(
     let mut w = BufWriter::with_capacity(1 << 16, file);
     let result = body(&mut w).and_then(|()| {
         w.flush().map_err(|e| DataflowError::io(path, &e))?;
-        w.get_ref().sync_all().map_err(|e| DataflowError::io(path, &e))?;
+        w.get_ref()
+            .sync_all()
+            .map_err(|e| DataflowError::io(path, &e))?;
         drop(w);
         fs::rename(&tmp, path).map_err(|e| DataflowError::io(path, &e))
     });
