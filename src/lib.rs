@@ -16,3 +16,5 @@ pub mod source;
 pub mod stdlib;
 pub mod syntax;
 pub mod vm;
+
+pub use vm::Vm;

@@ -1,0 +1,596 @@
+//! The dispatch loop: `loop { match op }` over a function's decoded instructions.
+//!
+//! No type checks and no tag tests run here: the verifier proved every register's type at every
+//! pc. Registers are read through a [`Window`] (`&mut [u64; 256]`), so a `u8` register number
+//! needs no bounds check and there is no `unsafe`. Calls never recurse natively: a call pushes a
+//! [`Frame`] and switches the loop's locals to the callee, so deep Theta recursion is bounded by
+//! `max_frames` (T0004), never by the native stack.
+
+use super::builtins;
+use super::dataflow;
+use super::frame::{Frame, WINDOW, Window, window};
+use super::objects::{self as obj, str_cost};
+use super::ops::{self, CmpOp, IntWidth};
+use super::state::{Machine, Runtime};
+use super::trap::{SourceLoc, TraceFrame, Trap, TrapKind};
+use crate::bytecode::{Instr, Module, Opcode, Operand};
+
+/// Runs function `entry` with `args` (placed in r2…) to completion on an empty call stack.
+/// Returns the returned slot (0 for `RET_VOID`). `fuel` is the remaining instruction budget and
+/// is decremented by the instructions executed.
+pub fn execute<const TRACE: bool>(
+    m: &mut Machine,
+    entry: u32,
+    args: &[u64],
+    fuel: &mut u64,
+) -> Result<u64, Trap> {
+    let module = m.rt.module.clone();
+    let funcs = &module.functions[..];
+    let Some(mut f) = funcs.get(entry as usize) else {
+        return Err(Trap::new(
+            TrapKind::HostCall,
+            format!("no function #{entry}"),
+        ));
+    };
+    m.frames.clear();
+    let mut func = entry as usize;
+    let mut code: &[Instr] = &f.code;
+    let mut pc: usize = 0;
+    let mut base: usize = 0;
+    let mut spill_base: usize = 0;
+    let mut fuel_left = *fuel;
+    let max_frames = m.limits.max_frames;
+    if m.regs.len() < WINDOW {
+        m.regs.resize(WINDOW, 0);
+    }
+    m.regs[0] = 0;
+    for (i, &a) in args.iter().enumerate().take(14) {
+        m.regs[2 + i] = a;
+    }
+    ensure_spills(&mut m.spills, f.num_spill_slots as usize);
+    let mut w: &mut Window = window(&mut m.regs, base);
+
+    let mut traced = (
+        func,
+        pc,
+        code.first()
+            .copied()
+            .unwrap_or(Instr::new(Opcode::Nop, 0, 0, 0, 0)),
+    );
+    let result: Result<u64, Trap> = loop {
+        if fuel_left == 0 {
+            break Err(Trap::new(
+                TrapKind::InstructionBudgetExhausted,
+                "instruction budget exhausted",
+            ));
+        }
+        fuel_left -= 1;
+        let ins = code[pc];
+        if TRACE {
+            traced = (func, pc, ins);
+        }
+        pc += 1;
+        let a = ins.a as usize;
+        let b = ins.b as usize;
+        let c = ins.c as usize;
+        // On an error: leave the loop with the trap (pc already points past the instruction).
+        macro_rules! tri {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(e) => break Err(e),
+                }
+            };
+        }
+        // Before an allocation of about `$extra` bytes: collect garbage if the heap wants it. Every
+        // live handle is in a register, spill slot or global at this point (built-ins allocate only
+        // after this check, from arguments that are still in registers).
+        macro_rules! gc_point {
+            ($extra:expr) => {
+                if m.rt.heap.wants_collection($extra) {
+                    let top = base + f.num_registers as usize;
+                    let stop = spill_base + f.num_spill_slots as usize;
+                    m.rt.heap
+                        .collect([&m.regs[..top], &m.spills[..stop], &m.globals[..]]);
+                    w = window(&mut m.regs, base);
+                }
+            };
+        }
+        macro_rules! bin {
+            ($f:path) => {
+                w[ins.a as usize] = $f(w[ins.b as usize], w[ins.c as usize])
+            };
+        }
+        macro_rules! bin_trap {
+            ($f:path) => {
+                w[ins.a as usize] = tri!($f(w[ins.b as usize], w[ins.c as usize]))
+            };
+        }
+        macro_rules! bin_ri {
+            ($f:path) => {
+                w[ins.a as usize] = $f(w[ins.b as usize], ins.imm as i64 as u64)
+            };
+        }
+        macro_rules! un {
+            ($f:expr) => {
+                w[ins.a as usize] = $f(w[ins.b as usize])
+            };
+        }
+        macro_rules! cmp {
+            ($op:tt) => {
+                w[ins.a as usize] = ((w[ins.b as usize] as i64) $op (w[ins.c as usize] as i64)) as u64
+            };
+        }
+        macro_rules! cmp_ri {
+            ($op:tt) => {
+                w[ins.a as usize] = ((w[ins.b as usize] as i64) $op (ins.imm as i64)) as u64
+            };
+        }
+        macro_rules! fcmp {
+            ($f:path) => {
+                w[ins.a as usize] = $f(w[ins.b as usize], w[ins.c as usize]) as u64
+            };
+        }
+        macro_rules! jcmp {
+            ($op:tt) => {
+                if (w[ins.b as usize] as i64) $op (w[ins.c as usize] as i64) {
+                    pc = ins.imm as usize;
+                }
+            };
+        }
+        macro_rules! jcmp_ri {
+            ($op:tt) => {
+                if (w[ins.b as usize] as i64) $op (ins.c as i8 as i64) {
+                    pc = ins.imm as usize;
+                }
+            };
+        }
+        // Switches the loop to the callee `$callee` with arguments R[b .. b+c).
+        macro_rules! call {
+            ($callee:expr, $ins:expr) => {{
+                let callee = $callee;
+                if m.frames.len() + 1 >= max_frames {
+                    break Err(Trap::new(
+                        TrapKind::StackOverflow,
+                        format!(
+                            "stack overflow: more than {max_frames} nested calls (calling {})",
+                            funcs[callee].name
+                        ),
+                    ));
+                }
+                let cf = &funcs[callee];
+                let new_base = base + f.num_registers as usize;
+                let new_spill = spill_base + f.num_spill_slots as usize;
+                if m.regs.len() < new_base + WINDOW {
+                    let n = (new_base + WINDOW).max(m.regs.len() * 2);
+                    m.regs.resize(n, 0);
+                }
+                let (b, c) = ($ins.b as usize, $ins.c as usize);
+                m.regs.copy_within(base + b..base + b + c, new_base + 2);
+                m.regs[new_base] = 0;
+                ensure_spills(&mut m.spills, new_spill + cf.num_spill_slots as usize);
+                m.frames.push(Frame {
+                    func: func as u32,
+                    ret_pc: pc as u32,
+                    base,
+                    spill_base,
+                    dst: $ins.a,
+                });
+                m.stats.calls += 1;
+                func = callee;
+                f = cf;
+                code = &cf.code;
+                pc = 0;
+                base = new_base;
+                spill_base = new_spill;
+                w = window(&mut m.regs, base);
+            }};
+        }
+        // Returns `$v` (None: nothing) to the caller, or leaves the loop from the entry frame.
+        macro_rules! ret {
+            ($v:expr) => {{
+                let v: Option<u64> = $v;
+                match m.frames.pop() {
+                    None => break Ok(v.unwrap_or(0)),
+                    Some(fr) => {
+                        func = fr.func as usize;
+                        f = &funcs[func];
+                        code = &f.code;
+                        pc = fr.ret_pc as usize;
+                        base = fr.base;
+                        spill_base = fr.spill_base;
+                        w = window(&mut m.regs, base);
+                        if let (Some(v), true) = (v, fr.dst != 0) {
+                            w[fr.dst as usize] = v;
+                        }
+                    }
+                }
+            }};
+        }
+
+        match ins.op {
+            Opcode::Nop => {}
+            Opcode::Mov => w[a] = w[b],
+            Opcode::LoadImm => w[a] = ins.imm as i64 as u64,
+            Opcode::LoadF32 => w[a] = ins.imm as u32 as u64,
+            Opcode::LoadConstI64 => w[a] = module.consts_i64[ins.imm as usize] as u64,
+            Opcode::LoadConstF64 => w[a] = module.consts_f64[ins.imm as usize].to_bits(),
+            Opcode::LoadConstStr => w[a] = Runtime::const_str(ins.imm as u32),
+            Opcode::LoadFunc => w[a] = ins.imm as u32 as u64,
+            Opcode::Jmp => pc = ins.imm as usize,
+            Opcode::JTrue => {
+                if w[b] != 0 {
+                    pc = ins.imm as usize
+                }
+            }
+            Opcode::JFalse => {
+                if w[b] == 0 {
+                    pc = ins.imm as usize
+                }
+            }
+            Opcode::Ret => ret!(Some(w[b])),
+            Opcode::RetVoid => ret!(None),
+            Opcode::Trap => {
+                let msg = module
+                    .strings
+                    .get(ins.imm as usize)
+                    .map_or("explicit trap", |s| s.as_str());
+                break Err(Trap::new(TrapKind::Explicit, msg));
+            }
+
+            Opcode::AddI8 => bin!(ops::add_i8),
+            Opcode::AddI16 => bin!(ops::add_i16),
+            Opcode::AddI32 => bin!(ops::add_i32),
+            Opcode::AddI64 => bin!(ops::add_i64),
+            Opcode::SubI8 => bin!(ops::sub_i8),
+            Opcode::SubI16 => bin!(ops::sub_i16),
+            Opcode::SubI32 => bin!(ops::sub_i32),
+            Opcode::SubI64 => bin!(ops::sub_i64),
+            Opcode::MulI8 => bin!(ops::mul_i8),
+            Opcode::MulI16 => bin!(ops::mul_i16),
+            Opcode::MulI32 => bin!(ops::mul_i32),
+            Opcode::MulI64 => bin!(ops::mul_i64),
+            Opcode::DivI8 => bin_trap!(ops::div_i8),
+            Opcode::DivI16 => bin_trap!(ops::div_i16),
+            Opcode::DivI32 => bin_trap!(ops::div_i32),
+            Opcode::DivI64 => bin_trap!(ops::div_i64),
+            Opcode::RemI8 => bin_trap!(ops::rem_i8),
+            Opcode::RemI16 => bin_trap!(ops::rem_i16),
+            Opcode::RemI32 => bin_trap!(ops::rem_i32),
+            Opcode::RemI64 => bin_trap!(ops::rem_i64),
+            Opcode::ShlI8 => bin!(ops::shl_i8),
+            Opcode::ShlI16 => bin!(ops::shl_i16),
+            Opcode::ShlI32 => bin!(ops::shl_i32),
+            Opcode::ShlI64 => bin!(ops::shl_i64),
+            Opcode::ShrI8 => bin!(ops::shr_i8),
+            Opcode::ShrI16 => bin!(ops::shr_i16),
+            Opcode::ShrI32 => bin!(ops::shr_i32),
+            Opcode::ShrI64 => bin!(ops::shr_i64),
+            Opcode::NegI8 => un!(ops::neg_i8),
+            Opcode::NegI16 => un!(ops::neg_i16),
+            Opcode::NegI32 => un!(ops::neg_i32),
+            Opcode::NegI64 => un!(ops::neg_i64),
+
+            Opcode::AddI8Ri => bin_ri!(ops::add_i8),
+            Opcode::AddI16Ri => bin_ri!(ops::add_i16),
+            Opcode::AddI32Ri => bin_ri!(ops::add_i32),
+            Opcode::AddI64Ri => bin_ri!(ops::add_i64),
+            Opcode::SubI8Ri => bin_ri!(ops::sub_i8),
+            Opcode::SubI16Ri => bin_ri!(ops::sub_i16),
+            Opcode::SubI32Ri => bin_ri!(ops::sub_i32),
+            Opcode::SubI64Ri => bin_ri!(ops::sub_i64),
+            Opcode::MulI8Ri => bin_ri!(ops::mul_i8),
+            Opcode::MulI16Ri => bin_ri!(ops::mul_i16),
+            Opcode::MulI32Ri => bin_ri!(ops::mul_i32),
+            Opcode::MulI64Ri => bin_ri!(ops::mul_i64),
+            Opcode::ShlI8Ri => bin_ri!(ops::shl_i8),
+            Opcode::ShlI16Ri => bin_ri!(ops::shl_i16),
+            Opcode::ShlI32Ri => bin_ri!(ops::shl_i32),
+            Opcode::ShlI64Ri => bin_ri!(ops::shl_i64),
+            Opcode::ShrI8Ri => bin_ri!(ops::shr_i8),
+            Opcode::ShrI16Ri => bin_ri!(ops::shr_i16),
+            Opcode::ShrI32Ri => bin_ri!(ops::shr_i32),
+            Opcode::ShrI64Ri => bin_ri!(ops::shr_i64),
+
+            Opcode::And => bin!(ops::and),
+            Opcode::Or => bin!(ops::or),
+            Opcode::Xor => bin!(ops::xor),
+            Opcode::BitNot => un!(ops::not_int),
+            Opcode::NotBool => un!(ops::not_bool),
+            Opcode::Eq => cmp!(==),
+            Opcode::Ne => cmp!(!=),
+            Opcode::Lt => cmp!(<),
+            Opcode::Le => cmp!(<=),
+            Opcode::Gt => cmp!(>),
+            Opcode::Ge => cmp!(>=),
+            Opcode::EqRi => cmp_ri!(==),
+            Opcode::NeRi => cmp_ri!(!=),
+            Opcode::LtRi => cmp_ri!(<),
+            Opcode::LeRi => cmp_ri!(<=),
+            Opcode::GtRi => cmp_ri!(>),
+            Opcode::GeRi => cmp_ri!(>=),
+            Opcode::Jeq => jcmp!(==),
+            Opcode::Jne => jcmp!(!=),
+            Opcode::Jlt => jcmp!(<),
+            Opcode::Jle => jcmp!(<=),
+            Opcode::Jgt => jcmp!(>),
+            Opcode::Jge => jcmp!(>=),
+            Opcode::JeqRi => jcmp_ri!(==),
+            Opcode::JneRi => jcmp_ri!(!=),
+            Opcode::JltRi => jcmp_ri!(<),
+            Opcode::JleRi => jcmp_ri!(<=),
+            Opcode::JgtRi => jcmp_ri!(>),
+            Opcode::JgeRi => jcmp_ri!(>=),
+
+            Opcode::AddF32 => bin!(ops::add_f32),
+            Opcode::SubF32 => bin!(ops::sub_f32),
+            Opcode::MulF32 => bin!(ops::mul_f32),
+            Opcode::DivF32 => bin!(ops::div_f32),
+            Opcode::RemF32 => bin!(ops::rem_f32),
+            Opcode::NegF32 => un!(ops::neg_f32),
+            Opcode::AddF64 => bin!(ops::add_f64),
+            Opcode::SubF64 => bin!(ops::sub_f64),
+            Opcode::MulF64 => bin!(ops::mul_f64),
+            Opcode::DivF64 => bin!(ops::div_f64),
+            Opcode::RemF64 => bin!(ops::rem_f64),
+            Opcode::NegF64 => un!(ops::neg_f64),
+            Opcode::EqF32 => fcmp!(ops::cmp_f32::eq),
+            Opcode::NeF32 => fcmp!(ops::cmp_f32::ne),
+            Opcode::LtF32 => fcmp!(ops::cmp_f32::lt),
+            Opcode::LeF32 => fcmp!(ops::cmp_f32::le),
+            Opcode::GtF32 => fcmp!(ops::cmp_f32::gt),
+            Opcode::GeF32 => fcmp!(ops::cmp_f32::ge),
+            Opcode::EqF64 => fcmp!(ops::cmp_f64::eq),
+            Opcode::NeF64 => fcmp!(ops::cmp_f64::ne),
+            Opcode::LtF64 => fcmp!(ops::cmp_f64::lt),
+            Opcode::LeF64 => fcmp!(ops::cmp_f64::le),
+            Opcode::GtF64 => fcmp!(ops::cmp_f64::gt),
+            Opcode::GeF64 => fcmp!(ops::cmp_f64::ge),
+
+            Opcode::CastToI8 => un!(ops::sext_i8),
+            Opcode::CastToI16 => un!(ops::sext_i16),
+            Opcode::CastToI32 => un!(ops::sext_i32),
+            Opcode::CastToI64 => w[a] = w[b],
+            Opcode::CastIntF32 => un!(ops::int_to_f32),
+            Opcode::CastIntF64 => un!(ops::int_to_f64),
+            Opcode::CastF32I8 => w[a] = ops::f32_to_int(w[b], IntWidth::I8),
+            Opcode::CastF32I16 => w[a] = ops::f32_to_int(w[b], IntWidth::I16),
+            Opcode::CastF32I32 => w[a] = ops::f32_to_int(w[b], IntWidth::I32),
+            Opcode::CastF32I64 => w[a] = ops::f32_to_int(w[b], IntWidth::I64),
+            Opcode::CastF64I8 => w[a] = ops::f64_to_int(w[b], IntWidth::I8),
+            Opcode::CastF64I16 => w[a] = ops::f64_to_int(w[b], IntWidth::I16),
+            Opcode::CastF64I32 => w[a] = ops::f64_to_int(w[b], IntWidth::I32),
+            Opcode::CastF64I64 => w[a] = ops::f64_to_int(w[b], IntWidth::I64),
+            Opcode::CastF32F64 => un!(ops::f32_to_f64),
+            Opcode::CastF64F32 => un!(ops::f64_to_f32),
+
+            Opcode::Concat => {
+                let n = m.rt.heap.str(w[b]).len() + m.rt.heap.str(w[c]).len();
+                gc_point!(str_cost(n));
+                w[a] = tri!(obj::concat(&mut m.rt, w[b], w[c]));
+            }
+            Opcode::StrEq => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Eq),
+            Opcode::StrNe => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Ne),
+            Opcode::StrLt => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Lt),
+            Opcode::StrLe => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Le),
+            Opcode::StrGt => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Gt),
+            Opcode::StrGe => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Ge),
+            Opcode::StrLen => w[a] = m.rt.heap.str(w[b]).len() as u64,
+            Opcode::ToString => {
+                gc_point!(64);
+                w[a] = tri!(obj::to_string(&mut m.rt, ins.imm, w[b]));
+            }
+
+            Opcode::ArrayNew => {
+                let n = (w[b] as i64).max(0) as usize;
+                gc_point!(n.saturating_mul(8));
+                w[a] = tri!(obj::array_new(&mut m.rt, ins.imm, w[b]));
+            }
+            Opcode::ArrayLit => {
+                gc_point!(c * 8);
+                w[a] = tri!(obj::array_lit(
+                    &mut m.rt,
+                    ins.imm,
+                    &w[b..(b + c).min(WINDOW)]
+                ));
+            }
+            Opcode::ArrayLen => w[a] = tri!(obj::array_len(&m.rt.heap, w[b])),
+            Opcode::ArrayGetI8
+            | Opcode::ArrayGetI16
+            | Opcode::ArrayGetI32
+            | Opcode::ArrayGetI64
+            | Opcode::ArrayGetF32
+            | Opcode::ArrayGetF64
+            | Opcode::ArrayGetBool
+            | Opcode::ArrayGetRef => w[a] = tri!(obj::array_get(&m.rt.heap, w[b], w[c])),
+            Opcode::ArraySetI8
+            | Opcode::ArraySetI16
+            | Opcode::ArraySetI32
+            | Opcode::ArraySetI64
+            | Opcode::ArraySetF32
+            | Opcode::ArraySetF64
+            | Opcode::ArraySetBool
+            | Opcode::ArraySetRef => tri!(obj::array_set(&mut m.rt.heap, w[a], w[b], w[c])),
+
+            Opcode::StructNew => {
+                gc_point!(c * 8);
+                w[a] = tri!(obj::struct_new(
+                    &mut m.rt,
+                    ins.imm,
+                    &w[b..(b + c).min(WINDOW)]
+                ));
+            }
+            Opcode::StructNewDefault => {
+                gc_point!(64);
+                w[a] = tri!(m.rt.default_struct(ins.imm as u32, 0));
+            }
+            Opcode::GetFieldI8
+            | Opcode::GetFieldI16
+            | Opcode::GetFieldI32
+            | Opcode::GetFieldI64
+            | Opcode::GetFieldF32
+            | Opcode::GetFieldF64
+            | Opcode::GetFieldBool
+            | Opcode::GetFieldRef => w[a] = tri!(obj::get_field(&m.rt.heap, w[b], ins.imm)),
+            Opcode::SetFieldI8
+            | Opcode::SetFieldI16
+            | Opcode::SetFieldI32
+            | Opcode::SetFieldI64
+            | Opcode::SetFieldF32
+            | Opcode::SetFieldF64
+            | Opcode::SetFieldBool
+            | Opcode::SetFieldRef => tri!(obj::set_field(&mut m.rt.heap, w[b], ins.imm, w[c])),
+
+            Opcode::GetGlobal => w[a] = m.globals[ins.imm as usize],
+            Opcode::SetGlobal => m.globals[ins.imm as usize] = w[b],
+            Opcode::Spill => m.spills[spill_base + ins.imm as usize] = w[b],
+            Opcode::Reload => w[a] = m.spills[spill_base + ins.imm as usize],
+
+            Opcode::Call => call!(ins.imm as usize, ins),
+            Opcode::CallIndirect => {
+                let target = w[ins.imm as u8 as usize];
+                if target >= funcs.len() as u64 {
+                    break Err(Trap::new(
+                        TrapKind::InvalidFunction,
+                        "call of a null function value (a global read before its initialiser ran)",
+                    ));
+                }
+                call!(target as usize, ins)
+            }
+            Opcode::CallBuiltin => {
+                let Some(&op) = module.builtins.get(ins.imm as usize) else {
+                    break Err(Trap::new(
+                        TrapKind::Internal,
+                        format!("no builtin #{}", ins.imm),
+                    ));
+                };
+                if builtins::allocates(op) {
+                    gc_point!(64);
+                }
+                let mut args = [0u64; 4];
+                let n = c.min(4);
+                args[..n].copy_from_slice(&w[b..b + n]);
+                let v = tri!(builtins::call(&mut m.rt, op, &args[..n]));
+                if let (Some(v), true) = (v, a != 0) {
+                    w[a] = v;
+                }
+            }
+
+            Opcode::PrintInt => obj::print_int(&mut m.rt, w[b]),
+            Opcode::PrintF32 => super::format::write_f32(&mut m.rt.out.buf, ops::f32_of(w[b])),
+            Opcode::PrintF64 => super::format::write_f64(&mut m.rt.out.buf, ops::f64_of(w[b])),
+            Opcode::PrintBool => {
+                m.rt.out
+                    .buf
+                    .extend_from_slice(if w[b] != 0 { b"true" } else { b"false" })
+            }
+            Opcode::PrintStr => obj::print_str(&mut m.rt, w[b]),
+            Opcode::PrintValue => tri!(obj::print_value(&mut m.rt, ins.imm, w[b])),
+            Opcode::PrintSpace => m.rt.out.buf.push(b' '),
+            Opcode::PrintNewline => {
+                m.rt.out.buf.push(b'\n');
+                tri!(m.rt.out.maybe_flush());
+            }
+
+            Opcode::DfNode => {
+                gc_point!(64);
+                let args: Vec<u64> = w[b..(b + c).min(WINDOW)].to_vec();
+                w[a] = tri!(dataflow::node(&mut m.rt, ins.imm, &args));
+            }
+            Opcode::DfMaterialize => {
+                gc_point!(64);
+                w[a] = tri!(dataflow::materialize(&mut m.rt, w[b]));
+            }
+            Opcode::DfExplain => {
+                gc_point!(64);
+                w[a] = tri!(dataflow::explain(&mut m.rt, w[b]));
+            }
+        }
+        if TRACE {
+            trace_line(&module, traced, Some(&*w));
+        }
+    };
+    if TRACE {
+        // The instruction that left the loop (a return from the entry frame or a trap).
+        trace_line(&module, traced, None);
+    }
+    m.stats.instructions += *fuel - fuel_left;
+    *fuel = fuel_left;
+    result.map_err(|t| locate(m, &module, t, func, pc.saturating_sub(1)))
+}
+
+/// Grows the spill stack to at least `n` slots.
+fn ensure_spills(spills: &mut Vec<u64>, n: usize) {
+    if spills.len() < n {
+        spills.resize(n.max(spills.len() * 2), 0);
+    }
+}
+
+/// The source position of `pc` in function `func`.
+fn position(module: &Module, func: usize, pc: usize) -> Option<SourceLoc> {
+    let e = module.functions.get(func)?.debug.position(pc as u32)?;
+    Some(SourceLoc {
+        file: module
+            .source_files
+            .get(e.file as usize)
+            .cloned()
+            .unwrap_or_else(|| "<unknown>".into()),
+        line: e.line,
+        column: e.col,
+    })
+}
+
+/// Fills in the trap's location and stack trace (innermost first) from the call stack.
+fn locate(m: &Machine, module: &Module, mut trap: Trap, func: usize, pc: usize) -> Trap {
+    let name = |f: usize| {
+        module
+            .functions
+            .get(f)
+            .map_or_else(|| format!("#{f}"), |f| f.name.clone())
+    };
+    trap.location = position(module, func, pc);
+    trap.stack.push(TraceFrame {
+        function: name(func),
+        location: trap.location.clone(),
+    });
+    for fr in m.frames.iter().rev() {
+        trap.stack.push(TraceFrame {
+            function: name(fr.func as usize),
+            location: position(
+                module,
+                fr.func as usize,
+                (fr.ret_pc as usize).saturating_sub(1),
+            ),
+        });
+    }
+    trap
+}
+
+/// One `--trace` line: function, pc, source line, the instruction and the register it wrote
+/// (`w` is the window after the instruction; `None` when it left the loop).
+fn trace_line(module: &Module, (func, pc, ins): (usize, usize, Instr), w: Option<&Window>) {
+    let f = &module.functions[func];
+    let line = f
+        .debug
+        .position(pc as u32)
+        .map_or(String::new(), |e| format!(" line {}", e.line));
+    let written = match w {
+        Some(w)
+            if ins.op.operands()[0] == Operand::Dst
+                && !matches!(ins.op, Opcode::Call | Opcode::CallIndirect) =>
+        {
+            let v = w[ins.a as usize];
+            format!("  ; r{} = {} ({:#x})", ins.a, v as i64, v)
+        }
+        _ => String::new(),
+    };
+    eprintln!(
+        "[{}:{pc}{line}] {} {} {} {} {}{written}",
+        f.name,
+        ins.op.mnemonic(),
+        ins.a,
+        ins.b,
+        ins.c,
+        ins.imm
+    );
+}
