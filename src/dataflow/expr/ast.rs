@@ -1,0 +1,243 @@
+//! The untyped syntax tree of a dataflow expression string (§8) and its parse error.
+
+use std::fmt;
+use std::ops::Range;
+
+/// A syntax error with the byte range inside the expression text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// Byte range inside the text.
+    pub range: Range<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ParseError {
+    /// Builds an error.
+    pub fn new(range: Range<usize>, message: impl Into<String>) -> Self {
+        ParseError {
+            range,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at bytes {}..{}",
+            self.message, self.range.start, self.range.end
+        )
+    }
+}
+
+/// A literal value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// An integer literal.
+    Int(i64),
+    /// A float literal.
+    Float(f64),
+    /// A `'string'`.
+    Str(String),
+}
+
+/// A type named after `as` (`x as f64`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeName {
+    /// `i8`
+    I8,
+    /// `i16`
+    I16,
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `f32`
+    F32,
+    /// `f64`
+    F64,
+    /// `bool`
+    Bool,
+    /// `string`
+    String,
+}
+
+impl TypeName {
+    /// Parses a type name (case-insensitive), `None` when `s` is not one.
+    pub fn parse(s: &str) -> Option<TypeName> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "i8" => TypeName::I8,
+            "i16" => TypeName::I16,
+            "i32" => TypeName::I32,
+            "i64" => TypeName::I64,
+            "f32" => TypeName::F32,
+            "f64" => TypeName::F64,
+            "bool" => TypeName::Bool,
+            "string" => TypeName::String,
+            _ => return None,
+        })
+    }
+}
+
+/// A unary operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `-x`
+    Neg,
+    /// `not x` / `!x`
+    Not,
+}
+
+/// A binary operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinaryOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Rem,
+    /// `=` / `==`
+    Eq,
+    /// `!=` / `<>`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `and` / `&&`
+    And,
+    /// `or` / `||`
+    Or,
+}
+
+impl BinaryOp {
+    /// The operator as written in explain output.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::Rem => "%",
+            BinaryOp::Eq => "=",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::And => "and",
+            BinaryOp::Or => "or",
+        }
+    }
+
+    /// True for the six comparisons.
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+        )
+    }
+
+    /// The comparison with its operands swapped (`a < b` ⇔ `b > a`).
+    pub fn flip(self) -> BinaryOp {
+        match self {
+            BinaryOp::Lt => BinaryOp::Gt,
+            BinaryOp::Le => BinaryOp::Ge,
+            BinaryOp::Gt => BinaryOp::Lt,
+            BinaryOp::Ge => BinaryOp::Le,
+            other => other,
+        }
+    }
+}
+
+/// An expression node with its byte range in the source text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    /// What the node is.
+    pub kind: ExprKind,
+    /// Byte range inside the expression text.
+    pub span: Range<usize>,
+}
+
+/// The kinds of expression node.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// A column reference.
+    Column(String),
+    /// A literal.
+    Literal(Literal),
+    /// A unary operation.
+    Unary(UnaryOp, Box<Expr>),
+    /// A binary operation.
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `x is [not] null`
+    IsNull { expr: Box<Expr>, negated: bool },
+    /// `x [not] between lo and hi`
+    Between {
+        expr: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
+        negated: bool,
+    },
+    /// `x [not] in (a, b, …)`
+    InList {
+        expr: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+    },
+    /// `x [not] like 'pattern'`
+    Like {
+        expr: Box<Expr>,
+        pattern: Box<Expr>,
+        negated: bool,
+    },
+    /// `case when c then v … [else e] end`
+    Case {
+        whens: Vec<(Expr, Expr)>,
+        otherwise: Option<Box<Expr>>,
+    },
+    /// `x as T`
+    Cast { expr: Box<Expr>, to: TypeName },
+    /// A function or aggregate call; `count(*)` has `star`, `count(distinct x)` has `distinct`.
+    Call {
+        name: String,
+        args: Vec<Expr>,
+        distinct: bool,
+        star: bool,
+    },
+}
+
+/// Sort direction and null placement of a sort key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SortKeySyntax {
+    /// The key expression (usually a column).
+    pub expr: Expr,
+    /// `desc`
+    pub descending: bool,
+    /// `nulls first` / `nulls last`; `None` means the default for the direction.
+    pub nulls_first: Option<bool>,
+}
+
+/// An item `expr [as name]` with its source text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemSyntax {
+    /// The expression.
+    pub expr: Expr,
+    /// The alias after `as`, if any.
+    pub alias: Option<String>,
+}

@@ -1,0 +1,6 @@
+//! Dataflow expressions (§8): lexer, parser, AST, SQL typing and vectorized kernels.
+
+pub mod ast;
+pub mod functions;
+pub mod lexer;
+pub mod parser;
