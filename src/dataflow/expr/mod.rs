@@ -4,3 +4,5 @@ pub mod ast;
 pub mod functions;
 pub mod lexer;
 pub mod parser;
+pub mod typed;
+pub mod typing;
