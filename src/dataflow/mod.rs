@@ -3,4 +3,5 @@ mod dtype_shim;
 pub mod expr;
 pub mod validate;
 pub use dtype_shim::{DataType, Table};
+pub mod optimize;
 pub mod plan;

@@ -217,7 +217,12 @@ impl TExpr {
         if let TKind::Column(c) = &self.kind {
             return f(c).unwrap_or_else(|| self.clone());
         }
-        let m = |x: &TExpr| Box::new(x.map_columns(f));
+        self.map_children(&mut |x| x.map_columns(f))
+    }
+
+    /// The same node with each direct child replaced by `f(child)`.
+    pub fn map_children(&self, f: &mut dyn FnMut(&TExpr) -> TExpr) -> TExpr {
+        let mut m = |x: &TExpr| Box::new(f(x));
         let kind = match &self.kind {
             TKind::Column(_) | TKind::Literal(_) => self.kind.clone(),
             TKind::Neg(x) => TKind::Neg(m(x)),
@@ -238,15 +243,10 @@ impl TExpr {
             TKind::And(a, b) => TKind::And(m(a), m(b)),
             TKind::Or(a, b) => TKind::Or(m(a), m(b)),
             TKind::Case { whens, otherwise } => TKind::Case {
-                whens: whens
-                    .iter()
-                    .map(|(c, v)| (c.map_columns(f), v.map_columns(f)))
-                    .collect(),
+                whens: whens.iter().map(|(c, v)| (*m(c), *m(v))).collect(),
                 otherwise: m(otherwise),
             },
-            TKind::Call(func, args) => {
-                TKind::Call(*func, args.iter().map(|a| a.map_columns(f)).collect())
-            }
+            TKind::Call(func, args) => TKind::Call(*func, args.iter().map(|a| *m(a)).collect()),
         };
         TExpr {
             kind,

@@ -84,6 +84,8 @@ pub enum PlanKind {
     Scan {
         /// The table.
         table: Arc<Table>,
+        /// All of the table's columns (names and types).
+        table_columns: Vec<PlanColumn>,
         /// Column indices to read, in output order.
         columns: Vec<usize>,
         /// A pushed-down filter over the table's column names.
