@@ -1,5 +1,18 @@
 //! The dataflow engine: columnar tables, expressions, the lazy DAG, optimizer, operators and I/O.
+
+// Tables, their layout, serialisation, printing and I/O (the `tables` part).
+pub mod bitmap;
+pub mod buffer;
+pub mod builder;
+pub mod column;
+pub mod error;
+pub mod memory;
+pub mod table;
+pub mod types;
+
+// Expressions, the lazy DAG, the optimizer and execution (the `dfexec` part).
 pub mod expr;
 pub mod optimize;
 pub mod plan;
+
 pub mod validate;

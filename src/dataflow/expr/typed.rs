@@ -5,7 +5,7 @@
 use std::fmt;
 
 use super::functions::Func;
-use crate::dataflow::DataType;
+use crate::dataflow::types::DataType;
 
 /// A literal value with a known type (the type lives in [`TExpr::ty`]).
 #[derive(Clone, Debug, PartialEq)]

@@ -11,7 +11,7 @@ use std::ops::Range;
 use super::ast::{BinaryOp, Expr, ExprKind, Literal, TypeName, UnaryOp};
 use super::functions::Func;
 use super::typed::{ArithOp, CmpOp, Scalar, TExpr, TKind};
-use crate::dataflow::DataType;
+use crate::dataflow::types::DataType;
 
 /// A typing error: a message and the byte range inside the expression text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,7 +118,7 @@ fn type_name_to_data_type(t: TypeName) -> DataType {
         TypeName::F32 => DataType::F32,
         TypeName::F64 => DataType::F64,
         TypeName::Bool => DataType::Bool,
-        TypeName::String => DataType::String,
+        TypeName::String => DataType::Utf8,
     }
 }
 
@@ -266,8 +266,8 @@ impl Typer<'_> {
                 pattern,
                 negated,
             } => {
-                let x = self.ty(expr, Some(&DataType::String))?;
-                if x.ty != DataType::String {
+                let x = self.ty(expr, Some(&DataType::Utf8))?;
+                if x.ty != DataType::Utf8 {
                     return err(&expr.span, format!("`like` needs text, found {}", x.ty));
                 }
                 let ExprKind::Literal(Literal::Str(p)) = &pattern.kind else {
@@ -380,7 +380,7 @@ impl Typer<'_> {
         }
         let Some(common) = numeric_common(&ta.ty, &tb.ty) else {
             let hint =
-                if ta.ty == DataType::String && tb.ty == DataType::String && op == BinaryOp::Add {
+                if ta.ty == DataType::Utf8 && tb.ty == DataType::Utf8 && op == BinaryOp::Add {
                     " (use concat(a, b) for text)"
                 } else {
                     ""
@@ -484,7 +484,7 @@ impl Typer<'_> {
             }
         };
         let text = |i: usize, targs: &[TExpr]| -> Result<(), TypeError> {
-            if targs[i].ty == DataType::String {
+            if targs[i].ty == DataType::Utf8 {
                 Ok(())
             } else {
                 err(
@@ -522,7 +522,7 @@ impl Typer<'_> {
             }
             Func::Lower | Func::Upper => {
                 text(0, &targs)?;
-                DataType::String
+                DataType::Utf8
             }
             Func::Length | Func::Year | Func::Month | Func::Day => {
                 text(0, &targs)?;
@@ -533,14 +533,14 @@ impl Typer<'_> {
                 for i in 1..targs.len() {
                     int(i, &mut targs)?;
                 }
-                DataType::String
+                DataType::Utf8
             }
             Func::Concat => {
                 targs = targs
                     .into_iter()
-                    .map(|a| cast_to(a, &DataType::String))
+                    .map(|a| cast_to(a, &DataType::Utf8))
                     .collect();
-                DataType::String
+                DataType::Utf8
             }
             Func::Coalesce => {
                 let mut t: Option<DataType> = None;
@@ -610,6 +610,6 @@ fn literal(l: &Literal, hint: Option<&DataType>) -> TExpr {
             };
             TExpr::literal(Scalar::Float(*v), ty)
         }
-        Literal::Str(s) => TExpr::literal(Scalar::Str(s.clone()), DataType::String),
+        Literal::Str(s) => TExpr::literal(Scalar::Str(s.clone()), DataType::Utf8),
     }
 }

@@ -2,7 +2,7 @@
 //! operands are all literals are evaluated with the same semantics as the kernels, and
 //! `and`/`or` with a literal side simplify.
 
-use crate::dataflow::DataType;
+use crate::dataflow::types::DataType;
 use crate::dataflow::expr::typed::{ArithOp, CmpOp, Scalar, TExpr, TKind};
 use crate::dataflow::expr::typing::{is_float, is_int};
 

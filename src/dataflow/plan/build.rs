@@ -2,7 +2,7 @@
 //! columns and computing the output columns. Every error here is a trap message (§8: "errors in
 //! column names or expression types are reported when the node is created").
 
-use crate::dataflow::DataType;
+use crate::dataflow::types::DataType;
 use crate::dataflow::expr::ast::{ExprKind, ItemSyntax, ParseError};
 use crate::dataflow::expr::functions::{AggFunc, is_aggregate_name};
 use crate::dataflow::expr::parser::{JoinKind, parse_expr, parse_item, parse_sort_key};

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::dataflow::DataType;
-use crate::dataflow::Table;
+use crate::dataflow::types::DataType;
+use crate::dataflow::table::Table;
 use crate::dataflow::expr::functions::AggFunc;
 use crate::dataflow::expr::parser::JoinKind;
 use crate::dataflow::expr::typed::TExpr;

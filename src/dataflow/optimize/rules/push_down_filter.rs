@@ -24,8 +24,8 @@ fn and(a: Option<TExpr>, b: TExpr) -> TExpr {
     }
 }
 
-fn a_ty() -> crate::dataflow::DataType {
-    crate::dataflow::DataType::Bool
+fn a_ty() -> crate::dataflow::types::DataType {
+    crate::dataflow::types::DataType::Bool
 }
 
 fn filter_over(plan: &mut Plan, input: NodeId, predicate: TExpr) -> NodeId {

@@ -1,0 +1,357 @@
+//! Immutable, 64-byte aligned byte buffers shared by reference count, and their growable builder.
+//!
+//! Storage is a `Vec` of 64-byte aligned blocks, so the start of every buffer is 64-byte aligned
+//! (the Arrow recommendation) without any `unsafe` allocation code; typed views go through
+//! `bytemuck`, which checks alignment and length.
+
+use std::fmt;
+use std::sync::Arc;
+
+use bytemuck::{Pod, Zeroable};
+
+use super::error::Result;
+use super::memory::{MemoryAccount, Reservation};
+
+/// Alignment of every buffer start, in bytes.
+pub const ALIGNMENT: usize = 64;
+
+/// One 64-byte aligned block of storage.
+#[repr(C, align(64))]
+#[derive(Clone, Copy)]
+struct Block([u8; ALIGNMENT]);
+
+// SAFETY: `Block` is `repr(C)` around a `[u8; 64]` whose size (64) equals its alignment, so it has
+// no padding bytes, every bit pattern is valid, and all-zero is a valid value; it holds no pointers.
+unsafe impl Zeroable for Block {}
+// SAFETY: as above; `Block` is `Copy` and `'static`.
+unsafe impl Pod for Block {}
+
+const ZERO_BLOCK: Block = Block([0; ALIGNMENT]);
+
+fn blocks_for(bytes: usize) -> usize {
+    bytes.div_ceil(ALIGNMENT)
+}
+
+struct Storage {
+    blocks: Vec<Block>,
+    // Released when the last buffer sharing this storage is dropped.
+    _reservation: Option<Reservation>,
+}
+
+/// An immutable byte range inside shared, 64-byte aligned storage. Cloning and slicing are O(1).
+#[derive(Clone)]
+pub struct Buffer {
+    storage: Arc<Storage>,
+    offset: usize,
+    len: usize,
+}
+
+impl Buffer {
+    /// The empty buffer.
+    pub fn empty() -> Buffer {
+        Buffer {
+            storage: Arc::new(Storage {
+                blocks: Vec::new(),
+                _reservation: None,
+            }),
+            offset: 0,
+            len: 0,
+        }
+    }
+
+    /// Copies `bytes` into a new aligned buffer, charging `account`.
+    pub fn copy_from(bytes: &[u8], account: &MemoryAccount) -> Result<Buffer> {
+        let mut b = MutableBuffer::new(account.clone());
+        b.reserve(bytes.len())?;
+        b.extend_from_slice(bytes);
+        b.freeze()
+    }
+
+    /// Copies typed values into a new aligned buffer (unaccounted; for small or test data).
+    pub fn from_slice<T: Pod>(values: &[T]) -> Buffer {
+        let mut b = MutableBuffer::new(MemoryAccount::unlimited());
+        b.extend_from_slice(values);
+        b.freeze().unwrap_or_else(|_| Buffer::empty())
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when the buffer holds no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        let all: &[u8] = bytemuck::cast_slice(&self.storage.blocks);
+        &all[self.offset..self.offset + self.len]
+    }
+
+    /// Byte offset of this view inside its storage (0 for a freshly built buffer).
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// True when the first byte is 64-byte aligned in memory.
+    pub fn is_aligned(&self) -> bool {
+        self.offset % ALIGNMENT == 0
+    }
+
+    /// The bytes viewed as `T` values, or `None` when misaligned or not a whole number of values.
+    pub fn try_typed<T: Pod>(&self) -> Option<&[T]> {
+        bytemuck::try_cast_slice(self.as_slice()).ok()
+    }
+
+    /// The bytes viewed as `T` values; empty when the view is impossible (callers check with
+    /// [`Self::try_typed`] when they build a column, so this never loses data there).
+    pub fn typed<T: Pod>(&self) -> &[T] {
+        self.try_typed().unwrap_or(&[])
+    }
+
+    /// The bytes `offset..offset + len` of this buffer, sharing storage; clamped to the buffer.
+    pub fn slice(&self, offset: usize, len: usize) -> Buffer {
+        let offset = offset.min(self.len);
+        let len = len.min(self.len - offset);
+        Buffer {
+            storage: self.storage.clone(),
+            offset: self.offset + offset,
+            len,
+        }
+    }
+
+    /// True when both share the same storage (used by tests to prove zero-copy).
+    pub fn shares_storage_with(&self, other: &Buffer) -> bool {
+        Arc::ptr_eq(&self.storage, &other.storage)
+    }
+}
+
+impl PartialEq for Buffer {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Buffer {}
+
+impl fmt::Debug for Buffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Buffer({} bytes)", self.len)
+    }
+}
+
+impl Default for Buffer {
+    fn default() -> Self {
+        Buffer::empty()
+    }
+}
+
+/// A growable, 64-byte aligned byte buffer that charges its capacity to a [`MemoryAccount`].
+///
+/// Appends never fail: when growth would exceed the budget, the buffer still grows but remembers
+/// the error, which [`Self::check`], [`Self::reserve`] and [`Self::freeze`] return. Callers that
+/// append in batches call `check` or `reserve` once per batch, which bounds the overshoot.
+pub struct MutableBuffer {
+    blocks: Vec<Block>,
+    len: usize,
+    account: MemoryAccount,
+    reservation: Reservation,
+    error: Option<crate::dataflow::error::DataflowError>,
+}
+
+impl MutableBuffer {
+    /// An empty buffer charging `account`.
+    pub fn new(account: MemoryAccount) -> Self {
+        let reservation = account.empty_reservation();
+        MutableBuffer {
+            blocks: Vec::new(),
+            len: 0,
+            account,
+            reservation,
+            error: None,
+        }
+    }
+
+    /// Bytes written.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when nothing is written.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The bytes written so far.
+    pub fn as_slice(&self) -> &[u8] {
+        &bytemuck::cast_slice::<Block, u8>(&self.blocks)[..self.len]
+    }
+
+    /// The bytes written so far, mutably.
+    pub fn as_mut_slice(&mut self) -> &mut [u8] {
+        &mut bytemuck::cast_slice_mut::<Block, u8>(&mut self.blocks)[..self.len]
+    }
+
+    /// The written bytes as `T` values (`T` must divide the length; alignment always holds).
+    pub fn typed<T: Pod>(&self) -> &[T] {
+        bytemuck::try_cast_slice(self.as_slice()).unwrap_or(&[])
+    }
+
+    /// The written bytes as mutable `T` values.
+    pub fn typed_mut<T: Pod>(&mut self) -> &mut [T] {
+        bytemuck::try_cast_slice_mut(self.as_mut_slice()).unwrap_or(&mut [])
+    }
+
+    /// Makes room for `additional` more bytes now, failing if the budget does not allow it.
+    pub fn reserve(&mut self, additional: usize) -> Result<()> {
+        self.check()?;
+        self.grow_capacity(self.len.saturating_add(additional));
+        self.check()
+    }
+
+    /// The first budget error met while growing, if any.
+    pub fn check(&self) -> Result<()> {
+        match &self.error {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    fn grow_capacity(&mut self, min_bytes: usize) {
+        let need = blocks_for(min_bytes);
+        if need <= self.blocks.capacity() {
+            return;
+        }
+        let target = need.max(self.blocks.capacity() * 2).max(4);
+        let extra_bytes = (target - self.blocks.capacity()) * ALIGNMENT;
+        if self.error.is_none() {
+            let op = self.account.operator().to_string();
+            if let Err(e) = self.reservation.grow(extra_bytes, &op) {
+                self.error = Some(e);
+            }
+        }
+        self.blocks.reserve_exact(target - self.blocks.len());
+    }
+
+    /// Sets the length to `new_len`, zero-filling new bytes.
+    pub fn resize(&mut self, new_len: usize) {
+        self.grow_capacity(new_len);
+        let need = blocks_for(new_len);
+        if need > self.blocks.len() {
+            self.blocks.resize(need, ZERO_BLOCK);
+        }
+        if new_len < self.len {
+            // Keep bytes past the end zero so frozen buffers carry zero padding.
+            let old = self.len;
+            bytemuck::cast_slice_mut::<Block, u8>(&mut self.blocks)[new_len..old].fill(0);
+        }
+        self.len = new_len;
+    }
+
+    /// Appends raw values.
+    pub fn extend_from_slice<T: Pod>(&mut self, values: &[T]) {
+        let bytes: &[u8] = bytemuck::cast_slice(values);
+        let start = self.len;
+        self.resize(start + bytes.len());
+        bytemuck::cast_slice_mut::<Block, u8>(&mut self.blocks)[start..start + bytes.len()]
+            .copy_from_slice(bytes);
+    }
+
+    /// Appends one value.
+    pub fn push<T: Pod>(&mut self, value: T) {
+        self.extend_from_slice(std::slice::from_ref(&value));
+    }
+
+    /// Freezes into an immutable [`Buffer`] that keeps the memory charge until dropped.
+    pub fn freeze(self) -> Result<Buffer> {
+        self.check()?;
+        let len = self.len;
+        let storage = Storage {
+            blocks: self.blocks,
+            _reservation: Some(self.reservation),
+        };
+        Ok(Buffer {
+            storage: Arc::new(storage),
+            offset: 0,
+            len,
+        })
+    }
+}
+
+impl fmt::Debug for MutableBuffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MutableBuffer({} bytes)", self.len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataflow::memory::MemoryBudget;
+
+    #[test]
+    fn frozen_buffers_are_aligned_and_typed() {
+        let b = Buffer::from_slice(&[1i64, -2, 3]);
+        assert_eq!(b.len(), 24);
+        assert_eq!(b.as_slice().as_ptr() as usize % ALIGNMENT, 0);
+        assert_eq!(b.typed::<i64>(), &[1, -2, 3]);
+        assert_eq!(b.try_typed::<i32>().map(|s| s.len()), Some(6));
+        let s = b.slice(8, 16);
+        assert_eq!(s.typed::<i64>(), &[-2, 3]);
+        assert!(s.shares_storage_with(&b));
+        assert!(!s.is_aligned());
+        // A view that is not a whole number of values is refused rather than truncated.
+        assert!(b.slice(0, 5).try_typed::<i32>().is_none());
+        assert!(b.slice(1, 8).try_typed::<i64>().is_none());
+    }
+
+    #[test]
+    fn slice_is_clamped() {
+        let b = Buffer::from_slice(&[1u8, 2, 3]);
+        assert_eq!(b.slice(2, 10).as_slice(), &[3]);
+        assert!(b.slice(9, 1).is_empty());
+    }
+
+    #[test]
+    fn growth_is_charged_and_released() {
+        let budget = MemoryBudget::with_limit(1 << 20);
+        let mut m = MutableBuffer::new(MemoryAccount::new(&budget, "test"));
+        for i in 0..1000u32 {
+            m.push(i);
+        }
+        assert_eq!(m.typed::<u32>()[999], 999);
+        assert!(budget.used() >= 4000);
+        let b = m.freeze().unwrap();
+        let c = b.clone();
+        drop(b);
+        assert!(budget.used() >= 4000, "a live clone keeps the charge");
+        drop(c);
+        assert_eq!(budget.used(), 0);
+    }
+
+    #[test]
+    fn over_budget_growth_is_reported() {
+        let budget = MemoryBudget::with_limit(256);
+        let mut m = MutableBuffer::new(MemoryAccount::new(&budget, "read_csv"));
+        m.extend_from_slice(&[0u8; 200]);
+        assert!(m.check().is_ok());
+        m.extend_from_slice(&[0u8; 200]);
+        let err = m.check().unwrap_err();
+        assert!(err.to_string().contains("read_csv"), "{err}");
+        assert!(m.freeze().is_err());
+        assert_eq!(budget.used(), 0);
+        let mut m = MutableBuffer::new(MemoryAccount::new(&budget, "sort"));
+        assert!(m.reserve(1000).is_err());
+    }
+
+    #[test]
+    fn shrinking_zeroes_the_tail() {
+        let mut m = MutableBuffer::new(MemoryAccount::unlimited());
+        m.extend_from_slice(&[7u8; 10]);
+        m.resize(3);
+        m.resize(10);
+        assert_eq!(m.as_slice(), &[7, 7, 7, 0, 0, 0, 0, 0, 0, 0]);
+    }
+}
