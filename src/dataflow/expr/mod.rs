@@ -2,6 +2,7 @@
 
 pub mod ast;
 pub mod functions;
+pub mod kernels;
 pub mod lexer;
 pub mod parser;
 pub mod typed;

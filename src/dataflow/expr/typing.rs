@@ -379,12 +379,12 @@ impl Typer<'_> {
             });
         }
         let Some(common) = numeric_common(&ta.ty, &tb.ty) else {
-            let hint =
-                if ta.ty == DataType::Utf8 && tb.ty == DataType::Utf8 && op == BinaryOp::Add {
-                    " (use concat(a, b) for text)"
-                } else {
-                    ""
-                };
+            let hint = if ta.ty == DataType::Utf8 && tb.ty == DataType::Utf8 && op == BinaryOp::Add
+            {
+                " (use concat(a, b) for text)"
+            } else {
+                ""
+            };
             return err(
                 span,
                 format!(

@@ -2,9 +2,9 @@
 //! operands are all literals are evaluated with the same semantics as the kernels, and
 //! `and`/`or` with a literal side simplify.
 
-use crate::dataflow::types::DataType;
 use crate::dataflow::expr::typed::{ArithOp, CmpOp, Scalar, TExpr, TKind};
 use crate::dataflow::expr::typing::{is_float, is_int};
+use crate::dataflow::types::DataType;
 
 /// Folds constant subexpressions of `e`; returns the new expression and whether it changed.
 pub fn fold_expr(e: &TExpr) -> (TExpr, bool) {

@@ -4,7 +4,7 @@
 //! A rule only ever replaces the node it looks at (adding new nodes for the replacement's
 //! inputs); it never mutates a node another parent may share, so sharing stays correct.
 
-mod fold;
+pub mod fold;
 mod plan;
 mod rules;
 

@@ -2,7 +2,6 @@
 //! columns and computing the output columns. Every error here is a trap message (§8: "errors in
 //! column names or expression types are reported when the node is created").
 
-use crate::dataflow::types::DataType;
 use crate::dataflow::expr::ast::{ExprKind, ItemSyntax, ParseError};
 use crate::dataflow::expr::functions::{AggFunc, is_aggregate_name};
 use crate::dataflow::expr::parser::{JoinKind, parse_expr, parse_item, parse_sort_key};
@@ -10,6 +9,7 @@ use crate::dataflow::expr::typed::{CmpOp, TExpr, TKind};
 use crate::dataflow::expr::typing::{
     ColumnLookup, TypeError, is_numeric, type_expr, type_predicate,
 };
+use crate::dataflow::types::DataType;
 
 use super::node::{AggItem, JoinCondition, NamedExpr, PlanColumn, PlanKind, SortKey};
 

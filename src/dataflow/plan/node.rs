@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use crate::dataflow::types::DataType;
-use crate::dataflow::table::Table;
 use crate::dataflow::expr::functions::AggFunc;
 use crate::dataflow::expr::parser::JoinKind;
 use crate::dataflow::expr::typed::TExpr;
+use crate::dataflow::table::Table;
+use crate::dataflow::types::DataType;
 
 /// The id of a node in a [`crate::dataflow::engine::Dag`]; nodes only refer to earlier ids, so the
 /// graph is acyclic by construction.
