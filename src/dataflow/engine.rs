@@ -11,13 +11,12 @@ use crate::dataflow::exec::physical::PhysicalBuilder;
 use crate::dataflow::expr::parser::{JoinKind, parse_join_kind};
 use crate::dataflow::memory::{MemoryAccount, MemoryBudget};
 use crate::dataflow::optimize::{Plan, optimize};
+pub use crate::dataflow::plan::NodeId;
 use crate::dataflow::plan::build::{self, BuildError};
 use crate::dataflow::plan::explain::explain;
-pub use crate::dataflow::plan::NodeId;
 use crate::dataflow::plan::{Node, PlanColumn, PlanKind};
 use crate::dataflow::table::Table;
 use crate::dataflow::types::{Field, Schema};
-
 
 /// A lazy dataflow graph: an arena of nodes, each referring only to earlier nodes.
 #[derive(Clone, Debug, Default)]
@@ -46,9 +45,15 @@ impl Dag {
     }
 
     fn node(&self, id: NodeId) -> Result<&Node> {
-        self.nodes.get(id.index()).ok_or_else(|| DataflowError::Plan {
-            message: format!("unknown dataflow node #{} (this graph has {} nodes)", id.0, self.nodes.len()),
-        })
+        self.nodes
+            .get(id.index())
+            .ok_or_else(|| DataflowError::Plan {
+                message: format!(
+                    "unknown dataflow node #{} (this graph has {} nodes)",
+                    id.0,
+                    self.nodes.len()
+                ),
+            })
     }
 
     fn cols(&self, id: NodeId) -> Result<&[PlanColumn]> {
@@ -62,7 +67,12 @@ impl Dag {
 
     /// The output schema of node `n`.
     pub fn schema(&self, n: NodeId) -> Result<Schema> {
-        Schema::new(self.cols(n)?.iter().map(|c| Field::new(c.name.clone(), c.ty, true)).collect())
+        Schema::new(
+            self.cols(n)?
+                .iter()
+                .map(|c| Field::new(c.name.clone(), c.ty, true))
+                .collect(),
+        )
     }
 
     /// `scan(t)`: all rows of `table`.
@@ -71,11 +81,22 @@ impl Dag {
             .schema()
             .fields()
             .iter()
-            .map(|f| PlanColumn { name: f.name.clone(), ty: f.data_type })
+            .map(|f| PlanColumn {
+                name: f.name.clone(),
+                ty: f.data_type,
+            })
             .collect();
         let columns = (0..table_columns.len()).collect();
         let out = table_columns.clone();
-        self.push((PlanKind::Scan { table: Arc::new(table), table_columns, columns, predicate: None }, out))
+        self.push((
+            PlanKind::Scan {
+                table: Arc::new(table),
+                table_columns,
+                columns,
+                predicate: None,
+            },
+            out,
+        ))
     }
 
     /// `filter(n, pred)`: rows where `pred` is true (null counts as false).
@@ -105,13 +126,25 @@ impl Dag {
     }
 
     /// `join` with an already parsed kind.
-    pub fn join_kind(&mut self, left: NodeId, right: NodeId, on: &str, kind: JoinKind) -> Result<NodeId> {
-        let k = build::join(left, right, self.cols(left)?, self.cols(right)?, on, kind).map_err(plan_error)?;
+    pub fn join_kind(
+        &mut self,
+        left: NodeId,
+        right: NodeId,
+        on: &str,
+        kind: JoinKind,
+    ) -> Result<NodeId> {
+        let k = build::join(left, right, self.cols(left)?, self.cols(right)?, on, kind)
+            .map_err(plan_error)?;
         Ok(self.push(k))
     }
 
     /// `aggregate(n, keys, aggs)`: one row per distinct key; keys then aggregates.
-    pub fn aggregate<S: AsRef<str>, T: AsRef<str>>(&mut self, input: NodeId, keys: &[S], aggs: &[T]) -> Result<NodeId> {
+    pub fn aggregate<S: AsRef<str>, T: AsRef<str>>(
+        &mut self,
+        input: NodeId,
+        keys: &[S],
+        aggs: &[T],
+    ) -> Result<NodeId> {
         let keys: Vec<&str> = keys.iter().map(AsRef::as_ref).collect();
         let aggs: Vec<&str> = aggs.iter().map(AsRef::as_ref).collect();
         let k = build::aggregate(input, self.cols(input)?, &keys, &aggs).map_err(plan_error)?;
@@ -186,6 +219,10 @@ pub fn run(plan: &Plan, budget: &MemoryBudget) -> Result<Table> {
             concat(&parts, c.ty, &account)
         })
         .collect::<Result<Vec<_>>>()?;
-    let schema = Schema::new(cols.iter().map(|c| Field::new(c.name.clone(), c.ty, true)).collect())?;
+    let schema = Schema::new(
+        cols.iter()
+            .map(|c| Field::new(c.name.clone(), c.ty, true))
+            .collect(),
+    )?;
     Table::try_new(schema, columns)
 }

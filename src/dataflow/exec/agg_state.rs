@@ -3,6 +3,7 @@
 
 use super::grouper::as_i64;
 use super::keys::{EncodedKeys, KeyTable, encode};
+use crate::dataflow::builder::StringBuilder;
 use crate::dataflow::column::Column;
 use crate::dataflow::error::{DataflowError, Result};
 use crate::dataflow::expr::functions::AggFunc;
@@ -11,10 +12,9 @@ use crate::dataflow::expr::kernels::eval::Value;
 use crate::dataflow::expr::kernels::internal;
 use crate::dataflow::expr::kernels::num::Num;
 use crate::dataflow::expr::kernels::vector::{prim_col, validity_of};
-use crate::dataflow::builder::StringBuilder;
+use crate::dataflow::expr::typing::{is_float, is_int};
 use crate::dataflow::memory::MemoryAccount;
 use crate::dataflow::types::DataType;
-use crate::dataflow::expr::typing::{is_float, is_int};
 
 /// The state of one aggregate over all groups.
 pub enum AggState {
@@ -23,21 +23,43 @@ pub enum AggState {
     /// `count(x)`
     Count(Vec<i64>),
     /// `count(distinct x)`: (group, value) pairs seen, and the counts.
-    CountDistinct { seen: KeyTable, count: Vec<i64>, scratch: EncodedKeys },
+    CountDistinct {
+        seen: KeyTable,
+        count: Vec<i64>,
+        scratch: EncodedKeys,
+    },
     /// `sum` of integers.
     SumInt { sum: Vec<i128>, seen: Vec<bool> },
     /// `sum` of floats.
     SumFloat { sum: Vec<f64>, seen: Vec<bool> },
     /// `avg` (integers summed exactly).
-    Avg { isum: Vec<i128>, fsum: Vec<f64>, count: Vec<i64>, int: bool },
+    Avg {
+        isum: Vec<i128>,
+        fsum: Vec<f64>,
+        count: Vec<i64>,
+        int: bool,
+    },
     /// `min`/`max` of integers and bools.
-    MinMaxInt { val: Vec<i64>, seen: Vec<bool>, max: bool },
+    MinMaxInt {
+        val: Vec<i64>,
+        seen: Vec<bool>,
+        max: bool,
+    },
     /// `min`/`max` of floats (NaN is the largest).
-    MinMaxFloat { val: Vec<f64>, seen: Vec<bool>, max: bool },
+    MinMaxFloat {
+        val: Vec<f64>,
+        seen: Vec<bool>,
+        max: bool,
+    },
     /// `min`/`max` of text (by bytes).
     MinMaxStr { val: Vec<Option<String>>, max: bool },
     /// `variance`/`stddev` (sample): count, mean, sum of squared deviations.
-    Var { n: Vec<i64>, mean: Vec<f64>, m2: Vec<f64>, stddev: bool },
+    Var {
+        n: Vec<i64>,
+        mean: Vec<f64>,
+        m2: Vec<f64>,
+        stddev: bool,
+    },
 }
 
 fn f64s(col: &Column, ty: DataType, n: usize) -> Result<(Vec<f64>, Option<Vec<bool>>)> {
@@ -54,28 +76,59 @@ impl AggState {
         match func {
             AggFunc::CountStar => AggState::CountStar(Vec::new()),
             AggFunc::Count => AggState::Count(Vec::new()),
-            AggFunc::CountDistinct => AggState::CountDistinct { seen: KeyTable::new(), count: Vec::new(), scratch: EncodedKeys::default() },
-            AggFunc::Sum if int => AggState::SumInt { sum: Vec::new(), seen: Vec::new() },
-            AggFunc::Sum => AggState::SumFloat { sum: Vec::new(), seen: Vec::new() },
-            AggFunc::Avg => AggState::Avg { isum: Vec::new(), fsum: Vec::new(), count: Vec::new(), int },
+            AggFunc::CountDistinct => AggState::CountDistinct {
+                seen: KeyTable::new(),
+                count: Vec::new(),
+                scratch: EncodedKeys::default(),
+            },
+            AggFunc::Sum if int => AggState::SumInt {
+                sum: Vec::new(),
+                seen: Vec::new(),
+            },
+            AggFunc::Sum => AggState::SumFloat {
+                sum: Vec::new(),
+                seen: Vec::new(),
+            },
+            AggFunc::Avg => AggState::Avg {
+                isum: Vec::new(),
+                fsum: Vec::new(),
+                count: Vec::new(),
+                int,
+            },
             AggFunc::Min | AggFunc::Max => {
                 let max = func == AggFunc::Max;
                 match arg {
-                    Some(DataType::Utf8) => AggState::MinMaxStr { val: Vec::new(), max },
-                    Some(t) if is_float(&t) => AggState::MinMaxFloat { val: Vec::new(), seen: Vec::new(), max },
-                    _ => AggState::MinMaxInt { val: Vec::new(), seen: Vec::new(), max },
+                    Some(DataType::Utf8) => AggState::MinMaxStr {
+                        val: Vec::new(),
+                        max,
+                    },
+                    Some(t) if is_float(&t) => AggState::MinMaxFloat {
+                        val: Vec::new(),
+                        seen: Vec::new(),
+                        max,
+                    },
+                    _ => AggState::MinMaxInt {
+                        val: Vec::new(),
+                        seen: Vec::new(),
+                        max,
+                    },
                 }
             }
-            AggFunc::Stddev | AggFunc::Variance => {
-                AggState::Var { n: Vec::new(), mean: Vec::new(), m2: Vec::new(), stddev: func == AggFunc::Stddev }
-            }
+            AggFunc::Stddev | AggFunc::Variance => AggState::Var {
+                n: Vec::new(),
+                mean: Vec::new(),
+                m2: Vec::new(),
+                stddev: func == AggFunc::Stddev,
+            },
         }
     }
 
     /// Grows the state to `groups` groups.
     pub fn resize(&mut self, groups: usize) {
         match self {
-            AggState::CountStar(c) | AggState::Count(c) | AggState::CountDistinct { count: c, .. } => c.resize(groups, 0),
+            AggState::CountStar(c)
+            | AggState::Count(c)
+            | AggState::CountDistinct { count: c, .. } => c.resize(groups, 0),
             AggState::SumInt { sum, seen } => {
                 sum.resize(groups, 0);
                 seen.resize(groups, false);
@@ -84,7 +137,9 @@ impl AggState {
                 sum.resize(groups, 0.0);
                 seen.resize(groups, false);
             }
-            AggState::Avg { isum, fsum, count, .. } => {
+            AggState::Avg {
+                isum, fsum, count, ..
+            } => {
                 isum.resize(groups, 0);
                 fsum.resize(groups, 0.0);
                 count.resize(groups, 0);
@@ -112,7 +167,9 @@ impl AggState {
             AggState::CountStar(_) | AggState::Count(_) => 8,
             AggState::CountDistinct { .. } => 32,
             AggState::SumInt { .. } => 17,
-            AggState::SumFloat { .. } | AggState::MinMaxInt { .. } | AggState::MinMaxFloat { .. } => 9,
+            AggState::SumFloat { .. }
+            | AggState::MinMaxInt { .. }
+            | AggState::MinMaxFloat { .. } => 9,
             AggState::Avg { .. } => 32,
             AggState::MinMaxStr { .. } => 40,
             AggState::Var { .. } => 24,
@@ -120,12 +177,20 @@ impl AggState {
     }
 
     /// Folds `n` rows into their groups `groups`; `arg` is the evaluated argument of type `ty`.
-    pub fn update(&mut self, groups: &[u32], arg: Option<&Column>, ty: Option<DataType>, n: usize) -> Result<()> {
+    pub fn update(
+        &mut self,
+        groups: &[u32],
+        arg: Option<&Column>,
+        ty: Option<DataType>,
+        n: usize,
+    ) -> Result<()> {
         if let AggState::CountStar(c) = self {
             groups.iter().for_each(|&g| c[g as usize] += 1);
             return Ok(());
         }
-        let (Some(arg), Some(ty)) = (arg, ty) else { return Err(internal("aggregate without argument")) };
+        let (Some(arg), Some(ty)) = (arg, ty) else {
+            return Err(internal("aggregate without argument"));
+        };
         let ok = |valid: &Option<Vec<bool>>, i: usize| valid.as_ref().is_none_or(|m| m[i]);
         match self {
             AggState::CountStar(_) => {}
@@ -135,7 +200,11 @@ impl AggState {
                     c[g as usize] += ok(&valid, i) as i64;
                 }
             }
-            AggState::CountDistinct { seen, count, scratch } => {
+            AggState::CountDistinct {
+                seen,
+                count,
+                scratch,
+            } => {
                 let gcol = prim_col(&groups.iter().map(|&g| g as i64).collect::<Vec<_>>(), None)?;
                 let valid = validity_of(arg);
                 encode(&[gcol, arg.clone()], n, scratch);
@@ -163,7 +232,12 @@ impl AggState {
                     }
                 }
             }
-            AggState::Avg { isum, fsum, count, int } => {
+            AggState::Avg {
+                isum,
+                fsum,
+                count,
+                int,
+            } => {
                 if *int {
                     let (vals, valid) = as_i64(arg, n)?;
                     for (i, &g) in groups.iter().enumerate() {
@@ -186,7 +260,9 @@ impl AggState {
                 let (vals, valid) = as_i64(arg, n)?;
                 for (i, &g) in groups.iter().enumerate() {
                     let g = g as usize;
-                    if ok(&valid, i) && (!seen[g] || (vals[i] > val[g]) == *max && vals[i] != val[g]) {
+                    if ok(&valid, i)
+                        && (!seen[g] || (vals[i] > val[g]) == *max && vals[i] != val[g])
+                    {
                         val[g] = vals[i];
                         seen[g] = true;
                     }
@@ -208,7 +284,9 @@ impl AggState {
                 }
             }
             AggState::MinMaxStr { val, max } => {
-                let Column::Utf8(s) = arg else { return Err(internal("text expected")) };
+                let Column::Utf8(s) = arg else {
+                    return Err(internal("text expected"));
+                };
                 let valid = validity_of(arg);
                 for (i, &g) in groups.iter().enumerate() {
                     if !ok(&valid, i) {
@@ -234,7 +312,9 @@ impl AggState {
                     }
                 }
             }
-            AggState::Var { n: cnt, mean, m2, .. } => {
+            AggState::Var {
+                n: cnt, mean, m2, ..
+            } => {
                 let (vals, valid) = f64s(arg, ty, n)?;
                 for (i, &g) in groups.iter().enumerate() {
                     if ok(&valid, i) {
@@ -253,7 +333,9 @@ impl AggState {
     /// The result column (one row per group) of type `out`.
     pub fn finish(&self, out: DataType, name: &str) -> Result<Column> {
         let col = match self {
-            AggState::CountStar(c) | AggState::Count(c) | AggState::CountDistinct { count: c, .. } => prim_col(c, None)?,
+            AggState::CountStar(c)
+            | AggState::Count(c)
+            | AggState::CountDistinct { count: c, .. } => prim_col(c, None)?,
             AggState::SumInt { sum, seen } => {
                 let mut vals = Vec::with_capacity(sum.len());
                 for &s in sum {
@@ -264,11 +346,20 @@ impl AggState {
                 prim_col(&vals, Some(seen.clone()))?
             }
             AggState::SumFloat { sum, seen } => prim_col(sum, Some(seen.clone()))?,
-            AggState::Avg { isum, fsum, count, int } => {
+            AggState::Avg {
+                isum,
+                fsum,
+                count,
+                int,
+            } => {
                 let vals: Vec<f64> = (0..count.len())
                     .map(|g| {
                         let s = if *int { isum[g] as f64 } else { fsum[g] };
-                        if count[g] > 0 { s / count[g] as f64 } else { 0.0 }
+                        if count[g] > 0 {
+                            s / count[g] as f64
+                        } else {
+                            0.0
+                        }
                     })
                     .collect();
                 prim_col(&vals, Some(count.iter().map(|&c| c > 0).collect()))?
@@ -291,7 +382,11 @@ impl AggState {
             AggState::Var { n, m2, stddev, .. } => {
                 let vals: Vec<f64> = (0..n.len())
                     .map(|g| {
-                        let v = if n[g] > 1 { m2[g] / (n[g] - 1) as f64 } else { 0.0 };
+                        let v = if n[g] > 1 {
+                            m2[g] / (n[g] - 1) as f64
+                        } else {
+                            0.0
+                        };
                         if *stddev { v.sqrt() } else { v }
                     })
                     .collect();

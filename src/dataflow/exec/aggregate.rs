@@ -38,9 +38,17 @@ pub struct AggregateOp {
 
 impl AggregateOp {
     /// Aggregates `input` by `keys`.
-    pub fn new(input: BoxOp, keys: Vec<CompiledExpr>, aggs: Vec<AggSpec>, account: &MemoryAccount) -> Self {
+    pub fn new(
+        input: BoxOp,
+        keys: Vec<CompiledExpr>,
+        aggs: Vec<AggSpec>,
+        account: &MemoryAccount,
+    ) -> Self {
         let types: Vec<DataType> = keys.iter().map(|k| k.ty).collect();
-        let states = aggs.iter().map(|a| AggState::new(a.func, a.arg.as_ref().map(|e| e.ty))).collect();
+        let states = aggs
+            .iter()
+            .map(|a| AggState::new(a.func, a.arg.as_ref().map(|e| e.ty)))
+            .collect();
         AggregateOp {
             input,
             keys,
@@ -57,17 +65,31 @@ impl AggregateOp {
         let per_group: usize = self.states.iter().map(AggState::bytes_per_group).sum();
         while let Some(b) = next_dense(&mut self.input) {
             let b = b?;
-            let key_cols = self.keys.iter().map(|k| k.eval(&b.columns, b.len)).collect::<Result<Vec<_>>>()?;
+            let key_cols = self
+                .keys
+                .iter()
+                .map(|k| k.eval(&b.columns, b.len))
+                .collect::<Result<Vec<_>>>()?;
             self.grouper.assign(&key_cols, b.len, &mut groups)?;
             let ng = self.grouper.len();
             for (spec, state) in self.aggs.iter().zip(&mut self.states) {
                 state.resize(ng);
-                let arg = spec.arg.as_ref().map(|a| a.eval(&b.columns, b.len)).transpose()?;
-                state.update(&groups, arg.as_ref(), spec.arg.as_ref().map(|a| a.ty), b.len)?;
+                let arg = spec
+                    .arg
+                    .as_ref()
+                    .map(|a| a.eval(&b.columns, b.len))
+                    .transpose()?;
+                state.update(
+                    &groups,
+                    arg.as_ref(),
+                    spec.arg.as_ref().map(|a| a.ty),
+                    b.len,
+                )?;
             }
             let bytes = self.grouper.heap_bytes() + ng * per_group;
             if bytes > self.reservation.bytes() {
-                self.reservation.grow(bytes - self.reservation.bytes(), "aggregate")?;
+                self.reservation
+                    .grow(bytes - self.reservation.bytes(), "aggregate")?;
             }
         }
         let ng = self.grouper.len();

@@ -23,7 +23,11 @@ pub struct Batch {
 impl Batch {
     /// A dense batch.
     pub fn new(columns: Vec<Column>, len: usize) -> Batch {
-        Batch { columns, len, selection: None }
+        Batch {
+            columns,
+            len,
+            selection: None,
+        }
     }
 
     /// Number of live rows.
@@ -36,7 +40,11 @@ impl Batch {
         match self.selection {
             None => Ok(self),
             Some(sel) => {
-                let columns = self.columns.iter().map(|c| take(c, &sel)).collect::<Result<Vec<_>>>()?;
+                let columns = self
+                    .columns
+                    .iter()
+                    .map(|c| take(c, &sel))
+                    .collect::<Result<Vec<_>>>()?;
                 Ok(Batch::new(columns, sel.len()))
             }
         }
@@ -44,7 +52,10 @@ impl Batch {
 
     /// Dense rows `offset..offset + len` (of a compacted batch), sharing storage.
     pub fn slice(&self, offset: usize, len: usize) -> Batch {
-        Batch::new(self.columns.iter().map(|c| c.slice(offset, len)).collect(), len)
+        Batch::new(
+            self.columns.iter().map(|c| c.slice(offset, len)).collect(),
+            len,
+        )
     }
 }
 

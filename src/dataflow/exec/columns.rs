@@ -11,7 +11,11 @@ use crate::dataflow::types::DataType;
 /// Index meaning "a null row" in [`take_opt`].
 pub const NULL_ROW: u32 = u32::MAX;
 
-fn take_prim<T: NativeType>(c: &PrimitiveColumn<T>, valid: Option<Vec<bool>>, idx: &[u32]) -> Result<Column> {
+fn take_prim<T: NativeType>(
+    c: &PrimitiveColumn<T>,
+    valid: Option<Vec<bool>>,
+    idx: &[u32],
+) -> Result<Column> {
     let vals = c.values();
     let has_null_rows = idx.contains(&NULL_ROW);
     if !has_null_rows {
@@ -19,7 +23,16 @@ fn take_prim<T: NativeType>(c: &PrimitiveColumn<T>, valid: Option<Vec<bool>>, id
         let v = valid.map(|m| idx.iter().map(|&i| m[i as usize]).collect());
         return prim_col(&out, v);
     }
-    let out: Vec<T> = idx.iter().map(|&i| if i == NULL_ROW { T::default() } else { vals[i as usize] }).collect();
+    let out: Vec<T> = idx
+        .iter()
+        .map(|&i| {
+            if i == NULL_ROW {
+                T::default()
+            } else {
+                vals[i as usize]
+            }
+        })
+        .collect();
     let v: Vec<bool> = idx
         .iter()
         .map(|&i| i != NULL_ROW && valid.as_ref().is_none_or(|m| m[i as usize]))
@@ -39,7 +52,10 @@ pub fn take_opt(col: &Column, idx: &[u32]) -> Result<Column> {
         Column::F64(c) => take_prim(c, valid, idx),
         Column::Bool(c) => {
             let vals = bool_values(c);
-            let out: Vec<bool> = idx.iter().map(|&i| i != NULL_ROW && vals[i as usize]).collect();
+            let out: Vec<bool> = idx
+                .iter()
+                .map(|&i| i != NULL_ROW && vals[i as usize])
+                .collect();
             let v: Vec<bool> = idx
                 .iter()
                 .map(|&i| i != NULL_ROW && valid.as_ref().is_none_or(|m| m[i as usize]))
@@ -48,7 +64,11 @@ pub fn take_opt(col: &Column, idx: &[u32]) -> Result<Column> {
         }
         Column::Utf8(c) => {
             let mut b = StringBuilder::new(MemoryAccount::unlimited());
-            let bytes: usize = idx.iter().filter(|&&i| i != NULL_ROW).map(|&i| c.value_bytes(i as usize).len()).sum();
+            let bytes: usize = idx
+                .iter()
+                .filter(|&&i| i != NULL_ROW)
+                .map(|&i| c.value_bytes(i as usize).len())
+                .sum();
             b.reserve(idx.len(), bytes)?;
             for &i in idx {
                 if i == NULL_ROW || valid.as_ref().is_some_and(|m| !m[i as usize]) {

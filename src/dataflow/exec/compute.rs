@@ -28,7 +28,12 @@ impl Operator for FilterOp {
                 Ok(k) => k,
                 Err(e) => return Some(Err(e)),
             };
-            let sel: Vec<u32> = keep.iter().enumerate().filter(|(_, k)| **k).map(|(i, _)| i as u32).collect();
+            let sel: Vec<u32> = keep
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| **k)
+                .map(|(i, _)| i as u32)
+                .collect();
             if sel.is_empty() {
                 continue;
             }

@@ -37,11 +37,25 @@ pub enum Grouper {
     /// No keys: every row is group 0.
     Single,
     /// One key with at most 2^16 values (after offsetting): direct index. Slot 0 is null.
-    Direct { slots: Vec<u32>, keys: Vec<Option<i64>>, ty: DataType, offset: i64 },
+    Direct {
+        slots: Vec<u32>,
+        keys: Vec<Option<i64>>,
+        ty: DataType,
+        offset: i64,
+    },
     /// One integer key.
-    Int { map: HashMap<i64, u32, BuildHasherDefault<IntHasher>>, null_group: Option<u32>, keys: Vec<Option<i64>>, ty: DataType },
+    Int {
+        map: HashMap<i64, u32, BuildHasherDefault<IntHasher>>,
+        null_group: Option<u32>,
+        keys: Vec<Option<i64>>,
+        ty: DataType,
+    },
     /// Any keys, encoded.
-    General { table: KeyTable, scratch: EncodedKeys, types: Vec<DataType> },
+    General {
+        table: KeyTable,
+        scratch: EncodedKeys,
+        types: Vec<DataType>,
+    },
 }
 
 impl Grouper {
@@ -49,16 +63,29 @@ impl Grouper {
     pub fn new(types: &[DataType]) -> Grouper {
         match types {
             [] => Grouper::Single,
-            [t @ (DataType::I8 | DataType::Bool)] => {
-                Grouper::Direct { slots: vec![u32::MAX; 257], keys: Vec::new(), ty: *t, offset: 128 }
-            }
-            [DataType::I16] => {
-                Grouper::Direct { slots: vec![u32::MAX; 65537], keys: Vec::new(), ty: DataType::I16, offset: 32768 }
-            }
-            [t @ (DataType::I32 | DataType::I64)] => {
-                Grouper::Int { map: HashMap::default(), null_group: None, keys: Vec::new(), ty: *t }
-            }
-            _ => Grouper::General { table: KeyTable::new(), scratch: EncodedKeys::default(), types: types.to_vec() },
+            [t @ (DataType::I8 | DataType::Bool)] => Grouper::Direct {
+                slots: vec![u32::MAX; 257],
+                keys: Vec::new(),
+                ty: *t,
+                offset: 128,
+            },
+            [DataType::I16] => Grouper::Direct {
+                slots: vec![u32::MAX; 65537],
+                keys: Vec::new(),
+                ty: DataType::I16,
+                offset: 32768,
+            },
+            [t @ (DataType::I32 | DataType::I64)] => Grouper::Int {
+                map: HashMap::default(),
+                null_group: None,
+                keys: Vec::new(),
+                ty: *t,
+            },
+            _ => Grouper::General {
+                table: KeyTable::new(),
+                scratch: EncodedKeys::default(),
+                types: types.to_vec(),
+            },
         }
     }
 
@@ -91,12 +118,23 @@ impl Grouper {
         out.clear();
         match self {
             Grouper::Single => out.resize(n, 0),
-            Grouper::Direct { slots, keys: gk, offset, .. } => {
+            Grouper::Direct {
+                slots,
+                keys: gk,
+                offset,
+                ..
+            } => {
                 let (vals, valid) = as_i64(&keys[0], n)?;
                 for i in 0..n {
                     let ok = valid.as_ref().is_none_or(|m| m[i]);
-                    let slot = if ok { (vals[i] + *offset) as usize + 1 } else { 0 };
-                    let Some(s) = slots.get_mut(slot) else { return Err(internal("key out of domain")) };
+                    let slot = if ok {
+                        (vals[i] + *offset) as usize + 1
+                    } else {
+                        0
+                    };
+                    let Some(s) = slots.get_mut(slot) else {
+                        return Err(internal("key out of domain"));
+                    };
                     if *s == u32::MAX {
                         *s = gk.len() as u32;
                         gk.push(ok.then_some(vals[i]));
@@ -104,7 +142,12 @@ impl Grouper {
                     out.push(*s);
                 }
             }
-            Grouper::Int { map, null_group, keys: gk, .. } => {
+            Grouper::Int {
+                map,
+                null_group,
+                keys: gk,
+                ..
+            } => {
                 let (vals, valid) = as_i64(&keys[0], n)?;
                 for i in 0..n {
                     if valid.as_ref().is_some_and(|m| !m[i]) {
@@ -145,7 +188,9 @@ impl Grouper {
                 if *ty == DataType::I64 {
                     return Ok(vec![col]);
                 }
-                Ok(vec![cast(&Value::Col(col), DataType::I64, *ty, n)?.into_column(*ty, n)?])
+                Ok(vec![
+                    cast(&Value::Col(col), DataType::I64, *ty, n)?.into_column(*ty, n)?,
+                ])
             }
             Grouper::General { table, types, .. } => table.decode(types),
         }

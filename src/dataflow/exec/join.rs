@@ -61,7 +61,11 @@ const NONE: u32 = u32::MAX;
 impl JoinOp {
     /// A join of `left` and `right`.
     pub fn new(spec: JoinSpec, left: BoxOp, right: BoxOp, account: MemoryAccount) -> Self {
-        let (build_input, probe) = if spec.build_left { (left, right) } else { (right, left) };
+        let (build_input, probe) = if spec.build_left {
+            (left, right)
+        } else {
+            (right, left)
+        };
         let reservation = account.empty_reservation();
         JoinOp {
             spec,
@@ -81,19 +85,33 @@ impl JoinOp {
     }
 
     fn build_keys(&self) -> &[CompiledExpr] {
-        if self.spec.build_left { &self.spec.left_keys } else { &self.spec.right_keys }
+        if self.spec.build_left {
+            &self.spec.left_keys
+        } else {
+            &self.spec.right_keys
+        }
     }
 
     fn probe_keys(&self) -> &[CompiledExpr] {
-        if self.spec.build_left { &self.spec.right_keys } else { &self.spec.left_keys }
+        if self.spec.build_left {
+            &self.spec.right_keys
+        } else {
+            &self.spec.left_keys
+        }
     }
 
     fn build_types(&self) -> &[DataType] {
-        if self.spec.build_left { &self.spec.left_types } else { &self.spec.right_types }
+        if self.spec.build_left {
+            &self.spec.left_types
+        } else {
+            &self.spec.right_types
+        }
     }
 
     fn load_build(&mut self) -> Result<()> {
-        let Some(mut input) = self.build_input.take() else { return Ok(()) };
+        let Some(mut input) = self.build_input.take() else {
+            return Ok(());
+        };
         let mut batches = Vec::new();
         while let Some(b) = next_dense(&mut input) {
             batches.push(b?);
@@ -111,7 +129,11 @@ impl JoinOp {
         let mut head = Vec::new();
         let mut next = vec![NONE; n];
         if self.hashed() {
-            let keys = self.build_keys().iter().map(|k| k.eval(&cols, n)).collect::<Result<Vec<_>>>()?;
+            let keys = self
+                .build_keys()
+                .iter()
+                .map(|k| k.eval(&cols, n))
+                .collect::<Result<Vec<_>>>()?;
             let mut enc = EncodedKeys::default();
             encode(&keys, n, &mut enc);
             // Insert in reverse so each chain lists rows in input order.
@@ -126,9 +148,17 @@ impl JoinOp {
                 next[r] = head[id as usize];
                 head[id as usize] = r as u32;
             }
-            self.reservation.grow(table.heap_bytes() + head.len() * 4 + n * 5, "join")?;
+            self.reservation
+                .grow(table.heap_bytes() + head.len() * 4 + n * 5, "join")?;
         }
-        self.build = Some(Build { cols, n, table, head, next, matched: vec![false; n] });
+        self.build = Some(Build {
+            cols,
+            n,
+            table,
+            head,
+            next,
+            matched: vec![false; n],
+        });
         Ok(())
     }
 
@@ -151,7 +181,13 @@ impl JoinOp {
     }
 
     /// Checks a chunk of candidate pairs; emits matches (inner/outer) and records matched rows.
-    fn flush(&mut self, probe: &Batch, pidx: &mut Vec<u32>, bidx: &mut Vec<u32>, pmatched: &mut [bool]) -> Result<()> {
+    fn flush(
+        &mut self,
+        probe: &Batch,
+        pidx: &mut Vec<u32>,
+        bidx: &mut Vec<u32>,
+        pmatched: &mut [bool],
+    ) -> Result<()> {
         if pidx.is_empty() {
             return Ok(());
         }
@@ -198,7 +234,11 @@ impl JoinOp {
         let mut bidx = Vec::with_capacity(BATCH_SIZE);
         let bn = self.build.as_ref().map_or(0, |b| b.n);
         if self.hashed() {
-            let keys = self.probe_keys().iter().map(|k| k.eval(&probe.columns, n)).collect::<Result<Vec<_>>>()?;
+            let keys = self
+                .probe_keys()
+                .iter()
+                .map(|k| k.eval(&probe.columns, n))
+                .collect::<Result<Vec<_>>>()?;
             let mut enc = std::mem::take(&mut self.scratch);
             encode(&keys, n, &mut enc);
             for i in 0..n {
@@ -206,7 +246,9 @@ impl JoinOp {
                     continue;
                 }
                 let build = self.build.as_ref().expect("build side loaded");
-                let Some(id) = build.table.find(enc.key(i), enc.hashes[i]) else { continue };
+                let Some(id) = build.table.find(enc.key(i), enc.hashes[i]) else {
+                    continue;
+                };
                 if semi_like && self.spec.residual.is_none() {
                     pmatched[i] = true;
                     continue;
@@ -237,15 +279,23 @@ impl JoinOp {
         let keep_probe: Vec<u32> = match self.spec.kind {
             JoinKind::Semi => (0..n as u32).filter(|&i| pmatched[i as usize]).collect(),
             JoinKind::Anti => (0..n as u32).filter(|&i| !pmatched[i as usize]).collect(),
-            JoinKind::Left | JoinKind::Full => (0..n as u32).filter(|&i| !pmatched[i as usize]).collect(),
-            JoinKind::Right if self.spec.build_left => (0..n as u32).filter(|&i| !pmatched[i as usize]).collect(),
+            JoinKind::Left | JoinKind::Full => {
+                (0..n as u32).filter(|&i| !pmatched[i as usize]).collect()
+            }
+            JoinKind::Right if self.spec.build_left => {
+                (0..n as u32).filter(|&i| !pmatched[i as usize]).collect()
+            }
             _ => Vec::new(),
         };
         if keep_probe.is_empty() {
             return Ok(());
         }
         if semi_like {
-            let cols = probe.columns.iter().map(|c| take_opt(c, &keep_probe)).collect::<Result<Vec<_>>>()?;
+            let cols = probe
+                .columns
+                .iter()
+                .map(|c| take_opt(c, &keep_probe))
+                .collect::<Result<Vec<_>>>()?;
             self.queue.push_back(Batch::new(cols, keep_probe.len()));
         } else {
             for chunk in keep_probe.chunks(BATCH_SIZE) {
@@ -263,8 +313,14 @@ impl JoinOp {
             return Ok(());
         }
         let build = self.build.as_ref().expect("build side loaded");
-        let rows: Vec<u32> = (0..build.n as u32).filter(|&r| !build.matched[r as usize]).collect();
-        let probe_types = if self.spec.build_left { &self.spec.right_types } else { &self.spec.left_types };
+        let rows: Vec<u32> = (0..build.n as u32)
+            .filter(|&r| !build.matched[r as usize])
+            .collect();
+        let probe_types = if self.spec.build_left {
+            &self.spec.right_types
+        } else {
+            &self.spec.left_types
+        };
         let empty = Batch::new(probe_types.iter().map(|t| Column::empty(*t)).collect(), 0);
         for chunk in rows.chunks(BATCH_SIZE) {
             let nulls = vec![NULL_ROW; chunk.len()];

@@ -5,11 +5,11 @@
 
 use hashbrown::HashTable;
 
+use crate::dataflow::builder::StringBuilder;
 use crate::dataflow::column::{Column, NativeType, PrimitiveColumn};
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::kernels::internal;
 use crate::dataflow::expr::kernels::vector::{bool_col, bool_values, prim_col, validity_of};
-use crate::dataflow::builder::StringBuilder;
 use crate::dataflow::memory::MemoryAccount;
 use crate::dataflow::types::DataType;
 
@@ -62,7 +62,13 @@ fn width(ty: DataType) -> usize {
     }
 }
 
-fn write_prim<T: NativeType>(c: &PrimitiveColumn<T>, valid: &Option<Vec<bool>>, out: &mut [u8], cursor: &mut [usize], norm: fn(T) -> T) {
+fn write_prim<T: NativeType>(
+    c: &PrimitiveColumn<T>,
+    valid: &Option<Vec<bool>>,
+    out: &mut [u8],
+    cursor: &mut [usize],
+    norm: fn(T) -> T,
+) {
     let vals = c.values();
     let w = std::mem::size_of::<T>();
     for (i, cur) in cursor.iter_mut().enumerate() {
@@ -80,11 +86,23 @@ fn same<T>(x: T) -> T {
 }
 
 fn norm_f64(x: f64) -> f64 {
-    if x.is_nan() { f64::NAN } else if x == 0.0 { 0.0 } else { x }
+    if x.is_nan() {
+        f64::NAN
+    } else if x == 0.0 {
+        0.0
+    } else {
+        x
+    }
 }
 
 fn norm_f32(x: f32) -> f32 {
-    if x.is_nan() { f32::NAN } else if x == 0.0 { 0.0 } else { x }
+    if x.is_nan() {
+        f32::NAN
+    } else if x == 0.0 {
+        0.0
+    } else {
+        x
+    }
 }
 
 /// Encodes the rows of `cols` (each `n` rows) into `out` (reused between batches).
@@ -146,7 +164,8 @@ pub fn encode(cols: &[Column], n: usize, out: &mut EncodedKeys) {
         }
     }
     out.hashes.clear();
-    out.hashes.extend((0..n).map(|i| hash_bytes(&out.bytes[out.offsets[i]..out.offsets[i + 1]])));
+    out.hashes
+        .extend((0..n).map(|i| hash_bytes(&out.bytes[out.offsets[i]..out.offsets[i + 1]])));
 }
 
 /// A hash table from encoded keys to dense ids `0, 1, 2, …` in first-seen order.
@@ -161,7 +180,10 @@ pub struct KeyTable {
 impl KeyTable {
     /// An empty table.
     pub fn new() -> Self {
-        KeyTable { starts: vec![0], ..Default::default() }
+        KeyTable {
+            starts: vec![0],
+            ..Default::default()
+        }
     }
 
     /// Number of distinct keys.
@@ -176,7 +198,10 @@ impl KeyTable {
 
     /// Bytes held (for memory accounting).
     pub fn heap_bytes(&self) -> usize {
-        self.arena.capacity() + self.starts.capacity() * 8 + self.hashes.capacity() * 8 + self.table.capacity() * 5
+        self.arena.capacity()
+            + self.starts.capacity() * 8
+            + self.hashes.capacity() * 8
+            + self.table.capacity() * 5
     }
 
     /// Key `id`'s bytes.
@@ -194,7 +219,9 @@ impl KeyTable {
     #[inline]
     pub fn find_or_insert(&mut self, key: &[u8], hash: u64) -> (u32, bool) {
         let (arena, starts) = (&self.arena, &self.starts);
-        let found = self.table.find(hash, |&id| &arena[starts[id as usize]..starts[id as usize + 1]] == key);
+        let found = self.table.find(hash, |&id| {
+            &arena[starts[id as usize]..starts[id as usize + 1]] == key
+        });
         if let Some(&id) = found {
             return (id, false);
         }
@@ -226,7 +253,9 @@ fn read_prim<T: NativeType>(arena: &[u8], cursor: &mut [usize]) -> Result<Column
     for cur in cursor.iter_mut() {
         let ok = arena[*cur] != 0;
         valid.push(ok);
-        vals.push(bytemuck::pod_read_unaligned::<T>(&arena[*cur + 1..*cur + 1 + w]));
+        vals.push(bytemuck::pod_read_unaligned::<T>(
+            &arena[*cur + 1..*cur + 1 + w],
+        ));
         *cur += 1 + w;
     }
     prim_col(&vals, Some(valid))
@@ -254,10 +283,17 @@ fn decode_column(arena: &[u8], cursor: &mut [usize], ty: DataType) -> Result<Col
             let mut b = StringBuilder::new(MemoryAccount::unlimited());
             for cur in cursor.iter_mut() {
                 let ok = arena[*cur] != 0;
-                let len = u32::from_le_bytes([arena[*cur + 1], arena[*cur + 2], arena[*cur + 3], arena[*cur + 4]]) as usize;
+                let len = u32::from_le_bytes([
+                    arena[*cur + 1],
+                    arena[*cur + 2],
+                    arena[*cur + 3],
+                    arena[*cur + 4],
+                ]) as usize;
                 let bytes = &arena[*cur + 5..*cur + 5 + len];
                 if ok {
-                    b.append_value(std::str::from_utf8(bytes).map_err(|_| internal("bad key text"))?);
+                    b.append_value(
+                        std::str::from_utf8(bytes).map_err(|_| internal("bad key text"))?,
+                    );
                 } else {
                     b.append_null();
                 }

@@ -13,7 +13,11 @@ pub struct LimitOp {
 impl LimitOp {
     /// A limit over `input`.
     pub fn new(input: BoxOp, count: u64, offset: u64) -> Self {
-        LimitOp { input, skip: offset, left: count }
+        LimitOp {
+            input,
+            skip: offset,
+            left: count,
+        }
     }
 }
 

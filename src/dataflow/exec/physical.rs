@@ -34,18 +34,33 @@ pub fn estimate_rows(plan: &Plan, id: NodeId) -> f64 {
     let node = plan.node(id);
     let input = |i: NodeId| estimate_rows(plan, i);
     match &node.kind {
-        PlanKind::Scan { table, predicate, .. } => {
+        PlanKind::Scan {
+            table, predicate, ..
+        } => {
             let n = table.num_rows() as f64;
             if predicate.is_some() { n * 0.5 } else { n }
         }
         PlanKind::Filter { input: i, .. } => input(*i) * 0.5,
-        PlanKind::Project { input: i, .. } | PlanKind::Map { input: i, .. } | PlanKind::Sort { input: i, .. } => input(*i),
+        PlanKind::Project { input: i, .. }
+        | PlanKind::Map { input: i, .. }
+        | PlanKind::Sort { input: i, .. } => input(*i),
         PlanKind::Distinct { input: i } => input(*i) * 0.8,
         PlanKind::Aggregate { input: i, keys, .. } => {
-            if keys.is_empty() { 1.0 } else { input(*i) * 0.5 }
+            if keys.is_empty() {
+                1.0
+            } else {
+                input(*i) * 0.5
+            }
         }
-        PlanKind::Limit { input: i, count, .. } | PlanKind::TopN { input: i, count, .. } => input(*i).min(*count as f64),
-        PlanKind::Join { left, right, kind, .. } => match kind {
+        PlanKind::Limit {
+            input: i, count, ..
+        }
+        | PlanKind::TopN {
+            input: i, count, ..
+        } => input(*i).min(*count as f64),
+        PlanKind::Join {
+            left, right, kind, ..
+        } => match kind {
             JoinKind::Semi | JoinKind::Anti => input(*left),
             _ => input(*left).max(input(*right)),
         },
@@ -65,11 +80,20 @@ pub fn build_left(plan: &Plan, kind: JoinKind, left: NodeId, right: NodeId) -> b
 impl<'a> PhysicalBuilder<'a> {
     /// A builder for `plan` charging operator state to `budget`.
     pub fn new(plan: &'a Plan, budget: &'a MemoryBudget) -> Self {
-        PhysicalBuilder { plan, budget, users: plan.parent_counts(), shared: HashMap::new() }
+        PhysicalBuilder {
+            plan,
+            budget,
+            users: plan.parent_counts(),
+            shared: HashMap::new(),
+        }
     }
 
     fn names(&self, id: NodeId) -> Vec<&'a str> {
-        self.plan.columns(id).iter().map(|c| c.name.as_str()).collect()
+        self.plan
+            .columns(id)
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect()
     }
 
     fn types(&self, id: NodeId) -> Vec<DataType> {
@@ -92,7 +116,13 @@ impl<'a> PhysicalBuilder<'a> {
 
     fn sort_specs(&self, keys: &[SortKey], names: &[&str]) -> Result<Vec<SortSpec>> {
         keys.iter()
-            .map(|k| Ok(SortSpec { expr: compile(&k.expr, names)?, descending: k.descending, nulls_first: k.nulls_first }))
+            .map(|k| {
+                Ok(SortSpec {
+                    expr: compile(&k.expr, names)?,
+                    descending: k.descending,
+                    nulls_first: k.nulls_first,
+                })
+            })
             .collect()
     }
 
@@ -100,7 +130,12 @@ impl<'a> PhysicalBuilder<'a> {
         let plan = self.plan;
         let node = plan.node(id);
         Ok(match &node.kind {
-            PlanKind::Scan { table, table_columns, columns, predicate } => {
+            PlanKind::Scan {
+                table,
+                table_columns,
+                columns,
+                predicate,
+            } => {
                 let pred = match predicate {
                     None => None,
                     Some(p) => {
@@ -109,7 +144,10 @@ impl<'a> PhysicalBuilder<'a> {
                             .iter()
                             .filter_map(|c| table_columns.iter().position(|t| &t.name == c))
                             .collect();
-                        let names: Vec<&str> = used.iter().map(|&i| table_columns[i].name.as_str()).collect();
+                        let names: Vec<&str> = used
+                            .iter()
+                            .map(|&i| table_columns[i].name.as_str())
+                            .collect();
                         Some((compile(p, &names)?, used))
                     }
                 };
@@ -125,9 +163,11 @@ impl<'a> PhysicalBuilder<'a> {
                 let sources = items
                     .iter()
                     .map(|it| match &it.expr.kind {
-                        crate::dataflow::expr::typed::TKind::Column(c) => {
-                            names.iter().position(|n| n == c).map(Source::Input).map_or_else(|| compile(&it.expr, &names).map(Source::Expr), Ok)
-                        }
+                        crate::dataflow::expr::typed::TKind::Column(c) => names
+                            .iter()
+                            .position(|n| n == c)
+                            .map(Source::Input)
+                            .map_or_else(|| compile(&it.expr, &names).map(Source::Expr), Ok),
                         _ => compile(&it.expr, &names).map(Source::Expr),
                     })
                     .collect::<Result<Vec<_>>>()?;
@@ -141,7 +181,10 @@ impl<'a> PhysicalBuilder<'a> {
                         Some(it) => sources.push(Source::Expr(compile(&it.expr, &names)?)),
                         None => {
                             let i = names.iter().position(|n| *n == out.name).ok_or_else(|| {
-                                crate::dataflow::expr::kernels::internal(format!("map lost column {}", out.name))
+                                crate::dataflow::expr::kernels::internal(format!(
+                                    "map lost column {}",
+                                    out.name
+                                ))
                             })?;
                             sources.push(Source::Input(i));
                         }
@@ -149,7 +192,12 @@ impl<'a> PhysicalBuilder<'a> {
                 }
                 Box::new(ProjectOp::new(self.build(*input)?, sources))
             }
-            PlanKind::Join { left, right, kind, cond } => {
+            PlanKind::Join {
+                left,
+                right,
+                kind,
+                cond,
+            } => {
                 let lnames = self.names(*left);
                 let rnames = self.names(*right);
                 let mut joined: Vec<&str> = lnames.clone();
@@ -157,19 +205,39 @@ impl<'a> PhysicalBuilder<'a> {
                 let spec = JoinSpec {
                     kind: *kind,
                     build_left: build_left(plan, *kind, *left, *right),
-                    left_keys: cond.equi.iter().map(|(l, _)| compile(l, &lnames)).collect::<Result<_>>()?,
-                    right_keys: cond.equi.iter().map(|(_, r)| compile(r, &rnames)).collect::<Result<_>>()?,
-                    residual: cond.residual.as_ref().map(|r| compile(r, &joined)).transpose()?,
+                    left_keys: cond
+                        .equi
+                        .iter()
+                        .map(|(l, _)| compile(l, &lnames))
+                        .collect::<Result<_>>()?,
+                    right_keys: cond
+                        .equi
+                        .iter()
+                        .map(|(_, r)| compile(r, &rnames))
+                        .collect::<Result<_>>()?,
+                    residual: cond
+                        .residual
+                        .as_ref()
+                        .map(|r| compile(r, &joined))
+                        .transpose()?,
                     left_types: self.types(*left),
                     right_types: self.types(*right),
                 };
                 let l = self.build(*left)?;
                 let r = self.build(*right)?;
-                Box::new(JoinOp::new(spec, l, r, MemoryAccount::new(self.budget, "join")))
+                Box::new(JoinOp::new(
+                    spec,
+                    l,
+                    r,
+                    MemoryAccount::new(self.budget, "join"),
+                ))
             }
             PlanKind::Aggregate { input, keys, aggs } => {
                 let names = self.names(*input);
-                let keys = keys.iter().map(|k| compile(&k.expr, &names)).collect::<Result<Vec<_>>>()?;
+                let keys = keys
+                    .iter()
+                    .map(|k| compile(&k.expr, &names))
+                    .collect::<Result<Vec<_>>>()?;
                 let aggs = aggs
                     .iter()
                     .map(|a| {
@@ -188,16 +256,37 @@ impl<'a> PhysicalBuilder<'a> {
                 let names = self.names(*input);
                 let specs = self.sort_specs(keys, &names)?;
                 let types = self.types(*input);
-                Box::new(SortOp::new(self.build(*input)?, specs, types, None, MemoryAccount::new(self.budget, "sort")))
+                Box::new(SortOp::new(
+                    self.build(*input)?,
+                    specs,
+                    types,
+                    None,
+                    MemoryAccount::new(self.budget, "sort"),
+                ))
             }
-            PlanKind::TopN { input, keys, count, offset } => {
+            PlanKind::TopN {
+                input,
+                keys,
+                count,
+                offset,
+            } => {
                 let names = self.names(*input);
                 let specs = self.sort_specs(keys, &names)?;
                 let types = self.types(*input);
                 let acc = MemoryAccount::new(self.budget, "sort");
-                Box::new(SortOp::new(self.build(*input)?, specs, types, Some((*count, *offset)), acc))
+                Box::new(SortOp::new(
+                    self.build(*input)?,
+                    specs,
+                    types,
+                    Some((*count, *offset)),
+                    acc,
+                ))
             }
-            PlanKind::Limit { input, count, offset } => Box::new(LimitOp::new(self.build(*input)?, *count, *offset)),
+            PlanKind::Limit {
+                input,
+                count,
+                offset,
+            } => Box::new(LimitOp::new(self.build(*input)?, *count, *offset)),
             PlanKind::Distinct { input } => {
                 let acc = MemoryAccount::new(self.budget, "distinct");
                 Box::new(DistinctOp::new(self.build(*input)?, &acc))
@@ -207,7 +296,10 @@ impl<'a> PhysicalBuilder<'a> {
                 if *all {
                     u
                 } else {
-                    Box::new(DistinctOp::new(u, &MemoryAccount::new(self.budget, "union")))
+                    Box::new(DistinctOp::new(
+                        u,
+                        &MemoryAccount::new(self.budget, "union"),
+                    ))
                 }
             }
         })

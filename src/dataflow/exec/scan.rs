@@ -17,12 +17,23 @@ pub struct ScanOp {
 
 impl ScanOp {
     /// Reads `columns` of `table`; `predicate` is compiled over the columns listed with it.
-    pub fn new(table: Table, columns: Vec<usize>, predicate: Option<(CompiledExpr, Vec<usize>)>) -> Self {
-        ScanOp { table, columns, predicate, pos: 0 }
+    pub fn new(
+        table: Table,
+        columns: Vec<usize>,
+        predicate: Option<(CompiledExpr, Vec<usize>)>,
+    ) -> Self {
+        ScanOp {
+            table,
+            columns,
+            predicate,
+            pos: 0,
+        }
     }
 
     fn slice(&self, cols: &[usize], len: usize) -> Vec<Column> {
-        cols.iter().map(|&c| self.table.columns()[c].slice(self.pos, len)).collect()
+        cols.iter()
+            .map(|&c| self.table.columns()[c].slice(self.pos, len))
+            .collect()
     }
 
     fn step(&mut self) -> Result<Option<Batch>> {
@@ -37,8 +48,13 @@ impl ScanOp {
             let inputs = self.slice(pcols, len);
             let keep = pred.eval_predicate(&inputs, len)?;
             if !keep.iter().all(|&k| k) {
-                batch.selection =
-                    Some(keep.iter().enumerate().filter(|(_, k)| **k).map(|(i, _)| i as u32).collect());
+                batch.selection = Some(
+                    keep.iter()
+                        .enumerate()
+                        .filter(|(_, k)| **k)
+                        .map(|(i, _)| i as u32)
+                        .collect(),
+                );
             }
         }
         self.pos += len;

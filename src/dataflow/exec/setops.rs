@@ -16,7 +16,10 @@ pub struct UnionAllOp {
 impl UnionAllOp {
     /// `left` then `right`.
     pub fn new(left: BoxOp, right: BoxOp) -> Self {
-        UnionAllOp { inputs: vec![left, right], current: 0 }
+        UnionAllOp {
+            inputs: vec![left, right],
+            current: 0,
+        }
     }
 }
 
@@ -43,7 +46,12 @@ pub struct DistinctOp {
 impl DistinctOp {
     /// Distinct over `input`, charging its table to `account`.
     pub fn new(input: BoxOp, account: &MemoryAccount) -> Self {
-        DistinctOp { input, seen: KeyTable::new(), keys: EncodedKeys::default(), reservation: account.empty_reservation() }
+        DistinctOp {
+            input,
+            seen: KeyTable::new(),
+            keys: EncodedKeys::default(),
+            reservation: account.empty_reservation(),
+        }
     }
 
     fn step(&mut self) -> Option<Result<Batch>> {
@@ -55,13 +63,19 @@ impl DistinctOp {
             encode(&b.columns, b.len, &mut self.keys);
             let mut fresh = Vec::new();
             for i in 0..b.len {
-                if self.seen.find_or_insert(self.keys.key(i), self.keys.hashes[i]).1 {
+                if self
+                    .seen
+                    .find_or_insert(self.keys.key(i), self.keys.hashes[i])
+                    .1
+                {
                     fresh.push(i as u32);
                 }
             }
             let bytes = self.seen.heap_bytes();
             if bytes > self.reservation.bytes()
-                && let Err(e) = self.reservation.grow(bytes - self.reservation.bytes(), "distinct")
+                && let Err(e) = self
+                    .reservation
+                    .grow(bytes - self.reservation.bytes(), "distinct")
             {
                 return Some(Err(e));
             }

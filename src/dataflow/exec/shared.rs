@@ -22,12 +22,20 @@ pub struct Shared(Rc<RefCell<State>>);
 impl Shared {
     /// Shares `source`.
     pub fn new(source: BoxOp) -> Self {
-        Shared(Rc::new(RefCell::new(State { source, batches: Vec::new(), done: false, error: None })))
+        Shared(Rc::new(RefCell::new(State {
+            source,
+            batches: Vec::new(),
+            done: false,
+            error: None,
+        })))
     }
 
     /// A new reader starting at the first batch.
     pub fn reader(&self) -> BoxOp {
-        Box::new(SharedReader { state: self.clone(), pos: 0 })
+        Box::new(SharedReader {
+            state: self.clone(),
+            pos: 0,
+        })
     }
 }
 

@@ -67,8 +67,20 @@ pub fn sort_permutation(keys: &[Column], specs: &[SortSpec], n: usize) -> Vec<u3
                         if desc { o.reverse() } else { o }
                     }
                     (false, false) => Ordering::Equal,
-                    (false, true) => if nf { Ordering::Less } else { Ordering::Greater },
-                    (true, false) => if nf { Ordering::Greater } else { Ordering::Less },
+                    (false, true) => {
+                        if nf {
+                            Ordering::Less
+                        } else {
+                            Ordering::Greater
+                        }
+                    }
+                    (true, false) => {
+                        if nf {
+                            Ordering::Greater
+                        } else {
+                            Ordering::Less
+                        }
+                    }
                 }
             });
             f
@@ -101,8 +113,23 @@ pub struct SortOp {
 
 impl SortOp {
     /// A sort of `input` (whose column types are `types`); `limit` = `(count, offset)` for top-N.
-    pub fn new(input: BoxOp, specs: Vec<SortSpec>, types: Vec<DataType>, limit: Option<(u64, u64)>, account: MemoryAccount) -> Self {
-        SortOp { input, specs, types, limit, account, buffered: Vec::new(), buffered_rows: 0, output: None }
+    pub fn new(
+        input: BoxOp,
+        specs: Vec<SortSpec>,
+        types: Vec<DataType>,
+        limit: Option<(u64, u64)>,
+        account: MemoryAccount,
+    ) -> Self {
+        SortOp {
+            input,
+            specs,
+            types,
+            limit,
+            account,
+            buffered: Vec::new(),
+            buffered_rows: 0,
+            output: None,
+        }
     }
 
     /// Concatenates the buffered batches and sorts them; returns the columns and permutation.
@@ -110,7 +137,11 @@ impl SortOp {
         let batches = std::mem::take(&mut self.buffered);
         let n = self.buffered_rows;
         let cols = if batches.len() == 1 {
-            batches.into_iter().next().map(|b| b.columns).unwrap_or_default()
+            batches
+                .into_iter()
+                .next()
+                .map(|b| b.columns)
+                .unwrap_or_default()
         } else {
             (0..self.types.len())
                 .map(|i| {
@@ -119,7 +150,11 @@ impl SortOp {
                 })
                 .collect::<Result<Vec<_>>>()?
         };
-        let keys = self.specs.iter().map(|s| s.expr.eval(&cols, n)).collect::<Result<Vec<_>>>()?;
+        let keys = self
+            .specs
+            .iter()
+            .map(|s| s.expr.eval(&cols, n))
+            .collect::<Result<Vec<_>>>()?;
         let perm = sort_permutation(&keys, &self.specs, n);
         Ok((cols, perm))
     }
@@ -136,13 +171,20 @@ impl SortOp {
                 // Keep only the best k rows so far (stable: earlier rows win ties).
                 let (cols, mut perm) = self.consolidate()?;
                 perm.truncate(k);
-                let kept = cols.iter().map(|c| take(c, &perm)).collect::<Result<Vec<_>>>()?;
+                let kept = cols
+                    .iter()
+                    .map(|c| take(c, &perm))
+                    .collect::<Result<Vec<_>>>()?;
                 self.buffered = vec![Batch::new(kept, perm.len())];
                 self.buffered_rows = perm.len();
             }
         }
         let n = self.buffered_rows;
-        let (cols, mut perm) = if n == 0 { (Vec::new(), Vec::new()) } else { self.consolidate()? };
+        let (cols, mut perm) = if n == 0 {
+            (Vec::new(), Vec::new())
+        } else {
+            self.consolidate()?
+        };
         if let Some((count, offset)) = self.limit {
             let start = (offset as usize).min(perm.len());
             let end = start.saturating_add(count as usize).min(perm.len());

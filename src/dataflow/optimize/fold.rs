@@ -216,15 +216,13 @@ pub fn arith_int(op: ArithOp, x: i64, y: i64, ty: &DataType) -> Option<i64> {
     Some(wrap_int(v, ty))
 }
 
-/// Float arithmetic with the kernels' semantics (division or remainder by zero is null).
+/// Float arithmetic with the kernels' semantics (IEEE: division by zero is ±inf or NaN).
 pub fn arith_float(op: ArithOp, x: f64, y: f64) -> Option<f64> {
     Some(match op {
         ArithOp::Add => x + y,
         ArithOp::Sub => x - y,
         ArithOp::Mul => x * y,
-        ArithOp::Div if y == 0.0 => return None,
         ArithOp::Div => x / y,
-        ArithOp::Rem if y == 0.0 => return None,
         ArithOp::Rem => x % y,
     })
 }

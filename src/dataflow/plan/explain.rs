@@ -41,8 +41,16 @@ fn sort_keys(keys: &[SortKey]) -> String {
 pub fn describe(plan: &Plan, id: NodeId) -> String {
     let node = plan.node(id);
     match &node.kind {
-        PlanKind::Scan { table, table_columns, columns, predicate } => {
-            let cols: Vec<String> = columns.iter().map(|&c| display_name(&table_columns[c].name)).collect();
+        PlanKind::Scan {
+            table,
+            table_columns,
+            columns,
+            predicate,
+        } => {
+            let cols: Vec<String> = columns
+                .iter()
+                .map(|&c| display_name(&table_columns[c].name))
+                .collect();
             let mut s = format!("Scan [{}] rows={}", cols.join(", "), table.num_rows());
             if let Some(p) = predicate {
                 let _ = write!(s, " filter={p}");
@@ -52,14 +60,34 @@ pub fn describe(plan: &Plan, id: NodeId) -> String {
         PlanKind::Filter { predicate, .. } => format!("Filter {predicate}"),
         PlanKind::Project { items: it, .. } => format!("Project {}", items(it)),
         PlanKind::Map { items: it, .. } => format!("Map {}", items(it)),
-        PlanKind::Join { left, right, kind, cond } => {
+        PlanKind::Join {
+            left,
+            right,
+            kind,
+            cond,
+        } => {
             if cond.equi.is_empty() {
-                let on = cond.residual.as_ref().map_or("true".to_string(), |r| r.to_string());
+                let on = cond
+                    .residual
+                    .as_ref()
+                    .map_or("true".to_string(), |r| r.to_string());
                 format!("NestedLoopJoin {} on={on}", kind.name())
             } else {
-                let keys: Vec<String> = cond.equi.iter().map(|(l, r)| format!("{l} = {r}")).collect();
-                let side = if build_left(plan, *kind, *left, *right) { "left" } else { "right" };
-                let mut s = format!("HashJoin {} keys=[{}] build={side}", kind.name(), keys.join(", "));
+                let keys: Vec<String> = cond
+                    .equi
+                    .iter()
+                    .map(|(l, r)| format!("{l} = {r}"))
+                    .collect();
+                let side = if build_left(plan, *kind, *left, *right) {
+                    "left"
+                } else {
+                    "right"
+                };
+                let mut s = format!(
+                    "HashJoin {} keys=[{}] build={side}",
+                    kind.name(),
+                    keys.join(", ")
+                );
                 if let Some(r) = &cond.residual {
                     let _ = write!(s, " residual={r}");
                 }
@@ -76,13 +104,22 @@ pub fn describe(plan: &Plan, id: NodeId) -> String {
                         (f, Some(x)) => format!("{}({x})", f.name()),
                         (f, None) => format!("{}()", f.name()),
                     };
-                    if call == a.name { call } else { format!("{call} as {}", display_name(&a.name)) }
+                    if call == a.name {
+                        call
+                    } else {
+                        format!("{call} as {}", display_name(&a.name))
+                    }
                 })
                 .collect();
             format!("Aggregate keys=[{}] aggs=[{}]", items(keys), a.join(", "))
         }
         PlanKind::Sort { keys, .. } => format!("Sort {}", sort_keys(keys)),
-        PlanKind::TopN { keys, count, offset, .. } => {
+        PlanKind::TopN {
+            keys,
+            count,
+            offset,
+            ..
+        } => {
             format!("TopN count={count} offset={offset} by {}", sort_keys(keys))
         }
         PlanKind::Limit { count, offset, .. } => format!("Limit count={count} offset={offset}"),

@@ -16,9 +16,10 @@ pub trait Num: NativeType + Copy {
     fn sub(a: Self, b: Self) -> Self;
     /// `a * b` (integers wrap).
     fn mul(a: Self, b: Self) -> Self;
-    /// `a / b`; `None` (null) when `b` is zero; integers truncate, `MIN / -1` wraps.
+    /// `a / b`; integers: truncating, `None` (null) when `b` is zero, `MIN / -1` wraps;
+    /// floats: IEEE (`x / 0.0` is ±inf or NaN), as DuckDB.
     fn div(a: Self, b: Self) -> Option<Self>;
-    /// `a % b` with the sign of `a`; `None` when `b` is zero.
+    /// `a % b` with the sign of `a`; integers: `None` when `b` is zero; floats: IEEE.
     fn rem(a: Self, b: Self) -> Option<Self>;
     /// `-a` (integers wrap).
     fn neg(a: Self) -> Self;
@@ -131,11 +132,11 @@ macro_rules! float_num {
             }
             #[inline]
             fn div(a: Self, b: Self) -> Option<Self> {
-                if b == 0.0 { None } else { Some(a / b) }
+                Some(a / b)
             }
             #[inline]
             fn rem(a: Self, b: Self) -> Option<Self> {
-                if b == 0.0 { None } else { Some(a % b) }
+                Some(a % b)
             }
             #[inline]
             fn neg(a: Self) -> Self {

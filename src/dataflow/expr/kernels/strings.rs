@@ -233,9 +233,16 @@ fn substr(args: &[Value], n: usize) -> Result<Value> {
             b.append_null();
             continue;
         };
-        // Characters at 1-based positions [st, st + cnt) clipped to the string.
-        let end = st.saturating_add(cnt.max(0));
-        let from = st.max(1);
+        // DuckDB semantics: a negative start counts from the end; a negative count takes the
+        // characters before start. Positions are 1-based characters, clipped to the string.
+        let len = s.chars().count() as i64;
+        let st = if st < 0 { len + st + 1 } else { st };
+        let (lo, hi) = if cnt >= 0 {
+            (st, st.saturating_add(cnt))
+        } else {
+            (st.saturating_add(cnt), st)
+        };
+        let (from, end) = (lo.max(1), hi.min(len + 1));
         if end <= from {
             b.append_value("");
             continue;
@@ -306,7 +313,7 @@ pub fn call(f: Func, args: &[Value], tys: &[DataType], ty: DataType, n: usize) -
                     Operand::Slice(s) => s[i],
                     Operand::Scalar(v) => v,
                 };
-                ok.push(v >= 0.0 && valid.as_ref().is_none_or(|m| m[i]));
+                ok.push((v.is_nan() || v >= 0.0) && valid.as_ref().is_none_or(|m| m[i]));
                 out.push(v.sqrt());
             }
             prim_col(&out, Some(ok))?
