@@ -201,7 +201,13 @@ impl<'a> PhysicalBuilder<'a> {
                 let lnames = self.names(*left);
                 let rnames = self.names(*right);
                 let mut joined: Vec<&str> = lnames.clone();
-                joined.extend(cond.right_names.iter().map(String::as_str));
+                for r in &rnames {
+                    joined.push(cond.joined_name(r).ok_or_else(|| {
+                        crate::dataflow::expr::kernels::internal(format!(
+                            "join lost right column {r}"
+                        ))
+                    })?);
+                }
                 let spec = JoinSpec {
                     kind: *kind,
                     build_left: build_left(plan, *kind, *left, *right),

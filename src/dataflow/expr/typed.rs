@@ -185,6 +185,16 @@ impl TExpr {
         }
     }
 
+    /// The type of column `name` where this expression reads it.
+    pub fn find_column_type(&self, name: &str) -> Option<DataType> {
+        if let TKind::Column(c) = &self.kind {
+            return (c == name).then_some(self.ty);
+        }
+        self.children()
+            .into_iter()
+            .find_map(|c| c.find_column_type(name))
+    }
+
     /// The column names this expression reads.
     pub fn columns(&self) -> Vec<String> {
         let mut v = Vec::new();

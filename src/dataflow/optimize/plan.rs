@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::dataflow::expr::parser::JoinKind;
 use crate::dataflow::plan::{Node, NodeId, PlanColumn, PlanKind};
 
 /// An arena of nodes in topological order (inputs before users) with one root.
@@ -43,6 +44,48 @@ impl Plan {
     /// Replaces node `id` (its output columns must stay the same set of names and types).
     pub fn replace(&mut self, id: NodeId, kind: PlanKind) {
         self.nodes[id.index()].kind = kind;
+    }
+
+    /// Recomputes every node's output columns from its inputs, bottom-up (after a rule
+    /// narrowed a scan, pass-through nodes above it narrow too).
+    pub fn recompute_columns(&mut self) {
+        for i in 0..self.nodes.len() {
+            let cols = |id: NodeId, nodes: &[Node]| nodes[id.index()].columns.clone();
+            let new = match &self.nodes[i].kind {
+                PlanKind::Scan {
+                    table_columns,
+                    columns,
+                    ..
+                } => columns.iter().map(|&c| table_columns[c].clone()).collect(),
+                PlanKind::Filter { input, .. }
+                | PlanKind::Limit { input, .. }
+                | PlanKind::Sort { input, .. }
+                | PlanKind::TopN { input, .. }
+                | PlanKind::Distinct { input } => cols(*input, &self.nodes),
+                PlanKind::Union { left, .. } => cols(*left, &self.nodes),
+                PlanKind::Map { input, items } => crate::dataflow::plan::build::map_columns(
+                    &self.nodes[input.index()].columns,
+                    items,
+                ),
+                PlanKind::Join {
+                    left,
+                    right,
+                    kind,
+                    cond,
+                } => {
+                    let mut out = cols(*left, &self.nodes);
+                    if !matches!(kind, JoinKind::Semi | JoinKind::Anti) {
+                        for c in &self.nodes[right.index()].columns {
+                            let name = cond.joined_name(&c.name).unwrap_or(&c.name).to_string();
+                            out.push(PlanColumn { name, ty: c.ty });
+                        }
+                    }
+                    out
+                }
+                PlanKind::Project { .. } | PlanKind::Aggregate { .. } => continue,
+            };
+            self.nodes[i].columns = new;
+        }
     }
 
     /// How many nodes use each node as an input (the root counts one extra).

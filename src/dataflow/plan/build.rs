@@ -251,6 +251,7 @@ pub fn split_join_condition(
         equi,
         residual: TExpr::conjoin(residual),
         right_names: rnames.to_vec(),
+        right_orig: rcols.iter().map(|c| c.name.clone()).collect(),
     }
 }
 

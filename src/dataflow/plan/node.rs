@@ -75,6 +75,27 @@ pub struct JoinCondition {
     pub residual: Option<TExpr>,
     /// The joined name of each right input column (suffixed with `_right` when taken).
     pub right_names: Vec<String>,
+    /// The right input's own column names, parallel to `right_names` (the mapping stays valid
+    /// when `PushDownProjection` narrows the right input).
+    pub right_orig: Vec<String>,
+}
+
+impl JoinCondition {
+    /// The joined name of right input column `orig`.
+    pub fn joined_name(&self, orig: &str) -> Option<&str> {
+        self.right_orig
+            .iter()
+            .position(|o| o == orig)
+            .map(|i| self.right_names[i].as_str())
+    }
+
+    /// The right input's name for joined name `joined`.
+    pub fn orig_name(&self, joined: &str) -> Option<&str> {
+        self.right_names
+            .iter()
+            .position(|j| j == joined)
+            .map(|i| self.right_orig[i].as_str())
+    }
 }
 
 /// What a node does.

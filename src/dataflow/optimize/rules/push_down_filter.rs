@@ -120,7 +120,6 @@ fn push(plan: &mut Plan, at: NodeId, input: NodeId, predicate: &TExpr) -> bool {
             cond,
         } => {
             let lnames: Vec<String> = plan.columns(left).iter().map(|c| c.name.clone()).collect();
-            let rcols = plan.columns(right).to_vec();
             let (push_left, push_right) = match kind {
                 JoinKind::Inner => (true, true),
                 JoinKind::Left | JoinKind::Semi | JoinKind::Anti => (true, false),
@@ -138,12 +137,14 @@ fn push(plan: &mut Plan, at: NodeId, input: NodeId, predicate: &TExpr) -> bool {
                     && !used.is_empty()
                     && used
                         .iter()
-                        .all(|n| cond.right_names.contains(n) && !lnames.contains(n))
+                        .all(|n| cond.orig_name(n).is_some() && !lnames.contains(n))
                 {
                     let renamed = c.map_columns(&|n| {
-                        cond.right_names.iter().position(|r| r == n).map(|i| TExpr {
-                            kind: TKind::Column(rcols[i].name.clone()),
-                            ty: rcols[i].ty.clone(),
+                        let orig = cond.orig_name(n)?;
+                        let ty = c.find_column_type(n)?;
+                        Some(TExpr {
+                            kind: TKind::Column(orig.to_string()),
+                            ty,
                         })
                     });
                     to_right.push(renamed);

@@ -57,13 +57,11 @@ fn input_needs(plan: &Plan, kind: &PlanKind, out: &Needed) -> Vec<Needed> {
                 .filter(|n| lnames.contains(*n))
                 .cloned()
                 .collect();
-            let rcols = plan.columns(*right);
-            let mut r: Needed = cond
-                .right_names
+            let mut r: Needed = plan
+                .columns(*right)
                 .iter()
-                .zip(rcols)
-                .filter(|(n, _)| out.contains(*n))
-                .map(|(_, c)| c.name.clone())
+                .filter(|c| cond.joined_name(&c.name).is_some_and(|j| out.contains(j)))
+                .map(|c| c.name.clone())
                 .collect();
             for (a, b) in &cond.equi {
                 add(&mut l, a);
@@ -73,8 +71,8 @@ fn input_needs(plan: &Plan, kind: &PlanKind, out: &Needed) -> Vec<Needed> {
                 for n in res.columns() {
                     if lnames.contains(&n) {
                         l.insert(n);
-                    } else if let Some(i) = cond.right_names.iter().position(|x| *x == n) {
-                        r.insert(rcols[i].name.clone());
+                    } else if let Some(o) = cond.orig_name(&n) {
+                        r.insert(o.to_string());
                     }
                 }
             }
@@ -181,6 +179,9 @@ impl Rule for PushDownProjection {
                 }
                 _ => {}
             }
+        }
+        if changed {
+            plan.recompute_columns();
         }
         changed
     }
