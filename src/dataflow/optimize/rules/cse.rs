@@ -3,7 +3,6 @@
 //! computes a node with several users once (see `exec::shared`).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use super::Rule;
 use crate::dataflow::optimize::Plan;
@@ -12,18 +11,21 @@ use crate::dataflow::plan::{NodeId, PlanKind};
 /// See the module documentation.
 pub struct EliminateCommonSubplans;
 
-/// A structural key: equal keys mean equal results.
+/// A structural key: equal keys (plus [`same_table`]) mean equal results.
 fn key(kind: &PlanKind) -> String {
     match kind {
         PlanKind::Scan {
-            table,
-            columns,
-            predicate,
-            ..
-        } => {
-            format!("Scan {:p} {columns:?} {predicate:?}", Arc::as_ptr(table))
-        }
+            columns, predicate, ..
+        } => format!("Scan {columns:?} {predicate:?}"),
         other => format!("{other:?}"),
+    }
+}
+
+/// For two scans: whether they read the same table object; true for other nodes.
+fn same_table(a: &PlanKind, b: &PlanKind) -> bool {
+    match (a, b) {
+        (PlanKind::Scan { table: x, .. }, PlanKind::Scan { table: y, .. }) => x.ptr_eq(y),
+        _ => true,
     }
 }
 
@@ -33,7 +35,7 @@ impl Rule for EliminateCommonSubplans {
     }
 
     fn apply(&self, plan: &mut Plan) -> bool {
-        let mut first: HashMap<String, NodeId> = HashMap::new();
+        let mut first: HashMap<String, Vec<NodeId>> = HashMap::new();
         let mut remap: HashMap<NodeId, NodeId> = HashMap::new();
         for i in 0..plan.nodes.len() {
             let id = NodeId(i as u32);
@@ -41,13 +43,17 @@ impl Rule for EliminateCommonSubplans {
                 .kind
                 .with_inputs(&mut |x| *remap.get(&x).unwrap_or(&x));
             let k = key(&kind);
-            match first.get(&k) {
-                Some(&orig) if plan.nodes[orig.index()].columns == plan.nodes[i].columns => {
+            let same = first.get(&k).and_then(|cands| {
+                cands.iter().copied().find(|&orig| {
+                    plan.nodes[orig.index()].columns == plan.nodes[i].columns
+                        && same_table(&plan.nodes[orig.index()].kind, &kind)
+                })
+            });
+            match same {
+                Some(orig) => {
                     remap.insert(id, orig);
                 }
-                _ => {
-                    first.insert(k, id);
-                }
+                None => first.entry(k).or_default().push(id),
             }
             plan.nodes[i].kind = kind;
         }

@@ -48,6 +48,19 @@ impl Rule for SortLimitToTopN {
     }
 }
 
+/// True when `id` yields at most `bound` rows because of a limit (possibly under project/map).
+fn is_bounded(plan: &Plan, id: NodeId, bound: u64) -> bool {
+    match &plan.node(id).kind {
+        PlanKind::Limit {
+            count, offset: 0, ..
+        } => *count <= bound,
+        PlanKind::Project { input, .. } | PlanKind::Map { input, .. } => {
+            is_bounded(plan, *input, bound)
+        }
+        _ => false,
+    }
+}
+
 impl Rule for PushDownLimit {
     fn name(&self) -> &'static str {
         "PushDownLimit"
@@ -112,8 +125,10 @@ impl Rule for PushDownLimit {
                     all: true,
                 } if !shared => {
                     let bound = count.saturating_add(offset);
-                    let is_bounded = |plan: &Plan, id: NodeId| matches!(plan.node(id).kind, PlanKind::Limit { count: c, offset: 0, .. } if c <= bound);
-                    let (lb, rb) = (is_bounded(plan, left), is_bounded(plan, right));
+                    let (lb, rb) = (
+                        is_bounded(plan, left, bound),
+                        is_bounded(plan, right, bound),
+                    );
                     if lb && rb {
                         continue;
                     }
