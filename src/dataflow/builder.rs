@@ -587,3 +587,209 @@ impl TableBuilder {
         Table::try_new(self.schema, columns)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataflow::memory::MemoryBudget;
+    use crate::dataflow::types::Field;
+
+    fn acct() -> MemoryAccount {
+        MemoryAccount::unlimited()
+    }
+
+    #[test]
+    fn primitive_builders_every_type() {
+        fn check<T: NativeType>(vals: [T; 2]) {
+            let mut b = PrimitiveBuilder::<T>::new(MemoryAccount::unlimited());
+            b.append_value(vals[0]);
+            b.append_null();
+            b.append_value(vals[1]);
+            let c = b.finish().unwrap();
+            assert_eq!(c.data_type(), T::DATA_TYPE);
+            assert_eq!(c.len(), 3);
+            assert_eq!(c.null_count(), 1);
+            assert!(c.is_valid(0) && c.is_null(1) && c.is_valid(2) && c.is_null(3));
+            let p = c.as_primitive::<T>().unwrap();
+            assert_eq!(p.get(0), Some(vals[0]));
+            assert_eq!(p.get(1), None);
+            assert_eq!(p.values()[2], vals[1]);
+            assert_eq!(p.values_buffer().as_slice().as_ptr() as usize % 64, 0);
+        }
+        check::<i8>([i8::MIN, i8::MAX]);
+        check::<i16>([i16::MIN, 7]);
+        check::<i32>([-1, i32::MAX]);
+        check::<i64>([i64::MIN, i64::MAX]);
+        check::<f32>([1.5, -0.0]);
+        check::<f64>([f64::INFINITY, 2.25]);
+    }
+
+    #[test]
+    fn no_nulls_means_no_bitmap() {
+        let mut b = PrimitiveBuilder::<i64>::new(acct());
+        b.append_slice(&[1, 2, 3]);
+        let c = b.finish().unwrap();
+        assert!(c.validity().is_none());
+        assert_eq!(c.as_i64_slice(), Some(&[1i64, 2, 3][..]));
+    }
+
+    #[test]
+    fn all_null_and_empty_columns() {
+        for dt in DataType::ALL {
+            let c = Column::new_null(dt, 65);
+            assert_eq!((c.len(), c.null_count(), c.data_type()), (65, 65, dt));
+            assert!((0..65).all(|i| c.value(i).is_null()));
+            let e = Column::empty(dt);
+            assert_eq!((e.len(), e.null_count(), e.data_type()), (0, 0, dt));
+        }
+    }
+
+    #[test]
+    fn bool_builder_bit_packs() {
+        let mut b = BoolBuilder::new(acct());
+        for i in 0..65 {
+            if i == 64 {
+                b.append_null();
+            } else {
+                b.append_value(i % 2 == 0);
+            }
+        }
+        let c = b.finish_column().unwrap();
+        assert_eq!(c.len(), 65);
+        assert_eq!(c.values().buffer().as_slice()[0], 0b0101_0101);
+        assert_eq!(c.get(62), Some(true));
+        assert_eq!(c.get(63), Some(false));
+        assert_eq!(c.get(64), None);
+        assert_eq!(c.null_count(), 1);
+        let s = c.slice(63, 2);
+        assert_eq!((s.get(0), s.get(1), s.null_count()), (Some(false), None, 1));
+    }
+
+    #[test]
+    fn string_builder_layout_and_unicode() {
+        let mut b = StringBuilder::new(acct());
+        b.append_value("héllo");
+        b.append_null();
+        b.append_value("");
+        b.append_value("日本🎉");
+        let c = b.finish_column().unwrap();
+        assert_eq!(c.offsets(), &[0, 6, 6, 6, 16]);
+        assert_eq!(c.get(0), Some("héllo"));
+        assert_eq!(c.get(1), None);
+        assert_eq!(c.get(2), Some(""));
+        assert_eq!(c.get(3), Some("日本🎉"));
+        assert_eq!(c.get(4), None);
+        let s = c.slice(2, 2);
+        assert_eq!(s.offsets(), &[6, 6, 16]);
+        assert_eq!((s.get(0), s.get(1)), (Some(""), Some("日本🎉")));
+    }
+
+    #[test]
+    fn string_column_rejects_bad_offsets_and_utf8() {
+        use crate::dataflow::buffer::Buffer;
+        let data = Buffer::from_slice("aé".as_bytes());
+        let ok = StringColumn::try_new(Buffer::from_slice(&[0i32, 1, 3]), data.clone(), None);
+        assert!(ok.is_ok());
+        for offs in [&[0i32, 2, 3][..], &[0, 3, 1], &[0, 4], &[-1, 1], &[]] {
+            let r = StringColumn::try_new(Buffer::from_slice(offs), data.clone(), None);
+            assert!(r.is_err(), "{offs:?}");
+        }
+        let bad = Buffer::from_slice(&[0xFFu8, 0x41]);
+        assert!(StringColumn::try_new(Buffer::from_slice(&[0i32, 2]), bad, None).is_err());
+    }
+
+    #[test]
+    fn column_builder_converts_and_checks_types() {
+        let mut b = ColumnBuilder::new(DataType::I8, acct());
+        b.append_value(ValueRef::I64(-128)).unwrap();
+        b.append_value(ValueRef::I32(5)).unwrap();
+        let e = b.append_value(ValueRef::I64(300)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "type error: value 300 does not fit a i8 column"
+        );
+        assert!(b.append_value(ValueRef::F64(1.0)).is_err());
+        b.append_value(ValueRef::Null).unwrap();
+        assert_eq!(
+            b.finish().unwrap(),
+            Column::from_options(&[Some(-128i8), Some(5), None])
+        );
+        let mut f = ColumnBuilder::new(DataType::F64, acct());
+        f.append_value(ValueRef::F32(0.5)).unwrap();
+        let e = f.append_value(ValueRef::Utf8("x")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "type error: cannot append a string value to a f64 column"
+        );
+    }
+
+    #[test]
+    fn table_builder_checks_lengths() {
+        let schema = Schema::parse_items(&["id i64", "name string"]).unwrap();
+        let mut tb = TableBuilder::new(schema.clone(), acct());
+        tb.append_row(&[ValueRef::I64(1), ValueRef::Utf8("a")])
+            .unwrap();
+        tb.append(0, ValueRef::I64(2)).unwrap();
+        let e = tb.finish().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "schema error: column 'name' has 1 rows but column 'id' has 2"
+        );
+        let mut tb = TableBuilder::new(schema, acct());
+        tb.append_row(&[ValueRef::I64(1), ValueRef::Null]).unwrap();
+        let e = tb.append(1, ValueRef::Bool(true)).unwrap_err();
+        assert!(e.to_string().contains("column 'name'"), "{e}");
+        assert!(tb.append(5, ValueRef::Null).is_err());
+        assert!(tb.append_row(&[ValueRef::Null]).is_err());
+        let t = tb.finish().unwrap();
+        assert_eq!((t.num_rows(), t.num_columns()), (1, 2));
+        assert_eq!(t.value(0, 1).unwrap(), ValueRef::Null);
+        assert!(t.value(1, 0).is_err() && t.value(0, 2).is_err());
+    }
+
+    #[test]
+    fn table_rules() {
+        let a = Column::from_values(&[1i64, 2]);
+        let s = Schema::new(vec![Field::new("a", DataType::I64, false)]).unwrap();
+        assert!(Table::try_new(s.clone(), vec![a.clone()]).is_ok());
+        let nulls = Column::from_options::<i64>(&[Some(1), None]);
+        assert!(
+            Table::try_new(s.clone(), vec![nulls]).is_err(),
+            "non-nullable with nulls"
+        );
+        assert!(Table::try_new(s.clone(), vec![Column::from_values(&[1i32])]).is_err());
+        assert!(Table::try_new(s, vec![]).is_err());
+        let t = Table::from_columns(vec![("a", a), ("b", Column::from_strs(&[Some("x"), None]))])
+            .unwrap();
+        assert_eq!(t.column_by_name("b").unwrap().null_count(), 1);
+        let err = t.column_by_name("c").unwrap_err().to_string();
+        assert_eq!(err, "no column named 'c'; available columns: a, b");
+        let tail = t.slice(1, 5);
+        assert_eq!(tail.num_rows(), 1);
+        assert_eq!(tail.value(0, 0).unwrap(), ValueRef::I64(2));
+        let e = Table::empty();
+        assert_eq!((e.num_rows(), e.num_columns()), (0, 0));
+        assert!(t.clone().ptr_eq(&t));
+        let one = Table::try_new_with_rows(Schema::empty(), vec![], 1).unwrap();
+        assert_eq!(one.num_rows(), 1);
+    }
+
+    #[test]
+    fn builders_charge_the_budget() {
+        let budget = MemoryBudget::with_limit(4096);
+        let account = MemoryAccount::new(&budget, "materialize");
+        let mut b = PrimitiveBuilder::<i64>::new(account.clone());
+        let e = b.reserve(1000).unwrap_err();
+        assert!(
+            matches!(e, DataflowError::MemoryLimit { ref operator, .. } if operator == "materialize")
+        );
+        let mut s = StringBuilder::new(account);
+        for _ in 0..100 {
+            s.append_value("0123456789012345678901234567890123456789");
+        }
+        assert!(s.check().is_err());
+        assert!(s.finish().is_err());
+        drop(b);
+        assert_eq!(budget.used(), 0, "everything is released");
+    }
+}

@@ -1,0 +1,283 @@
+//! Column assembly with type inference for readers: values arrive row by row, each column's
+//! type is the narrowest of `bool`, `i64`, `f64`, `string` that holds every value seen.
+//!
+//! `i64` widens to `f64` in place (exact: both round the same decimal to nearest). Widening to
+//! `string` needs the original text of earlier values, so the assembler stops building, keeps
+//! only the types, and the reader runs a second pass with the final types.
+
+use crate::dataflow::builder::{BoolBuilder, PrimitiveBuilder, StringBuilder};
+use crate::dataflow::column::Column;
+use crate::dataflow::error::Result;
+use crate::dataflow::memory::MemoryAccount;
+use crate::dataflow::types::DataType;
+
+/// The inferred type of a column so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Only nulls so far.
+    Null,
+    /// `true` / `false`.
+    Bool,
+    /// Integers.
+    I64,
+    /// Numbers with a fraction or exponent (or integers mixed with them).
+    F64,
+    /// Anything else.
+    Str,
+}
+
+impl Kind {
+    /// The narrowest kind holding both.
+    pub(crate) fn join(self, other: Kind) -> Kind {
+        use Kind::*;
+        match (self, other) {
+            (Null, k) | (k, Null) => k,
+            (a, b) if a == b => a,
+            (I64, F64) | (F64, I64) => F64,
+            _ => Str,
+        }
+    }
+
+    /// The column type of a finished column (all-null columns are strings).
+    pub(crate) fn data_type(self) -> DataType {
+        match self {
+            Kind::Null | Kind::Str => DataType::Utf8,
+            Kind::Bool => DataType::Bool,
+            Kind::I64 => DataType::I64,
+            Kind::F64 => DataType::F64,
+        }
+    }
+}
+
+/// One incoming value, already classified by the reader.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Cell {
+    /// Missing or empty.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// Text that is not any of the above.
+    Text,
+}
+
+impl Cell {
+    fn kind(&self) -> Kind {
+        match self {
+            Cell::Null => Kind::Null,
+            Cell::Bool(_) => Kind::Bool,
+            Cell::Int(_) => Kind::I64,
+            Cell::Float(_) => Kind::F64,
+            Cell::Text => Kind::Str,
+        }
+    }
+}
+
+enum State {
+    Pending(usize),
+    Bool(BoolBuilder),
+    I64(PrimitiveBuilder<i64>),
+    F64(PrimitiveBuilder<f64>),
+    Str(StringBuilder),
+    /// Types only: a widening to string forced a second pass.
+    Dropped,
+}
+
+/// Builds inferred columns row by row (see the module docs).
+pub(crate) struct Assembler {
+    kinds: Vec<Kind>,
+    states: Vec<State>,
+    account: MemoryAccount,
+    needs_second_pass: bool,
+}
+
+impl Assembler {
+    /// Columns that start with the given kinds (from a sample or a first pass).
+    pub(crate) fn new(kinds: Vec<Kind>, account: MemoryAccount) -> Self {
+        let states = kinds.iter().map(|k| Self::start(*k, 0, &account)).collect();
+        Assembler {
+            kinds,
+            states,
+            account,
+            needs_second_pass: false,
+        }
+    }
+
+    fn start(kind: Kind, nulls: usize, account: &MemoryAccount) -> State {
+        let mut s = match kind {
+            Kind::Null => return State::Pending(nulls),
+            Kind::Bool => State::Bool(BoolBuilder::new(account.clone())),
+            Kind::I64 => State::I64(PrimitiveBuilder::new(account.clone())),
+            Kind::F64 => State::F64(PrimitiveBuilder::new(account.clone())),
+            Kind::Str => State::Str(StringBuilder::new(account.clone())),
+        };
+        match &mut s {
+            State::Bool(b) => b.append_nulls(nulls),
+            State::I64(b) => b.append_nulls(nulls),
+            State::F64(b) => b.append_nulls(nulls),
+            State::Str(b) => b.append_nulls(nulls),
+            State::Pending(_) | State::Dropped => {}
+        }
+        s
+    }
+
+    /// The kinds so far.
+    pub(crate) fn kinds(&self) -> &[Kind] {
+        &self.kinds
+    }
+
+    /// True once a column had to widen to string after holding other values.
+    pub(crate) fn needs_second_pass(&self) -> bool {
+        self.needs_second_pass
+    }
+
+    /// Appends `cell` to column `col`; `text` is the value's source text, used when the column
+    /// holds strings. Fails (with a message) only when `text` is needed and is not UTF-8.
+    pub(crate) fn push(&mut self, col: usize, cell: Cell, text: &[u8]) -> Result<(), String> {
+        let kind = self.kinds[col].join(cell.kind());
+        if kind != self.kinds[col] {
+            self.widen(col, kind);
+        }
+        let as_text =
+            || std::str::from_utf8(text).map_err(|_| "text is not valid UTF-8".to_string());
+        match (&mut self.states[col], cell) {
+            (State::Dropped, _) => {}
+            (State::Pending(n), Cell::Null) => *n += 1,
+            (State::Bool(b), Cell::Bool(v)) => b.append_value(v),
+            (State::I64(b), Cell::Int(v)) => b.append_value(v),
+            (State::F64(b), Cell::Float(v)) => b.append_value(v),
+            (State::F64(b), Cell::Int(v)) => b.append_value(v as f64),
+            (State::Str(b), Cell::Null) => b.append_null(),
+            (State::Str(b), _) => b.append_value(as_text()?),
+            (State::Bool(b), Cell::Null) => b.append_null(),
+            (State::I64(b), Cell::Null) => b.append_null(),
+            (State::F64(b), Cell::Null) => b.append_null(),
+            // `widen` made every other combination impossible.
+            (_, _) => return Err("internal error: value does not fit its inferred column".into()),
+        }
+        Ok(())
+    }
+
+    fn widen(&mut self, col: usize, to: Kind) {
+        let from = std::mem::replace(&mut self.states[col], State::Dropped);
+        self.kinds[col] = to;
+        self.states[col] = match (from, to) {
+            (State::Dropped, _) => State::Dropped,
+            (State::Pending(n), k) => Self::start(k, n, &self.account),
+            (State::I64(b), Kind::F64) => {
+                let mut f = PrimitiveBuilder::<f64>::new(self.account.clone());
+                for (i, v) in b.values().iter().enumerate() {
+                    f.append_option(b.is_valid(i).then_some(*v as f64));
+                }
+                State::F64(f)
+            }
+            (_, _) => {
+                self.needs_second_pass = true;
+                for s in &mut self.states {
+                    *s = State::Dropped;
+                }
+                State::Dropped
+            }
+        };
+    }
+
+    /// The first budget error of any column, if any.
+    pub(crate) fn check(&self) -> Result<()> {
+        self.states.iter().try_for_each(|s| match s {
+            State::Bool(b) => b.check(),
+            State::I64(b) => b.check(),
+            State::F64(b) => b.check(),
+            State::Str(b) => b.check(),
+            State::Pending(_) | State::Dropped => Ok(()),
+        })
+    }
+
+    /// The finished columns (all-null columns become string columns of nulls).
+    pub(crate) fn finish(self) -> Result<Vec<Column>> {
+        let account = self.account;
+        self.states
+            .into_iter()
+            .map(|s| match s {
+                State::Pending(n) => {
+                    let mut b = StringBuilder::new(account.clone());
+                    b.append_nulls(n);
+                    b.finish()
+                }
+                State::Bool(b) => b.finish(),
+                State::I64(b) => b.finish(),
+                State::F64(b) => b.finish(),
+                State::Str(b) => b.finish(),
+                State::Dropped => Ok(Column::empty(DataType::Utf8)),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataflow::column::ValueRef;
+
+    #[test]
+    fn joins() {
+        use Kind::*;
+        assert_eq!(Null.join(I64), I64);
+        assert_eq!(I64.join(F64), F64);
+        assert_eq!(F64.join(I64), F64);
+        assert_eq!(Bool.join(I64), Str);
+        assert_eq!(Bool.join(Bool), Bool);
+        assert_eq!(Str.join(Null), Str);
+    }
+
+    #[test]
+    fn widens_int_to_float_in_place() {
+        let mut a = Assembler::new(vec![Kind::I64], MemoryAccount::unlimited());
+        a.push(0, Cell::Int(1), b"1").unwrap();
+        a.push(0, Cell::Null, b"").unwrap();
+        a.push(0, Cell::Float(2.5), b"2.5").unwrap();
+        a.push(0, Cell::Int(3), b"3").unwrap();
+        assert!(!a.needs_second_pass());
+        let c = a.finish().unwrap();
+        assert_eq!(
+            c[0],
+            Column::from_options(&[Some(1.0f64), None, Some(2.5), Some(3.0)])
+        );
+    }
+
+    #[test]
+    fn pending_nulls_take_the_first_type() {
+        let mut a = Assembler::new(vec![Kind::Null, Kind::Null], MemoryAccount::unlimited());
+        a.push(0, Cell::Null, b"").unwrap();
+        a.push(1, Cell::Null, b"").unwrap();
+        a.push(0, Cell::Bool(true), b"true").unwrap();
+        a.push(1, Cell::Null, b"").unwrap();
+        let c = a.finish().unwrap();
+        assert_eq!(c[0], Column::from_bools(&[None, Some(true)]));
+        assert_eq!(c[1].data_type(), DataType::Utf8);
+        assert_eq!(c[1].null_count(), 2);
+    }
+
+    #[test]
+    fn widening_to_string_asks_for_a_second_pass() {
+        let mut a = Assembler::new(vec![Kind::I64, Kind::Str], MemoryAccount::unlimited());
+        a.push(0, Cell::Int(7), b"007").unwrap();
+        a.push(1, Cell::Text, b"x").unwrap();
+        a.push(0, Cell::Text, b"abc").unwrap();
+        assert!(a.needs_second_pass());
+        assert_eq!(a.kinds(), &[Kind::Str, Kind::Str]);
+        let mut b = Assembler::new(a.kinds().to_vec(), MemoryAccount::unlimited());
+        b.push(0, Cell::Int(7), b"007").unwrap();
+        b.push(0, Cell::Text, b"abc").unwrap();
+        let c = b.finish().unwrap();
+        assert_eq!(
+            c[0].value(0),
+            ValueRef::Utf8("007"),
+            "original text is kept"
+        );
+        let mut s = Assembler::new(vec![Kind::Str], MemoryAccount::unlimited());
+        assert!(s.push(0, Cell::Text, b"\xff").is_err());
+    }
+}

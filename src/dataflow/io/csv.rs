@@ -1,0 +1,365 @@
+//! CSV tables (§8): `read_csv` with type inference or an explicit schema, and `write_csv`.
+//! Reading streams the file in chunks and builds columns as it goes; see docs/dataflow.md "CSV".
+
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+use super::assemble::{Assembler, Cell, Kind};
+use super::csv_parse::{ParseError, Record, RecordReader};
+use super::{INFERENCE_SAMPLE_ROWS, io_err, write_atomically};
+use crate::dataflow::builder::ColumnBuilder;
+use crate::dataflow::column::{Column, ValueRef};
+use crate::dataflow::error::{DataflowError, Result};
+use crate::dataflow::floatfmt::{format_f32, format_f64};
+use crate::dataflow::memory::MemoryAccount;
+use crate::dataflow::table::Table;
+use crate::dataflow::types::{DataType, Field, Schema};
+
+/// Rows between memory-budget checks.
+const CHECK_EVERY: usize = 4096;
+
+struct Source {
+    file: String,
+    reader: RecordReader<File>,
+    rec: Record,
+}
+
+impl Source {
+    fn open(path: &Path) -> Result<Source> {
+        let f = File::open(path).map_err(|e| DataflowError::io(path, &e))?;
+        Ok(Source {
+            file: path.display().to_string(),
+            reader: RecordReader::new(f),
+            rec: Record::default(),
+        })
+    }
+
+    fn err_at(&self, field: usize, message: String) -> DataflowError {
+        let (line, column) = self.reader.position(&self.rec, field);
+        DataflowError::Csv {
+            file: self.file.clone(),
+            line,
+            column,
+            message,
+        }
+    }
+
+    fn next(&mut self) -> Result<bool> {
+        match self.reader.next_record(&mut self.rec) {
+            Ok(more) => Ok(more),
+            Err(ParseError::Io(e)) => Err(DataflowError::io(&self.file, &e)),
+            Err(ParseError::Syntax(line, column, message)) => Err(DataflowError::Csv {
+                file: self.file.clone(),
+                line,
+                column,
+                message,
+            }),
+        }
+    }
+
+    /// The header row's names (unique, UTF-8).
+    fn header(&mut self) -> Result<Vec<String>> {
+        if !self.next()? {
+            return Err(DataflowError::Csv {
+                file: self.file.clone(),
+                line: 1,
+                column: 1,
+                message: "the file is empty; a header row is required".into(),
+            });
+        }
+        let mut names: Vec<String> = Vec::with_capacity(self.rec.len());
+        for i in 0..self.rec.len() {
+            let Ok(name) = std::str::from_utf8(self.rec.field(i)) else {
+                return Err(self.err_at(i, "column name is not valid UTF-8".into()));
+            };
+            if names.iter().any(|n| n == name) {
+                return Err(self.err_at(i, format!("duplicate column name '{name}'")));
+            }
+            names.push(name.to_string());
+        }
+        Ok(names)
+    }
+
+    fn check_width(&self, want: usize) -> Result<()> {
+        let got = self.rec.len();
+        if got == want {
+            return Ok(());
+        }
+        let at = if got > want { want } else { got };
+        Err(self.err_at(
+            at,
+            format!("expected {want} fields (as in the header), found {got}"),
+        ))
+    }
+}
+
+/// Classifies one CSV field for inference: empty → null (a quoted `""` is an empty string),
+/// `true`/`false`, an `i64`, an `f64` (decimal with digits, or `NaN`, `inf`, `-inf`), else text.
+fn classify(bytes: &[u8], quoted: bool) -> std::result::Result<Cell, &'static str> {
+    if bytes.is_empty() {
+        return Ok(if quoted { Cell::Text } else { Cell::Null });
+    }
+    let s = std::str::from_utf8(bytes).map_err(|_| "text is not valid UTF-8")?;
+    Ok(match s {
+        "true" => Cell::Bool(true),
+        "false" => Cell::Bool(false),
+        "NaN" => Cell::Float(f64::NAN),
+        "inf" => Cell::Float(f64::INFINITY),
+        "-inf" => Cell::Float(f64::NEG_INFINITY),
+        _ => {
+            if let Ok(v) = s.parse::<i64>() {
+                Cell::Int(v)
+            } else if s.bytes().any(|b| b.is_ascii_digit())
+                && let Ok(v) = s.parse::<f64>()
+            {
+                Cell::Float(v)
+            } else {
+                Cell::Text
+            }
+        }
+    })
+}
+
+/// One pass over the file; `kinds` fixes the starting column types (else a sample decides).
+fn inferred_pass(
+    path: &Path,
+    account: &MemoryAccount,
+    kinds: Option<Vec<Kind>>,
+) -> Result<(Vec<String>, Assembler)> {
+    let mut src = Source::open(path)?;
+    let names = src.header()?;
+    let width = names.len();
+    let mut pending: Vec<Vec<(Cell, Vec<u8>)>> = Vec::new();
+    let mut kinds_now = kinds.clone().unwrap_or_else(|| vec![Kind::Null; width]);
+    let mut more = src.next()?;
+    if kinds.is_none() {
+        // Sample: classify the first rows to choose starting types.
+        while more && pending.len() < INFERENCE_SAMPLE_ROWS {
+            src.check_width(width)?;
+            let mut row = Vec::with_capacity(width);
+            for i in 0..width {
+                let cell = classify(src.rec.field(i), src.rec.quoted(i))
+                    .map_err(|m| src.err_at(i, m.into()))?;
+                kinds_now[i] = kinds_now[i].join(cell_kind(&cell));
+                row.push((cell, src.rec.field(i).to_vec()));
+            }
+            pending.push(row);
+            more = src.next()?;
+        }
+    }
+    let mut asm = Assembler::new(kinds_now, account.clone());
+    for row in &pending {
+        for (i, (cell, text)) in row.iter().enumerate() {
+            asm.push(i, *cell, text).map_err(DataflowError::schema)?;
+        }
+    }
+    drop(pending);
+    let mut rows = 0usize;
+    while more {
+        src.check_width(width)?;
+        for i in 0..width {
+            let f = src.rec.field(i);
+            let cell = classify(f, src.rec.quoted(i)).map_err(|m| src.err_at(i, m.into()))?;
+            asm.push(i, cell, f).map_err(|m| src.err_at(i, m))?;
+        }
+        rows += 1;
+        if rows % CHECK_EVERY == 0 {
+            asm.check()?;
+        }
+        more = src.next()?;
+    }
+    asm.check()?;
+    Ok((names, asm))
+}
+
+fn cell_kind(c: &Cell) -> Kind {
+    match c {
+        Cell::Null => Kind::Null,
+        Cell::Bool(_) => Kind::Bool,
+        Cell::Int(_) => Kind::I64,
+        Cell::Float(_) => Kind::F64,
+        Cell::Text => Kind::Str,
+    }
+}
+
+/// Reads a CSV file with a header row, inferring each column's type (`bool`, `i64`, `f64`, else
+/// `string`; an all-empty column is `string`). An empty field is null. Memory is charged to
+/// `account`.
+pub fn read_csv(path: impl AsRef<Path>, account: &MemoryAccount) -> Result<Table> {
+    let path = path.as_ref();
+    let (names, mut asm) = inferred_pass(path, account, None)?;
+    if asm.needs_second_pass() {
+        // A column widened to string after holding other values: re-read with the final types
+        // so every string keeps its exact source text.
+        let kinds = asm.kinds().to_vec();
+        drop(asm);
+        (_, asm) = inferred_pass(path, account, Some(kinds))?;
+        if asm.needs_second_pass() {
+            return Err(DataflowError::Plan {
+                message: format!("'{}' changed while it was being read", path.display()),
+            });
+        }
+    }
+    let kinds = asm.kinds().to_vec();
+    let columns = asm.finish()?;
+    let fields = names
+        .into_iter()
+        .zip(kinds)
+        .map(|(n, k)| Field::new(n, k.data_type(), true))
+        .collect();
+    Table::try_new(Schema::new(fields)?, columns)
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    if s.eq_ignore_ascii_case("true") || s == "1" {
+        Some(true)
+    } else if s.eq_ignore_ascii_case("false") || s == "0" {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Appends CSV text to a typed builder; `Err` is the message for an unparsable value.
+fn append_typed(
+    b: &mut ColumnBuilder,
+    bytes: &[u8],
+    quoted: bool,
+) -> std::result::Result<(), String> {
+    let dt = b.data_type();
+    if bytes.is_empty() && !(quoted && dt == DataType::Utf8) {
+        b.append_null();
+        return Ok(());
+    }
+    let s = std::str::from_utf8(bytes).map_err(|_| "text is not valid UTF-8".to_string())?;
+    let bad = || format!("'{s}' is not a valid {dt}");
+    match b {
+        ColumnBuilder::I8(b) => b.append_value(s.parse().map_err(|_| bad())?),
+        ColumnBuilder::I16(b) => b.append_value(s.parse().map_err(|_| bad())?),
+        ColumnBuilder::I32(b) => b.append_value(s.parse().map_err(|_| bad())?),
+        ColumnBuilder::I64(b) => b.append_value(s.parse().map_err(|_| bad())?),
+        ColumnBuilder::F32(b) => b.append_value(s.parse().map_err(|_| bad())?),
+        ColumnBuilder::F64(b) => b.append_value(s.parse().map_err(|_| bad())?),
+        ColumnBuilder::Bool(b) => b.append_value(parse_bool(s).ok_or_else(bad)?),
+        ColumnBuilder::Utf8(b) => b.append_value(s),
+    }
+    Ok(())
+}
+
+/// Reads a CSV file whose header must name exactly the columns of `schema`, in order
+/// (e.g. from `["id i64", "name string"]`). A value that does not parse as its column's type is
+/// an error naming the file, line and column.
+pub fn read_csv_with_schema(
+    path: impl AsRef<Path>,
+    schema: &Schema,
+    account: &MemoryAccount,
+) -> Result<Table> {
+    let mut src = Source::open(path.as_ref())?;
+    let names = src.header()?;
+    if names.len() != schema.len() {
+        return Err(src.err_at(
+            names.len().min(schema.len()),
+            format!(
+                "the header has {} columns but the schema has {}",
+                names.len(),
+                schema.len()
+            ),
+        ));
+    }
+    for (i, (n, f)) in names.iter().zip(schema.fields()).enumerate() {
+        if *n != f.name {
+            return Err(src.err_at(
+                i,
+                format!(
+                    "header column {} is '{n}' but the schema names '{}'",
+                    i + 1,
+                    f.name
+                ),
+            ));
+        }
+    }
+    let mut builders: Vec<ColumnBuilder> = schema
+        .fields()
+        .iter()
+        .map(|f| ColumnBuilder::new(f.data_type, account.clone()))
+        .collect();
+    let mut rows = 0usize;
+    while src.next()? {
+        src.check_width(names.len())?;
+        for (i, b) in builders.iter_mut().enumerate() {
+            let (bytes, quoted) = (src.rec.field(i), src.rec.quoted(i));
+            if let Err(m) = append_typed(b, bytes, quoted) {
+                return Err(src.err_at(i, format!("column '{}': {m}", names[i])));
+            }
+        }
+        rows += 1;
+        if rows % CHECK_EVERY == 0 {
+            builders.iter().try_for_each(ColumnBuilder::check)?;
+        }
+    }
+    let columns: Vec<Column> = builders
+        .into_iter()
+        .map(ColumnBuilder::finish)
+        .collect::<Result<_>>()?;
+    Table::try_new(schema.clone(), columns)
+}
+
+fn needs_quotes(s: &str) -> bool {
+    s.is_empty() || s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+}
+
+fn write_text(out: &mut impl Write, s: &str) -> std::io::Result<()> {
+    if !needs_quotes(s) {
+        return out.write_all(s.as_bytes());
+    }
+    out.write_all(b"\"")?;
+    for (i, part) in s.split('"').enumerate() {
+        if i > 0 {
+            out.write_all(b"\"\"")?;
+        }
+        out.write_all(part.as_bytes())?;
+    }
+    out.write_all(b"\"")
+}
+
+/// Writes one cell as CSV text: null as an empty field, an empty string as `""`.
+fn write_cell(out: &mut impl Write, v: ValueRef<'_>) -> std::io::Result<()> {
+    match v {
+        ValueRef::Null => Ok(()),
+        ValueRef::I8(x) => write!(out, "{x}"),
+        ValueRef::I16(x) => write!(out, "{x}"),
+        ValueRef::I32(x) => write!(out, "{x}"),
+        ValueRef::I64(x) => write!(out, "{x}"),
+        ValueRef::F32(x) => out.write_all(format_f32(x).as_bytes()),
+        ValueRef::F64(x) => out.write_all(format_f64(x).as_bytes()),
+        ValueRef::Bool(x) => out.write_all(if x { b"true" } else { b"false" }),
+        ValueRef::Utf8(s) => write_text(out, s),
+    }
+}
+
+/// Writes `table` as CSV: a header row, RFC 4180 quoting where needed, `\n` line ends, null as
+/// an empty field, floats as Theta prints them. Written atomically (temporary file + rename).
+pub fn write_csv(table: &Table, path: impl AsRef<Path>) -> Result<()> {
+    let path = path.as_ref();
+    write_atomically(path, |w| {
+        let e = io_err(path);
+        for (i, name) in table.schema().names().enumerate() {
+            if i > 0 {
+                w.write_all(b",").map_err(&e)?;
+            }
+            write_text(w, name).map_err(&e)?;
+        }
+        w.write_all(b"\n").map_err(&e)?;
+        for r in 0..table.num_rows() {
+            for (i, c) in table.columns().iter().enumerate() {
+                if i > 0 {
+                    w.write_all(b",").map_err(&e)?;
+                }
+                write_cell(w, c.value(r)).map_err(&e)?;
+            }
+            w.write_all(b"\n").map_err(&e)?;
+        }
+        Ok(())
+    })
+}

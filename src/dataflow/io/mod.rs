@@ -1,0 +1,106 @@
+//! Reading and writing tables as CSV and newline-delimited JSON (§8), with atomic writes.
+
+pub(crate) mod assemble;
+pub mod csv;
+pub(crate) mod csv_parse;
+pub mod json;
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::error::{DataflowError, Result};
+
+pub use csv::{read_csv, read_csv_with_schema, write_csv};
+
+/// Rows inferred from before column types are fixed (later rows may still widen them).
+pub const INFERENCE_SAMPLE_ROWS: usize = 1000;
+
+fn temp_path_for(path: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let tmp = format!(".{name}.tmp-{}-{n}", std::process::id());
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(tmp),
+        _ => PathBuf::from(tmp),
+    }
+}
+
+/// Writes `path` atomically: `body` writes a temporary file beside it, which is flushed, synced
+/// and renamed over `path` only when `body` succeeds; on any failure the temporary file is
+/// removed and an existing `path` is left untouched.
+pub(crate) fn write_atomically(
+    path: &Path,
+    body: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
+) -> Result<()> {
+    let tmp = temp_path_for(path);
+    let file = File::create(&tmp).map_err(|e| DataflowError::io(path, &e))?;
+    let mut w = BufWriter::with_capacity(1 << 16, file);
+    let result = body(&mut w).and_then(|()| {
+        w.flush().map_err(|e| DataflowError::io(path, &e))?;
+        w.get_ref()
+            .sync_all()
+            .map_err(|e| DataflowError::io(path, &e))?;
+        drop(w);
+        fs::rename(&tmp, path).map_err(|e| DataflowError::io(path, &e))
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Maps a write error on `path` to a [`DataflowError::Io`].
+pub(crate) fn io_err(path: &Path) -> impl Fn(std::io::Error) -> DataflowError + '_ {
+    move |e| DataflowError::io(path, &e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_write_leaves_target_untouched() {
+        let dir = tempdir();
+        let target = dir.join("out.csv");
+        fs::write(&target, "old contents").unwrap();
+        let err = write_atomically(&target, |w| {
+            w.write_all(b"half a file").map_err(io_err(&target))?;
+            Err(DataflowError::schema("boom"))
+        })
+        .unwrap_err();
+        assert_eq!(err, DataflowError::schema("boom"));
+        assert_eq!(fs::read_to_string(&target).unwrap(), "old contents");
+        let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "the temporary file is removed");
+        write_atomically(&target, |w| w.write_all(b"new").map_err(io_err(&target))).unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn missing_directory_is_an_io_error() {
+        let err = write_atomically(Path::new("/nonexistent-dir-theta/x.csv"), |_| Ok(()));
+        assert!(matches!(err, Err(DataflowError::Io { .. })));
+    }
+
+    /// A fresh directory under the system temp dir.
+    pub(crate) fn tempdir() -> PathBuf {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let d = std::env::temp_dir().join(format!(
+            "theta-io-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        fs::create_dir_all(&d).unwrap();
+        d
+    }
+}
+
+#[cfg(test)]
+mod csv_tests;
