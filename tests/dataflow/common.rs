@@ -1,4 +1,5 @@
 //! Helpers shared by the dataflow integration tests: small tables and row dumps.
+#![allow(dead_code)]
 
 use theta::dataflow::column::{Column, ValueRef};
 use theta::dataflow::table::Table;
