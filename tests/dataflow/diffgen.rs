@@ -146,8 +146,8 @@ pub fn gen_table(rng: &mut Rng) -> GenTable {
     GenTable { table, csv }
 }
 
-fn cols_of(cols: &[Col], f: impl Fn(Ty) -> bool) -> Vec<&Col> {
-    cols.iter().filter(|c| f(c.ty)).collect()
+fn cols_of(cols: &[Col], f: impl Fn(Ty) -> bool) -> Vec<Col> {
+    cols.iter().filter(|c| f(c.ty)).cloned().collect()
 }
 
 fn col(c: &Col) -> E {
@@ -163,7 +163,7 @@ fn num_expr(rng: &mut Rng, cols: &[Col], depth: usize) -> Option<E> {
     if nums.is_empty() {
         return None;
     }
-    let c = col(*rng.pick(&nums));
+    let c = col(rng.pick(&nums));
     if depth == 0 {
         return Some(c);
     }
@@ -237,7 +237,7 @@ fn str_expr(rng: &mut Rng, cols: &[Col]) -> Option<E> {
     if strs.is_empty() {
         return None;
     }
-    let c = col(*rng.pick(&strs));
+    let c = col(rng.pick(&strs));
     let (t, s) = match rng.below(5) {
         0 => (format!("upper({})", c.t), format!("upper({})", c.s)),
         1 => (format!("lower({})", c.t), format!("lower({})", c.s)),

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_dense};
 use super::columns::{concat, take};
-use crate::dataflow::column::{Column, NativeType, PrimitiveColumn};
+use crate::dataflow::column::{Column, PrimitiveColumn};
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::kernels::CompiledExpr;
 use crate::dataflow::expr::kernels::num::Num;
@@ -212,9 +212,4 @@ impl Operator for SortOp {
         let out: Result<Vec<Column>> = cols.iter().map(|c| take(c, idx)).collect();
         Some(out.map(|c| Batch::new(c, idx.len())))
     }
-}
-
-/// Keeps `NativeType` in scope for the generic comparator helpers.
-pub fn native_type_of<T: NativeType>() -> DataType {
-    T::DATA_TYPE
 }

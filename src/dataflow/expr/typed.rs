@@ -258,10 +258,7 @@ impl TExpr {
             },
             TKind::Call(func, args) => TKind::Call(*func, args.iter().map(|a| *m(a)).collect()),
         };
-        TExpr {
-            kind,
-            ty: self.ty.clone(),
-        }
+        TExpr { kind, ty: self.ty }
     }
 }
 

@@ -32,7 +32,7 @@ pub trait ColumnLookup {
 
 impl ColumnLookup for [(String, DataType)] {
     fn column_type(&self, name: &str) -> Option<DataType> {
-        self.iter().find(|(n, _)| n == name).map(|(_, t)| t.clone())
+        self.iter().find(|(n, _)| n == name).map(|(_, t)| *t)
     }
     fn column_names(&self) -> Vec<String> {
         self.iter().map(|(n, _)| n.clone()).collect()
@@ -89,11 +89,7 @@ pub fn numeric_common(a: &DataType, b: &DataType) -> Option<DataType> {
         return None;
     }
     Some(if is_int(a) && is_int(b) {
-        if int_rank(a) >= int_rank(b) {
-            a.clone()
-        } else {
-            b.clone()
-        }
+        if int_rank(a) >= int_rank(b) { *a } else { *b }
     } else if *a == DataType::F32 && *b == DataType::F32 {
         DataType::F32
     } else {
@@ -104,7 +100,7 @@ pub fn numeric_common(a: &DataType, b: &DataType) -> Option<DataType> {
 /// The common type of two types for comparison, `case` and `coalesce`.
 pub fn unify(a: &DataType, b: &DataType) -> Option<DataType> {
     if a == b {
-        return Some(a.clone());
+        return Some(*a);
     }
     numeric_common(a, b)
 }
@@ -134,19 +130,19 @@ pub fn cast_to(e: TExpr, to: &DataType) -> TExpr {
     }
     if let TKind::Literal(s) = &e.kind {
         match (s, to) {
-            (Scalar::Null, _) => return TExpr::literal(Scalar::Null, to.clone()),
+            (Scalar::Null, _) => return TExpr::literal(Scalar::Null, *to),
             (Scalar::Int(v), t) if is_float(t) => {
-                return TExpr::literal(Scalar::Float(*v as f64), to.clone());
+                return TExpr::literal(Scalar::Float(*v as f64), *to);
             }
             (Scalar::Int(v), t) if is_int(t) && int_fits(*v, t) => {
-                return TExpr::literal(Scalar::Int(*v), to.clone());
+                return TExpr::literal(Scalar::Int(*v), *to);
             }
             _ => {}
         }
     }
     TExpr {
         kind: TKind::Cast(Box::new(e)),
-        ty: to.clone(),
+        ty: *to,
     }
 }
 
@@ -205,7 +201,7 @@ impl Typer<'_> {
                 if !is_numeric(&x.ty) {
                     return err(&e.span, format!("cannot negate a {} value", x.ty));
                 }
-                let ty = x.ty.clone();
+                let ty = x.ty;
                 Ok(TExpr {
                     kind: TKind::Neg(Box::new(x)),
                     ty,
@@ -423,14 +419,14 @@ impl Typer<'_> {
         for v in all_values.iter().filter(|v| !is_context_free_literal(v)) {
             let tv = self.ty(v, hint)?;
             ty = Some(match &ty {
-                None => tv.ty.clone(),
+                None => tv.ty,
                 Some(t) => unify(t, &tv.ty).ok_or_else(|| TypeError {
                     range: v.span.clone(),
                     message: format!("case branches have different types: {t} and {}", tv.ty),
                 })?,
             });
         }
-        let hint_ty = ty.clone().or_else(|| hint.cloned());
+        let hint_ty = ty.or_else(|| hint.cloned());
         for (c, v) in whens {
             conds.push(self.bool_operand(c, "when")?);
             values.push(self.ty(v, hint_ty.as_ref())?);
@@ -439,7 +435,7 @@ impl Typer<'_> {
             Some(o) => self.ty(o, hint_ty.as_ref())?,
             None => literal(&Literal::Null, hint_ty.as_ref()),
         };
-        let mut result = ty.unwrap_or_else(|| other.ty.clone());
+        let mut result = ty.unwrap_or(other.ty);
         for v in values.iter().chain(std::iter::once(&other)) {
             result = unify(&result, &v.ty).unwrap_or(result);
         }
@@ -475,7 +471,7 @@ impl Typer<'_> {
         }
         let numeric = |i: usize, targs: &[TExpr]| -> Result<DataType, TypeError> {
             if is_numeric(&targs[i].ty) {
-                Ok(targs[i].ty.clone())
+                Ok(targs[i].ty)
             } else {
                 err(
                     &args[i].span,
@@ -549,7 +545,7 @@ impl Typer<'_> {
                         continue;
                     }
                     t = Some(match t {
-                        None => a.ty.clone(),
+                        None => a.ty,
                         Some(t) => unify(&t, &a.ty).ok_or_else(|| TypeError {
                             range: src.span.clone(),
                             message: format!(
@@ -597,7 +593,7 @@ fn literal(l: &Literal, hint: Option<&DataType>) -> TExpr {
         Literal::Bool(b) => TExpr::literal(Scalar::Bool(*b), DataType::Bool),
         Literal::Int(v) => {
             let ty = match hint {
-                Some(t) if is_int(t) && int_fits(*v, t) => t.clone(),
+                Some(t) if is_int(t) && int_fits(*v, t) => *t,
                 _ => DataType::I64,
             };
             TExpr::literal(Scalar::Int(*v), ty)

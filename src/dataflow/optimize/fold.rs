@@ -34,7 +34,7 @@ fn fold(e: &TExpr, changed: &mut bool) -> TExpr {
 }
 
 fn null(ty: &DataType) -> TExpr {
-    TExpr::literal(Scalar::Null, ty.clone())
+    TExpr::literal(Scalar::Null, *ty)
 }
 
 fn boolean(b: bool) -> TExpr {
@@ -57,9 +57,9 @@ fn fold_node(e: &TExpr) -> Option<TExpr> {
             Scalar::Null => Some(null(&e.ty)),
             Scalar::Int(v) => Some(TExpr::literal(
                 Scalar::Int(wrap_int(v.wrapping_neg(), &e.ty)),
-                e.ty.clone(),
+                e.ty,
             )),
-            Scalar::Float(v) => Some(TExpr::literal(Scalar::Float(-v), e.ty.clone())),
+            Scalar::Float(v) => Some(TExpr::literal(Scalar::Float(-v), e.ty)),
             _ => None,
         },
         TKind::Not(x) => match lit(x)? {
@@ -78,11 +78,11 @@ fn fold_node(e: &TExpr) -> Option<TExpr> {
             Some(match (x, y) {
                 (Scalar::Null, _) | (_, Scalar::Null) => null(&e.ty),
                 (Scalar::Int(x), Scalar::Int(y)) => match arith_int(*op, *x, *y, &e.ty) {
-                    Some(v) => TExpr::literal(Scalar::Int(v), e.ty.clone()),
+                    Some(v) => TExpr::literal(Scalar::Int(v), e.ty),
                     None => null(&e.ty),
                 },
                 (Scalar::Float(x), Scalar::Float(y)) => match arith_float(*op, *x, *y) {
-                    Some(v) => TExpr::literal(Scalar::Float(v), e.ty.clone()),
+                    Some(v) => TExpr::literal(Scalar::Float(v), e.ty),
                     None => null(&e.ty),
                 },
                 _ => return None,
@@ -105,16 +105,14 @@ fn fold_node(e: &TExpr) -> Option<TExpr> {
             let to = &e.ty;
             Some(match v {
                 Scalar::Null => null(to),
-                Scalar::Int(i) if is_int(to) => {
-                    TExpr::literal(Scalar::Int(wrap_int(*i, to)), to.clone())
-                }
+                Scalar::Int(i) if is_int(to) => TExpr::literal(Scalar::Int(wrap_int(*i, to)), *to),
                 Scalar::Int(i) if is_float(to) => {
                     let f = if *to == DataType::F32 {
                         *i as f32 as f64
                     } else {
                         *i as f64
                     };
-                    TExpr::literal(Scalar::Float(f), to.clone())
+                    TExpr::literal(Scalar::Float(f), *to)
                 }
                 Scalar::Float(f) if is_float(to) => {
                     let f = if *to == DataType::F32 {
@@ -122,10 +120,10 @@ fn fold_node(e: &TExpr) -> Option<TExpr> {
                     } else {
                         *f
                     };
-                    TExpr::literal(Scalar::Float(f), to.clone())
+                    TExpr::literal(Scalar::Float(f), *to)
                 }
                 Scalar::Float(f) if is_int(to) => {
-                    TExpr::literal(Scalar::Int(wrap_int(float_to_int(*f, to), to)), to.clone())
+                    TExpr::literal(Scalar::Int(wrap_int(float_to_int(*f, to), to)), *to)
                 }
                 _ => return None,
             })
@@ -152,7 +150,7 @@ fn fold_node(e: &TExpr) -> Option<TExpr> {
                     whens: rest.to_vec(),
                     otherwise: otherwise.clone(),
                 },
-                ty: e.ty.clone(),
+                ty: e.ty,
             })
         }
         _ => None,

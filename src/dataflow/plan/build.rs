@@ -18,7 +18,7 @@ pub struct Cols<'a>(pub &'a [PlanColumn]);
 
 impl ColumnLookup for Cols<'_> {
     fn column_type(&self, name: &str) -> Option<DataType> {
-        self.0.iter().find(|c| c.name == name).map(|c| c.ty.clone())
+        self.0.iter().find(|c| c.name == name).map(|c| c.ty)
     }
     fn column_names(&self) -> Vec<String> {
         self.0.iter().map(|c| c.name.clone()).collect()
@@ -107,7 +107,7 @@ pub fn project(
         .iter()
         .map(|i| PlanColumn {
             name: i.name.clone(),
-            ty: i.expr.ty.clone(),
+            ty: i.expr.ty,
         })
         .collect();
     check_unique("project", &out)?;
@@ -120,7 +120,7 @@ pub fn map_columns(cols: &[PlanColumn], items: &[NamedExpr]) -> Vec<PlanColumn> 
     for i in items {
         let col = PlanColumn {
             name: i.name.clone(),
-            ty: i.expr.ty.clone(),
+            ty: i.expr.ty,
         };
         match out.iter_mut().find(|c| c.name == i.name) {
             Some(c) => *c = col,
@@ -141,7 +141,7 @@ pub fn map(
         .iter()
         .map(|i| PlanColumn {
             name: i.name.clone(),
-            ty: i.expr.ty.clone(),
+            ty: i.expr.ty,
         })
         .collect();
     check_unique("map", &names)?;
@@ -177,7 +177,7 @@ pub fn join(
     let mut joined = lcols.to_vec();
     joined.extend(rcols.iter().zip(&rnames).map(|(c, n)| PlanColumn {
         name: n.clone(),
-        ty: c.ty.clone(),
+        ty: c.ty,
     }));
     let e = parse_expr(on).map_err(|e| syntax("join", on, e))?;
     let on_t = type_predicate(&e, &Cols(&joined), "join").map_err(|e| typing("join", on, e))?;
@@ -224,7 +224,7 @@ pub fn split_join_condition(
         e.map_columns(&|c| {
             rnames.iter().position(|n| n == c).map(|i| TExpr {
                 kind: TKind::Column(rcols[i].name.clone()),
-                ty: rcols[i].ty.clone(),
+                ty: rcols[i].ty,
             })
         })
     };
@@ -320,7 +320,7 @@ fn agg_item(cols: &[PlanColumn], text: &str) -> Result<AggItem, BuildError> {
         AggFunc::Count | AggFunc::CountDistinct | AggFunc::CountStar => DataType::I64,
         AggFunc::Sum if crate::dataflow::expr::typing::is_int(&arg.ty) => DataType::I64,
         AggFunc::Sum | AggFunc::Avg | AggFunc::Stddev | AggFunc::Variance => DataType::F64,
-        AggFunc::Min | AggFunc::Max => arg.ty.clone(),
+        AggFunc::Min | AggFunc::Max => arg.ty,
     };
     Ok(AggItem {
         func,
@@ -346,12 +346,12 @@ pub fn aggregate(
         .iter()
         .map(|k| PlanColumn {
             name: k.name.clone(),
-            ty: k.expr.ty.clone(),
+            ty: k.expr.ty,
         })
         .collect();
     out.extend(aggs.iter().map(|a| PlanColumn {
         name: a.name.clone(),
-        ty: a.ty.clone(),
+        ty: a.ty,
     }));
     check_unique("aggregate", &out)?;
     Ok((PlanKind::Aggregate { input, keys, aggs }, out))

@@ -5,7 +5,7 @@ use super::eval::Value;
 use super::internal;
 use super::num::Num;
 use super::vector::{Operand, and_validity, binary_map, prim_col};
-use crate::dataflow::column::{Column, NativeType};
+use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::typed::{ArithOp, Scalar};
 use crate::dataflow::types::DataType;
@@ -87,9 +87,4 @@ pub fn unary_num<T: Num>(a: &Value, n: usize, f: impl Fn(T) -> T) -> Result<Colu
         Operand::Scalar(x) => vec![f(x); n],
     };
     prim_col(&vals, a.validity())
-}
-
-/// Keeps `T` referenced for the generic helpers above.
-pub fn type_of<T: NativeType>() -> DataType {
-    T::DATA_TYPE
 }

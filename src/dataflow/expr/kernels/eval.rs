@@ -158,7 +158,7 @@ impl CompiledExpr {
                     Value::Col(c) => {
                         let out: Vec<bool> = match validity_of(&c) {
                             None => vec![*negated; n],
-                            Some(valid) => valid.iter().map(|ok| !ok != *negated).collect(),
+                            Some(valid) => valid.iter().map(|&ok| ok == *negated).collect(),
                         };
                         Value::Col(bool_col(&out, None)?)
                     }

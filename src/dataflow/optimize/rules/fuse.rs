@@ -28,7 +28,7 @@ fn fuse_pair(outer: &PlanKind, inner: &PlanKind) -> Option<PlanKind> {
             input: *input,
             predicate: TExpr {
                 kind: TKind::And(Box::new(p1.clone()), Box::new(p2.clone())),
-                ty: p1.ty.clone(),
+                ty: p1.ty,
             },
         }),
         (
