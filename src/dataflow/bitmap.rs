@@ -69,7 +69,7 @@ impl Bitmap {
     /// Number of set bits.
     pub fn count_set(&self) -> usize {
         let bytes = self.buffer.as_slice();
-        if self.offset % 8 == 0 {
+        if self.offset.is_multiple_of(8) {
             let start = self.offset / 8;
             let whole = self.len / 8;
             let mut n: usize = bytes[start..start + whole]
@@ -122,7 +122,7 @@ impl Bitmap {
         let nbytes = self.len.div_ceil(8);
         if self.offset == 0 {
             let mut v = self.buffer.as_slice()[..nbytes].to_vec();
-            if self.len % 8 != 0
+            if !self.len.is_multiple_of(8)
                 && let Some(last) = v.last_mut()
             {
                 *last &= (1u8 << (self.len % 8)) - 1;
@@ -210,7 +210,7 @@ impl BitmapBuilder {
         if bit {
             let bytes = self.buf.as_mut_slice();
             let mut i = self.len;
-            while i < new_len && i % 8 != 0 {
+            while i < new_len && !i.is_multiple_of(8) {
                 bytes[i / 8] |= 1 << (i % 8);
                 i += 1;
             }

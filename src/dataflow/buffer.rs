@@ -97,7 +97,7 @@ impl Buffer {
 
     /// True when the first byte is 64-byte aligned in memory.
     pub fn is_aligned(&self) -> bool {
-        self.offset % ALIGNMENT == 0
+        self.offset.is_multiple_of(ALIGNMENT)
     }
 
     /// The bytes viewed as `T` values, or `None` when misaligned or not a whole number of values.

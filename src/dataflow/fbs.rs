@@ -198,7 +198,7 @@ fn view(buf: &Buffer, v: Option<flatbuffers::Vector<'_, u8>>) -> Buffer {
 
 /// `b` itself when it can be viewed as `T`, else an aligned copy.
 fn aligned_for<T: NativeType>(b: Buffer) -> Buffer {
-    if b.try_typed::<T>().is_some() || b.len() % std::mem::size_of::<T>() != 0 {
+    if b.try_typed::<T>().is_some() || !b.len().is_multiple_of(std::mem::size_of::<T>()) {
         b
     } else {
         Buffer::from_slice(b.as_slice())

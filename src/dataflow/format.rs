@@ -100,11 +100,11 @@ pub fn format_table(table: &Table) -> String {
     }
     emit(&mut line, &mut out);
     for r in 0..table.num_rows() {
-        for i in 0..ncols {
+        for (i, col) in cells.iter().enumerate() {
             if i > 0 {
                 line.push_str(GAP);
             }
-            pad(&mut line, &cells[i][r], widths[i], right[i]);
+            pad(&mut line, &col[r], widths[i], right[i]);
         }
         emit(&mut line, &mut out);
     }

@@ -10,6 +10,7 @@
     unsafe_op_in_unsafe_fn,
     mismatched_lifetime_syntaxes
 )]
+#[rustfmt::skip]
 pub mod program_generated;
 #[allow(
     unused_imports,
@@ -20,4 +21,5 @@ pub mod program_generated;
     unsafe_op_in_unsafe_fn,
     mismatched_lifetime_syntaxes
 )]
+#[rustfmt::skip]
 pub mod tables_generated;

@@ -2,779 +2,626 @@
 // @generated
 extern crate alloc;
 
+
 #[allow(unused_imports, dead_code)]
 pub mod theta {
 
-    #[allow(unused_imports, dead_code)]
-    pub mod tables {
+#[allow(unused_imports, dead_code)]
+pub mod tables {
 
-        #[deprecated(
-            since = "2.0.0",
-            note = "Use associated constants instead. This will no longer be generated in 2021."
-        )]
-        pub const ENUM_MIN_DATA_TYPE: u8 = 0;
-        #[deprecated(
-            since = "2.0.0",
-            note = "Use associated constants instead. This will no longer be generated in 2021."
-        )]
-        pub const ENUM_MAX_DATA_TYPE: u8 = 7;
-        #[deprecated(
-            since = "2.0.0",
-            note = "Use associated constants instead. This will no longer be generated in 2021."
-        )]
-        #[allow(non_camel_case_types)]
-        pub const ENUM_VALUES_DATA_TYPE: [DataType; 8] = [
-            DataType::I8,
-            DataType::I16,
-            DataType::I32,
-            DataType::I64,
-            DataType::F32,
-            DataType::F64,
-            DataType::Bool,
-            DataType::Utf8,
-        ];
 
-        /// Column value types (Theta spelling: i8 i16 i32 i64 f32 f64 bool string).
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-        #[repr(transparent)]
-        pub struct DataType(pub u8);
-        #[allow(non_upper_case_globals)]
-        impl DataType {
-            pub const I8: Self = Self(0);
-            pub const I16: Self = Self(1);
-            pub const I32: Self = Self(2);
-            pub const I64: Self = Self(3);
-            pub const F32: Self = Self(4);
-            pub const F64: Self = Self(5);
-            pub const Bool: Self = Self(6);
-            pub const Utf8: Self = Self(7);
+#[deprecated(since = "2.0.0", note = "Use associated constants instead. This will no longer be generated in 2021.")]
+pub const ENUM_MIN_DATA_TYPE: u8 = 0;
+#[deprecated(since = "2.0.0", note = "Use associated constants instead. This will no longer be generated in 2021.")]
+pub const ENUM_MAX_DATA_TYPE: u8 = 7;
+#[deprecated(since = "2.0.0", note = "Use associated constants instead. This will no longer be generated in 2021.")]
+#[allow(non_camel_case_types)]
+pub const ENUM_VALUES_DATA_TYPE: [DataType; 8] = [
+  DataType::I8,
+  DataType::I16,
+  DataType::I32,
+  DataType::I64,
+  DataType::F32,
+  DataType::F64,
+  DataType::Bool,
+  DataType::Utf8,
+];
 
-            pub const ENUM_MIN: u8 = 0;
-            pub const ENUM_MAX: u8 = 7;
-            pub const ENUM_VALUES: &'static [Self] = &[
-                Self::I8,
-                Self::I16,
-                Self::I32,
-                Self::I64,
-                Self::F32,
-                Self::F64,
-                Self::Bool,
-                Self::Utf8,
-            ];
-            /// Returns the variant's name or "" if unknown.
-            pub fn variant_name(self) -> Option<&'static str> {
-                match self {
-                    Self::I8 => Some("I8"),
-                    Self::I16 => Some("I16"),
-                    Self::I32 => Some("I32"),
-                    Self::I64 => Some("I64"),
-                    Self::F32 => Some("F32"),
-                    Self::F64 => Some("F64"),
-                    Self::Bool => Some("Bool"),
-                    Self::Utf8 => Some("Utf8"),
-                    _ => None,
-                }
-            }
-        }
-        impl ::core::fmt::Debug for DataType {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
-                if let Some(name) = self.variant_name() {
-                    f.write_str(name)
-                } else {
-                    f.write_fmt(format_args!("<UNKNOWN {:?}>", self.0))
-                }
-            }
-        }
-        impl<'a> ::flatbuffers::Follow<'a> for DataType {
-            type Inner = Self;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                let b = unsafe { ::flatbuffers::read_scalar_at::<u8>(buf, loc) };
-                Self(b)
-            }
-        }
+/// Column value types (Theta spelling: i8 i16 i32 i64 f32 f64 bool string).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(transparent)]
+pub struct DataType(pub u8);
+#[allow(non_upper_case_globals)]
+impl DataType {
+  pub const I8: Self = Self(0);
+  pub const I16: Self = Self(1);
+  pub const I32: Self = Self(2);
+  pub const I64: Self = Self(3);
+  pub const F32: Self = Self(4);
+  pub const F64: Self = Self(5);
+  pub const Bool: Self = Self(6);
+  pub const Utf8: Self = Self(7);
 
-        impl ::flatbuffers::Push for DataType {
-            type Output = DataType;
-            #[inline]
-            unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
-                unsafe { ::flatbuffers::emplace_scalar::<u8>(dst, self.0) };
-            }
-        }
+  pub const ENUM_MIN: u8 = 0;
+  pub const ENUM_MAX: u8 = 7;
+  pub const ENUM_VALUES: &'static [Self] = &[
+    Self::I8,
+    Self::I16,
+    Self::I32,
+    Self::I64,
+    Self::F32,
+    Self::F64,
+    Self::Bool,
+    Self::Utf8,
+  ];
+  /// Returns the variant's name or "" if unknown.
+  pub fn variant_name(self) -> Option<&'static str> {
+    match self {
+      Self::I8 => Some("I8"),
+      Self::I16 => Some("I16"),
+      Self::I32 => Some("I32"),
+      Self::I64 => Some("I64"),
+      Self::F32 => Some("F32"),
+      Self::F64 => Some("F64"),
+      Self::Bool => Some("Bool"),
+      Self::Utf8 => Some("Utf8"),
+      _ => None,
+    }
+  }
+}
+impl ::core::fmt::Debug for DataType {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+    if let Some(name) = self.variant_name() {
+      f.write_str(name)
+    } else {
+      f.write_fmt(format_args!("<UNKNOWN {:?}>", self.0))
+    }
+  }
+}
+impl<'a> ::flatbuffers::Follow<'a> for DataType {
+  type Inner = Self;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    let b = unsafe { ::flatbuffers::read_scalar_at::<u8>(buf, loc) };
+    Self(b)
+  }
+}
 
-        impl ::flatbuffers::EndianScalar for DataType {
-            type Scalar = u8;
-            #[inline]
-            fn to_little_endian(self) -> u8 {
-                self.0.to_le()
-            }
-            #[inline]
-            #[allow(clippy::wrong_self_convention)]
-            fn from_little_endian(v: u8) -> Self {
-                let b = u8::from_le(v);
-                Self(b)
-            }
-        }
+impl ::flatbuffers::Push for DataType {
+    type Output = DataType;
+    #[inline]
+    unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
+        unsafe { ::flatbuffers::emplace_scalar::<u8>(dst, self.0) };
+    }
+}
 
-        impl<'a> ::flatbuffers::Verifiable for DataType {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                u8::run_verifier(v, pos)
-            }
-        }
+impl ::flatbuffers::EndianScalar for DataType {
+  type Scalar = u8;
+  #[inline]
+  fn to_little_endian(self) -> u8 {
+    self.0.to_le()
+  }
+  #[inline]
+  #[allow(clippy::wrong_self_convention)]
+  fn from_little_endian(v: u8) -> Self {
+    let b = u8::from_le(v);
+    Self(b)
+  }
+}
 
-        impl ::flatbuffers::SimpleToVerifyInSlice for DataType {}
-        pub enum FieldOffset {}
-        #[derive(Copy, Clone, PartialEq)]
+impl<'a> ::flatbuffers::Verifiable for DataType {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    u8::run_verifier(v, pos)
+  }
+}
 
-        /// A named, typed column slot.
-        pub struct Field<'a> {
-            pub _tab: ::flatbuffers::Table<'a>,
-        }
+impl ::flatbuffers::SimpleToVerifyInSlice for DataType {}
+pub enum FieldOffset {}
+#[derive(Copy, Clone, PartialEq)]
 
-        impl<'a> ::flatbuffers::Follow<'a> for Field<'a> {
-            type Inner = Field<'a>;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                Self {
-                    _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
-                }
-            }
-        }
+/// A named, typed column slot.
+pub struct Field<'a> {
+  pub _tab: ::flatbuffers::Table<'a>,
+}
 
-        impl<'a> Field<'a> {
-            pub const VT_NAME: ::flatbuffers::VOffsetT = 4;
-            pub const VT_DATA_TYPE: ::flatbuffers::VOffsetT = 6;
-            pub const VT_NULLABLE: ::flatbuffers::VOffsetT = 8;
+impl<'a> ::flatbuffers::Follow<'a> for Field<'a> {
+  type Inner = Field<'a>;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+  }
+}
 
-            #[inline]
-            pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-                Field { _tab: table }
-            }
-            #[allow(unused_mut)]
-            pub fn create<
-                'bldr: 'args,
-                'args: 'mut_bldr,
-                'mut_bldr,
-                A: ::flatbuffers::Allocator + 'bldr,
-            >(
-                _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-                args: &'args FieldArgs<'args>,
-            ) -> ::flatbuffers::WIPOffset<Field<'bldr>> {
-                let mut builder = FieldBuilder::new(_fbb);
-                if let Some(x) = args.name {
-                    builder.add_name(x);
-                }
-                builder.add_nullable(args.nullable);
-                builder.add_data_type(args.data_type);
-                builder.finish()
-            }
+impl<'a> Field<'a> {
+  pub const VT_NAME: ::flatbuffers::VOffsetT = 4;
+  pub const VT_DATA_TYPE: ::flatbuffers::VOffsetT = 6;
+  pub const VT_NULLABLE: ::flatbuffers::VOffsetT = 8;
 
-            #[inline]
-            pub fn name(&self) -> &'a str {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<&str>>(Field::VT_NAME, None)
-                        .unwrap()
-                }
-            }
-            #[inline]
-            pub fn data_type(&self) -> DataType {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<DataType>(Field::VT_DATA_TYPE, Some(DataType::I8))
-                        .unwrap()
-                }
-            }
-            #[inline]
-            pub fn nullable(&self) -> bool {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<bool>(Field::VT_NULLABLE, Some(true))
-                        .unwrap()
-                }
-            }
-        }
+  #[inline]
+  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+    Field { _tab: table }
+  }
+  #[allow(unused_mut)]
+  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
+    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+    args: &'args FieldArgs<'args>
+  ) -> ::flatbuffers::WIPOffset<Field<'bldr>> {
+    let mut builder = FieldBuilder::new(_fbb);
+    if let Some(x) = args.name { builder.add_name(x); }
+    builder.add_nullable(args.nullable);
+    builder.add_data_type(args.data_type);
+    builder.finish()
+  }
 
-        impl ::flatbuffers::Verifiable for Field<'_> {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.visit_table(pos)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<&str>>(
-                        "name",
-                        Self::VT_NAME,
-                        true,
-                    )?
-                    .visit_field::<DataType>("data_type", Self::VT_DATA_TYPE, false)?
-                    .visit_field::<bool>("nullable", Self::VT_NULLABLE, false)?
-                    .finish();
-                Ok(())
-            }
-        }
-        pub struct FieldArgs<'a> {
-            pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
-            pub data_type: DataType,
-            pub nullable: bool,
-        }
-        impl<'a> Default for FieldArgs<'a> {
-            #[inline]
-            fn default() -> Self {
-                FieldArgs {
-                    name: None, // required field
-                    data_type: DataType::I8,
-                    nullable: true,
-                }
-            }
-        }
 
-        pub struct FieldBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-            fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-        }
-        impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> FieldBuilder<'a, 'b, A> {
-            #[inline]
-            pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b str>) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(Field::VT_NAME, name);
-            }
-            #[inline]
-            pub fn add_data_type(&mut self, data_type: DataType) {
-                self.fbb_
-                    .push_slot::<DataType>(Field::VT_DATA_TYPE, data_type, DataType::I8);
-            }
-            #[inline]
-            pub fn add_nullable(&mut self, nullable: bool) {
-                self.fbb_
-                    .push_slot::<bool>(Field::VT_NULLABLE, nullable, true);
-            }
-            #[inline]
-            pub fn new(
-                _fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            ) -> FieldBuilder<'a, 'b, A> {
-                let start = _fbb.start_table();
-                FieldBuilder {
-                    fbb_: _fbb,
-                    start_: start,
-                }
-            }
-            #[inline]
-            pub fn finish(self) -> ::flatbuffers::WIPOffset<Field<'a>> {
-                let o = self.fbb_.end_table(self.start_);
-                self.fbb_.required(o, Field::VT_NAME, "name");
-                ::flatbuffers::WIPOffset::new(o.value())
-            }
-        }
+  #[inline]
+  pub fn name(&self) -> &'a str {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<&str>>(Field::VT_NAME, None).unwrap()}
+  }
+  #[inline]
+  pub fn data_type(&self) -> DataType {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<DataType>(Field::VT_DATA_TYPE, Some(DataType::I8)).unwrap()}
+  }
+  #[inline]
+  pub fn nullable(&self) -> bool {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<bool>(Field::VT_NULLABLE, Some(true)).unwrap()}
+  }
+}
 
-        impl ::core::fmt::Debug for Field<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut ds = f.debug_struct("Field");
-                ds.field("name", &self.name());
-                ds.field("data_type", &self.data_type());
-                ds.field("nullable", &self.nullable());
-                ds.finish()
-            }
-        }
-        pub enum ColumnOffset {}
-        #[derive(Copy, Clone, PartialEq)]
+impl ::flatbuffers::Verifiable for Field<'_> {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.visit_table(pos)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<&str>>("name", Self::VT_NAME, true)?
+     .visit_field::<DataType>("data_type", Self::VT_DATA_TYPE, false)?
+     .visit_field::<bool>("nullable", Self::VT_NULLABLE, false)?
+     .finish();
+    Ok(())
+  }
+}
+pub struct FieldArgs<'a> {
+    pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
+    pub data_type: DataType,
+    pub nullable: bool,
+}
+impl<'a> Default for FieldArgs<'a> {
+  #[inline]
+  fn default() -> Self {
+    FieldArgs {
+      name: None, // required field
+      data_type: DataType::I8,
+      nullable: true,
+    }
+  }
+}
 
-        /// One column; every buffer starts at bit/byte 0 (no offset) and is 64-byte aligned.
-        pub struct Column<'a> {
-            pub _tab: ::flatbuffers::Table<'a>,
-        }
+pub struct FieldBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> FieldBuilder<'a, 'b, A> {
+  #[inline]
+  pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b  str>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Field::VT_NAME, name);
+  }
+  #[inline]
+  pub fn add_data_type(&mut self, data_type: DataType) {
+    self.fbb_.push_slot::<DataType>(Field::VT_DATA_TYPE, data_type, DataType::I8);
+  }
+  #[inline]
+  pub fn add_nullable(&mut self, nullable: bool) {
+    self.fbb_.push_slot::<bool>(Field::VT_NULLABLE, nullable, true);
+  }
+  #[inline]
+  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> FieldBuilder<'a, 'b, A> {
+    let start = _fbb.start_table();
+    FieldBuilder {
+      fbb_: _fbb,
+      start_: start,
+    }
+  }
+  #[inline]
+  pub fn finish(self) -> ::flatbuffers::WIPOffset<Field<'a>> {
+    let o = self.fbb_.end_table(self.start_);
+    self.fbb_.required(o, Field::VT_NAME,"name");
+    ::flatbuffers::WIPOffset::new(o.value())
+  }
+}
 
-        impl<'a> ::flatbuffers::Follow<'a> for Column<'a> {
-            type Inner = Column<'a>;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                Self {
-                    _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
-                }
-            }
-        }
+impl ::core::fmt::Debug for Field<'_> {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let mut ds = f.debug_struct("Field");
+      ds.field("name", &self.name());
+      ds.field("data_type", &self.data_type());
+      ds.field("nullable", &self.nullable());
+      ds.finish()
+  }
+}
+pub enum ColumnOffset {}
+#[derive(Copy, Clone, PartialEq)]
 
-        impl<'a> Column<'a> {
-            pub const VT_VALIDITY: ::flatbuffers::VOffsetT = 4;
-            pub const VT_VALUES: ::flatbuffers::VOffsetT = 6;
-            pub const VT_DATA: ::flatbuffers::VOffsetT = 8;
+/// One column; every buffer starts at bit/byte 0 (no offset) and is 64-byte aligned.
+pub struct Column<'a> {
+  pub _tab: ::flatbuffers::Table<'a>,
+}
 
-            #[inline]
-            pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-                Column { _tab: table }
-            }
-            #[allow(unused_mut)]
-            pub fn create<
-                'bldr: 'args,
-                'args: 'mut_bldr,
-                'mut_bldr,
-                A: ::flatbuffers::Allocator + 'bldr,
-            >(
-                _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-                args: &'args ColumnArgs<'args>,
-            ) -> ::flatbuffers::WIPOffset<Column<'bldr>> {
-                let mut builder = ColumnBuilder::new(_fbb);
-                if let Some(x) = args.data {
-                    builder.add_data(x);
-                }
-                if let Some(x) = args.values {
-                    builder.add_values(x);
-                }
-                if let Some(x) = args.validity {
-                    builder.add_validity(x);
-                }
-                builder.finish()
-            }
+impl<'a> ::flatbuffers::Follow<'a> for Column<'a> {
+  type Inner = Column<'a>;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+  }
+}
 
-            /// Validity bitmap, LSB first, 1 = valid; absent when the column has no nulls.
-            #[inline]
-            pub fn validity(&self) -> Option<::flatbuffers::Vector<'a, u8>> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u8>>>(
-                            Column::VT_VALIDITY,
-                            None,
-                        )
-                }
-            }
-            /// Fixed-width values (rows x width bytes, little-endian), bit-packed booleans, or
-            /// for strings the i32 offsets (rows + 1, the first 0).
-            #[inline]
-            pub fn values(&self) -> Option<::flatbuffers::Vector<'a, u8>> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u8>>>(
-                            Column::VT_VALUES,
-                            None,
-                        )
-                }
-            }
-            /// UTF-8 bytes of a string column; absent otherwise.
-            #[inline]
-            pub fn data(&self) -> Option<::flatbuffers::Vector<'a, u8>> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u8>>>(
-                            Column::VT_DATA,
-                            None,
-                        )
-                }
-            }
-        }
+impl<'a> Column<'a> {
+  pub const VT_VALIDITY: ::flatbuffers::VOffsetT = 4;
+  pub const VT_VALUES: ::flatbuffers::VOffsetT = 6;
+  pub const VT_DATA: ::flatbuffers::VOffsetT = 8;
 
-        impl ::flatbuffers::Verifiable for Column<'_> {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.visit_table(pos)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u8>>>(
-                        "validity",
-                        Self::VT_VALIDITY,
-                        false,
-                    )?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u8>>>(
-                        "values",
-                        Self::VT_VALUES,
-                        false,
-                    )?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u8>>>(
-                        "data",
-                        Self::VT_DATA,
-                        false,
-                    )?
-                    .finish();
-                Ok(())
-            }
-        }
-        pub struct ColumnArgs<'a> {
-            pub validity: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u8>>>,
-            pub values: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u8>>>,
-            pub data: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u8>>>,
-        }
-        impl<'a> Default for ColumnArgs<'a> {
-            #[inline]
-            fn default() -> Self {
-                ColumnArgs {
-                    validity: None,
-                    values: None,
-                    data: None,
-                }
-            }
-        }
+  #[inline]
+  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+    Column { _tab: table }
+  }
+  #[allow(unused_mut)]
+  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
+    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+    args: &'args ColumnArgs<'args>
+  ) -> ::flatbuffers::WIPOffset<Column<'bldr>> {
+    let mut builder = ColumnBuilder::new(_fbb);
+    if let Some(x) = args.data { builder.add_data(x); }
+    if let Some(x) = args.values { builder.add_values(x); }
+    if let Some(x) = args.validity { builder.add_validity(x); }
+    builder.finish()
+  }
 
-        pub struct ColumnBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-            fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-        }
-        impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ColumnBuilder<'a, 'b, A> {
-            #[inline]
-            pub fn add_validity(
-                &mut self,
-                validity: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b, u8>>,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(Column::VT_VALIDITY, validity);
-            }
-            #[inline]
-            pub fn add_values(
-                &mut self,
-                values: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b, u8>>,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(Column::VT_VALUES, values);
-            }
-            #[inline]
-            pub fn add_data(
-                &mut self,
-                data: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b, u8>>,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(Column::VT_DATA, data);
-            }
-            #[inline]
-            pub fn new(
-                _fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            ) -> ColumnBuilder<'a, 'b, A> {
-                let start = _fbb.start_table();
-                ColumnBuilder {
-                    fbb_: _fbb,
-                    start_: start,
-                }
-            }
-            #[inline]
-            pub fn finish(self) -> ::flatbuffers::WIPOffset<Column<'a>> {
-                let o = self.fbb_.end_table(self.start_);
-                ::flatbuffers::WIPOffset::new(o.value())
-            }
-        }
 
-        impl ::core::fmt::Debug for Column<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut ds = f.debug_struct("Column");
-                ds.field("validity", &self.validity());
-                ds.field("values", &self.values());
-                ds.field("data", &self.data());
-                ds.finish()
-            }
-        }
-        pub enum TableOffset {}
-        #[derive(Copy, Clone, PartialEq)]
+  /// Validity bitmap, LSB first, 1 = valid; absent when the column has no nulls.
+  #[inline]
+  pub fn validity(&self) -> Option<::flatbuffers::Vector<'a, u8>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u8>>>(Column::VT_VALIDITY, None)}
+  }
+  /// Fixed-width values (rows x width bytes, little-endian), bit-packed booleans, or
+  /// for strings the i32 offsets (rows + 1, the first 0).
+  #[inline]
+  pub fn values(&self) -> Option<::flatbuffers::Vector<'a, u8>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u8>>>(Column::VT_VALUES, None)}
+  }
+  /// UTF-8 bytes of a string column; absent otherwise.
+  #[inline]
+  pub fn data(&self) -> Option<::flatbuffers::Vector<'a, u8>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u8>>>(Column::VT_DATA, None)}
+  }
+}
 
-        /// A table: schema plus columns of `num_rows` rows each.
-        pub struct Table<'a> {
-            pub _tab: ::flatbuffers::Table<'a>,
-        }
+impl ::flatbuffers::Verifiable for Column<'_> {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.visit_table(pos)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u8>>>("validity", Self::VT_VALIDITY, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u8>>>("values", Self::VT_VALUES, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u8>>>("data", Self::VT_DATA, false)?
+     .finish();
+    Ok(())
+  }
+}
+pub struct ColumnArgs<'a> {
+    pub validity: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u8>>>,
+    pub values: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u8>>>,
+    pub data: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u8>>>,
+}
+impl<'a> Default for ColumnArgs<'a> {
+  #[inline]
+  fn default() -> Self {
+    ColumnArgs {
+      validity: None,
+      values: None,
+      data: None,
+    }
+  }
+}
 
-        impl<'a> ::flatbuffers::Follow<'a> for Table<'a> {
-            type Inner = Table<'a>;
-            #[inline]
-            unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-                Self {
-                    _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
-                }
-            }
-        }
+pub struct ColumnBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ColumnBuilder<'a, 'b, A> {
+  #[inline]
+  pub fn add_validity(&mut self, validity: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , u8>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Column::VT_VALIDITY, validity);
+  }
+  #[inline]
+  pub fn add_values(&mut self, values: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , u8>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Column::VT_VALUES, values);
+  }
+  #[inline]
+  pub fn add_data(&mut self, data: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , u8>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Column::VT_DATA, data);
+  }
+  #[inline]
+  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> ColumnBuilder<'a, 'b, A> {
+    let start = _fbb.start_table();
+    ColumnBuilder {
+      fbb_: _fbb,
+      start_: start,
+    }
+  }
+  #[inline]
+  pub fn finish(self) -> ::flatbuffers::WIPOffset<Column<'a>> {
+    let o = self.fbb_.end_table(self.start_);
+    ::flatbuffers::WIPOffset::new(o.value())
+  }
+}
 
-        impl<'a> Table<'a> {
-            pub const VT_VERSION: ::flatbuffers::VOffsetT = 4;
-            pub const VT_NUM_ROWS: ::flatbuffers::VOffsetT = 6;
-            pub const VT_FIELDS: ::flatbuffers::VOffsetT = 8;
-            pub const VT_COLUMNS: ::flatbuffers::VOffsetT = 10;
+impl ::core::fmt::Debug for Column<'_> {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let mut ds = f.debug_struct("Column");
+      ds.field("validity", &self.validity());
+      ds.field("values", &self.values());
+      ds.field("data", &self.data());
+      ds.finish()
+  }
+}
+pub enum TableOffset {}
+#[derive(Copy, Clone, PartialEq)]
 
-            #[inline]
-            pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-                Table { _tab: table }
-            }
-            #[allow(unused_mut)]
-            pub fn create<
-                'bldr: 'args,
-                'args: 'mut_bldr,
-                'mut_bldr,
-                A: ::flatbuffers::Allocator + 'bldr,
-            >(
-                _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-                args: &'args TableArgs<'args>,
-            ) -> ::flatbuffers::WIPOffset<Table<'bldr>> {
-                let mut builder = TableBuilder::new(_fbb);
-                builder.add_num_rows(args.num_rows);
-                if let Some(x) = args.columns {
-                    builder.add_columns(x);
-                }
-                if let Some(x) = args.fields {
-                    builder.add_fields(x);
-                }
-                builder.add_version(args.version);
-                builder.finish()
-            }
+/// A table: schema plus columns of `num_rows` rows each.
+pub struct Table<'a> {
+  pub _tab: ::flatbuffers::Table<'a>,
+}
 
-            /// Format version; this is version 1.
-            #[inline]
-            pub fn version(&self) -> u32 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe { self._tab.get::<u32>(Table::VT_VERSION, Some(1)).unwrap() }
-            }
-            #[inline]
-            pub fn num_rows(&self) -> u64 {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe { self._tab.get::<u64>(Table::VT_NUM_ROWS, Some(0)).unwrap() }
-            }
-            #[inline]
-            pub fn fields(
-                &self,
-            ) -> ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Field<'a>>> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<
-                            ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Field>>,
-                        >>(Table::VT_FIELDS, None)
-                        .unwrap()
-                }
-            }
-            #[inline]
-            pub fn columns(
-                &self,
-            ) -> ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Column<'a>>> {
-                // Safety:
-                // Created from valid Table for this object
-                // which contains a valid value in this slot
-                unsafe {
-                    self._tab
-                        .get::<::flatbuffers::ForwardsUOffset<
-                            ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Column>>,
-                        >>(Table::VT_COLUMNS, None)
-                        .unwrap()
-                }
-            }
-        }
+impl<'a> ::flatbuffers::Follow<'a> for Table<'a> {
+  type Inner = Table<'a>;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+  }
+}
 
-        impl ::flatbuffers::Verifiable for Table<'_> {
-            #[inline]
-            fn run_verifier(
-                v: &mut ::flatbuffers::Verifier,
-                pos: usize,
-            ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-                v.visit_table(pos)?
-                    .visit_field::<u32>("version", Self::VT_VERSION, false)?
-                    .visit_field::<u64>("num_rows", Self::VT_NUM_ROWS, false)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<Field>>,
-                    >>("fields", Self::VT_FIELDS, true)?
-                    .visit_field::<::flatbuffers::ForwardsUOffset<
-                        ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<Column>>,
-                    >>("columns", Self::VT_COLUMNS, true)?
-                    .finish();
-                Ok(())
-            }
-        }
-        pub struct TableArgs<'a> {
-            pub version: u32,
-            pub num_rows: u64,
-            pub fields: Option<
-                ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Field<'a>>>,
-                >,
-            >,
-            pub columns: Option<
-                ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Column<'a>>>,
-                >,
-            >,
-        }
-        impl<'a> Default for TableArgs<'a> {
-            #[inline]
-            fn default() -> Self {
-                TableArgs {
-                    version: 1,
-                    num_rows: 0,
-                    fields: None,  // required field
-                    columns: None, // required field
-                }
-            }
-        }
+impl<'a> Table<'a> {
+  pub const VT_VERSION: ::flatbuffers::VOffsetT = 4;
+  pub const VT_NUM_ROWS: ::flatbuffers::VOffsetT = 6;
+  pub const VT_FIELDS: ::flatbuffers::VOffsetT = 8;
+  pub const VT_COLUMNS: ::flatbuffers::VOffsetT = 10;
 
-        pub struct TableBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-            fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-        }
-        impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> TableBuilder<'a, 'b, A> {
-            #[inline]
-            pub fn add_version(&mut self, version: u32) {
-                self.fbb_.push_slot::<u32>(Table::VT_VERSION, version, 1);
-            }
-            #[inline]
-            pub fn add_num_rows(&mut self, num_rows: u64) {
-                self.fbb_.push_slot::<u64>(Table::VT_NUM_ROWS, num_rows, 0);
-            }
-            #[inline]
-            pub fn add_fields(
-                &mut self,
-                fields: ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<Field<'b>>>,
-                >,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(Table::VT_FIELDS, fields);
-            }
-            #[inline]
-            pub fn add_columns(
-                &mut self,
-                columns: ::flatbuffers::WIPOffset<
-                    ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<Column<'b>>>,
-                >,
-            ) {
-                self.fbb_
-                    .push_slot_always::<::flatbuffers::WIPOffset<_>>(Table::VT_COLUMNS, columns);
-            }
-            #[inline]
-            pub fn new(
-                _fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            ) -> TableBuilder<'a, 'b, A> {
-                let start = _fbb.start_table();
-                TableBuilder {
-                    fbb_: _fbb,
-                    start_: start,
-                }
-            }
-            #[inline]
-            pub fn finish(self) -> ::flatbuffers::WIPOffset<Table<'a>> {
-                let o = self.fbb_.end_table(self.start_);
-                self.fbb_.required(o, Table::VT_FIELDS, "fields");
-                self.fbb_.required(o, Table::VT_COLUMNS, "columns");
-                ::flatbuffers::WIPOffset::new(o.value())
-            }
-        }
+  #[inline]
+  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+    Table { _tab: table }
+  }
+  #[allow(unused_mut)]
+  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
+    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+    args: &'args TableArgs<'args>
+  ) -> ::flatbuffers::WIPOffset<Table<'bldr>> {
+    let mut builder = TableBuilder::new(_fbb);
+    builder.add_num_rows(args.num_rows);
+    if let Some(x) = args.columns { builder.add_columns(x); }
+    if let Some(x) = args.fields { builder.add_fields(x); }
+    builder.add_version(args.version);
+    builder.finish()
+  }
 
-        impl ::core::fmt::Debug for Table<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut ds = f.debug_struct("Table");
-                ds.field("version", &self.version());
-                ds.field("num_rows", &self.num_rows());
-                ds.field("fields", &self.fields());
-                ds.field("columns", &self.columns());
-                ds.finish()
-            }
-        }
-        #[inline]
-        /// Verifies that a buffer of bytes contains a `Table`
-        /// and returns it.
-        /// Note that verification is still experimental and may not
-        /// catch every error, or be maximally performant. For the
-        /// previous, unchecked, behavior use
-        /// `root_as_table_unchecked`.
-        pub fn root_as_table(buf: &[u8]) -> Result<Table<'_>, ::flatbuffers::InvalidFlatbuffer> {
-            ::flatbuffers::root::<Table>(buf)
-        }
-        #[inline]
-        /// Verifies that a buffer of bytes contains a size prefixed
-        /// `Table` and returns it.
-        /// Note that verification is still experimental and may not
-        /// catch every error, or be maximally performant. For the
-        /// previous, unchecked, behavior use
-        /// `size_prefixed_root_as_table_unchecked`.
-        pub fn size_prefixed_root_as_table(
-            buf: &[u8],
-        ) -> Result<Table<'_>, ::flatbuffers::InvalidFlatbuffer> {
-            ::flatbuffers::size_prefixed_root::<Table>(buf)
-        }
-        #[inline]
-        /// Verifies, with the given options, that a buffer of bytes
-        /// contains a `Table` and returns it.
-        /// Note that verification is still experimental and may not
-        /// catch every error, or be maximally performant. For the
-        /// previous, unchecked, behavior use
-        /// `root_as_table_unchecked`.
-        pub fn root_as_table_with_opts<'b, 'o>(
-            opts: &'o ::flatbuffers::VerifierOptions,
-            buf: &'b [u8],
-        ) -> Result<Table<'b>, ::flatbuffers::InvalidFlatbuffer> {
-            ::flatbuffers::root_with_opts::<Table<'b>>(opts, buf)
-        }
-        #[inline]
-        /// Verifies, with the given verifier options, that a buffer of
-        /// bytes contains a size prefixed `Table` and returns
-        /// it. Note that verification is still experimental and may not
-        /// catch every error, or be maximally performant. For the
-        /// previous, unchecked, behavior use
-        /// `root_as_table_unchecked`.
-        pub fn size_prefixed_root_as_table_with_opts<'b, 'o>(
-            opts: &'o ::flatbuffers::VerifierOptions,
-            buf: &'b [u8],
-        ) -> Result<Table<'b>, ::flatbuffers::InvalidFlatbuffer> {
-            ::flatbuffers::size_prefixed_root_with_opts::<Table<'b>>(opts, buf)
-        }
-        #[inline]
-        /// Assumes, without verification, that a buffer of bytes contains a Table and returns it.
-        /// # Safety
-        /// Callers must trust the given bytes do indeed contain a valid `Table`.
-        pub unsafe fn root_as_table_unchecked(buf: &[u8]) -> Table<'_> {
-            unsafe { ::flatbuffers::root_unchecked::<Table>(buf) }
-        }
-        #[inline]
-        /// Assumes, without verification, that a buffer of bytes contains a size prefixed Table and returns it.
-        /// # Safety
-        /// Callers must trust the given bytes do indeed contain a valid size prefixed `Table`.
-        pub unsafe fn size_prefixed_root_as_table_unchecked(buf: &[u8]) -> Table<'_> {
-            unsafe { ::flatbuffers::size_prefixed_root_unchecked::<Table>(buf) }
-        }
-        pub const TABLE_IDENTIFIER: &str = "THTB";
 
-        #[inline]
-        pub fn table_buffer_has_identifier(buf: &[u8]) -> bool {
-            ::flatbuffers::buffer_has_identifier(buf, TABLE_IDENTIFIER, false)
-        }
+  /// Format version; this is version 1.
+  #[inline]
+  pub fn version(&self) -> u32 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u32>(Table::VT_VERSION, Some(1)).unwrap()}
+  }
+  #[inline]
+  pub fn num_rows(&self) -> u64 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u64>(Table::VT_NUM_ROWS, Some(0)).unwrap()}
+  }
+  #[inline]
+  pub fn fields(&self) -> ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Field<'a>>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Field>>>>(Table::VT_FIELDS, None).unwrap()}
+  }
+  #[inline]
+  pub fn columns(&self) -> ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Column<'a>>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Column>>>>(Table::VT_COLUMNS, None).unwrap()}
+  }
+}
 
-        #[inline]
-        pub fn table_size_prefixed_buffer_has_identifier(buf: &[u8]) -> bool {
-            ::flatbuffers::buffer_has_identifier(buf, TABLE_IDENTIFIER, true)
-        }
+impl ::flatbuffers::Verifiable for Table<'_> {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.visit_table(pos)?
+     .visit_field::<u32>("version", Self::VT_VERSION, false)?
+     .visit_field::<u64>("num_rows", Self::VT_NUM_ROWS, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<Field>>>>("fields", Self::VT_FIELDS, true)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<Column>>>>("columns", Self::VT_COLUMNS, true)?
+     .finish();
+    Ok(())
+  }
+}
+pub struct TableArgs<'a> {
+    pub version: u32,
+    pub num_rows: u64,
+    pub fields: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Field<'a>>>>>,
+    pub columns: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Column<'a>>>>>,
+}
+impl<'a> Default for TableArgs<'a> {
+  #[inline]
+  fn default() -> Self {
+    TableArgs {
+      version: 1,
+      num_rows: 0,
+      fields: None, // required field
+      columns: None, // required field
+    }
+  }
+}
 
-        pub const TABLE_EXTENSION: &str = "thtb";
+pub struct TableBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> TableBuilder<'a, 'b, A> {
+  #[inline]
+  pub fn add_version(&mut self, version: u32) {
+    self.fbb_.push_slot::<u32>(Table::VT_VERSION, version, 1);
+  }
+  #[inline]
+  pub fn add_num_rows(&mut self, num_rows: u64) {
+    self.fbb_.push_slot::<u64>(Table::VT_NUM_ROWS, num_rows, 0);
+  }
+  #[inline]
+  pub fn add_fields(&mut self, fields: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<Field<'b >>>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Table::VT_FIELDS, fields);
+  }
+  #[inline]
+  pub fn add_columns(&mut self, columns: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<Column<'b >>>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Table::VT_COLUMNS, columns);
+  }
+  #[inline]
+  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> TableBuilder<'a, 'b, A> {
+    let start = _fbb.start_table();
+    TableBuilder {
+      fbb_: _fbb,
+      start_: start,
+    }
+  }
+  #[inline]
+  pub fn finish(self) -> ::flatbuffers::WIPOffset<Table<'a>> {
+    let o = self.fbb_.end_table(self.start_);
+    self.fbb_.required(o, Table::VT_FIELDS,"fields");
+    self.fbb_.required(o, Table::VT_COLUMNS,"columns");
+    ::flatbuffers::WIPOffset::new(o.value())
+  }
+}
 
-        #[inline]
-        pub fn finish_table_buffer<'a, 'b, A: ::flatbuffers::Allocator + 'a>(
-            fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            root: ::flatbuffers::WIPOffset<Table<'a>>,
-        ) {
-            fbb.finish(root, Some(TABLE_IDENTIFIER));
-        }
+impl ::core::fmt::Debug for Table<'_> {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let mut ds = f.debug_struct("Table");
+      ds.field("version", &self.version());
+      ds.field("num_rows", &self.num_rows());
+      ds.field("fields", &self.fields());
+      ds.field("columns", &self.columns());
+      ds.finish()
+  }
+}
+#[inline]
+/// Verifies that a buffer of bytes contains a `Table`
+/// and returns it.
+/// Note that verification is still experimental and may not
+/// catch every error, or be maximally performant. For the
+/// previous, unchecked, behavior use
+/// `root_as_table_unchecked`.
+pub fn root_as_table(buf: &[u8]) -> Result<Table<'_>, ::flatbuffers::InvalidFlatbuffer> {
+  ::flatbuffers::root::<Table>(buf)
+}
+#[inline]
+/// Verifies that a buffer of bytes contains a size prefixed
+/// `Table` and returns it.
+/// Note that verification is still experimental and may not
+/// catch every error, or be maximally performant. For the
+/// previous, unchecked, behavior use
+/// `size_prefixed_root_as_table_unchecked`.
+pub fn size_prefixed_root_as_table(buf: &[u8]) -> Result<Table<'_>, ::flatbuffers::InvalidFlatbuffer> {
+  ::flatbuffers::size_prefixed_root::<Table>(buf)
+}
+#[inline]
+/// Verifies, with the given options, that a buffer of bytes
+/// contains a `Table` and returns it.
+/// Note that verification is still experimental and may not
+/// catch every error, or be maximally performant. For the
+/// previous, unchecked, behavior use
+/// `root_as_table_unchecked`.
+pub fn root_as_table_with_opts<'b, 'o>(
+  opts: &'o ::flatbuffers::VerifierOptions,
+  buf: &'b [u8],
+) -> Result<Table<'b>, ::flatbuffers::InvalidFlatbuffer> {
+  ::flatbuffers::root_with_opts::<Table<'b>>(opts, buf)
+}
+#[inline]
+/// Verifies, with the given verifier options, that a buffer of
+/// bytes contains a size prefixed `Table` and returns
+/// it. Note that verification is still experimental and may not
+/// catch every error, or be maximally performant. For the
+/// previous, unchecked, behavior use
+/// `root_as_table_unchecked`.
+pub fn size_prefixed_root_as_table_with_opts<'b, 'o>(
+  opts: &'o ::flatbuffers::VerifierOptions,
+  buf: &'b [u8],
+) -> Result<Table<'b>, ::flatbuffers::InvalidFlatbuffer> {
+  ::flatbuffers::size_prefixed_root_with_opts::<Table<'b>>(opts, buf)
+}
+#[inline]
+/// Assumes, without verification, that a buffer of bytes contains a Table and returns it.
+/// # Safety
+/// Callers must trust the given bytes do indeed contain a valid `Table`.
+pub unsafe fn root_as_table_unchecked(buf: &[u8]) -> Table<'_> {
+  unsafe { ::flatbuffers::root_unchecked::<Table>(buf) }
+}
+#[inline]
+/// Assumes, without verification, that a buffer of bytes contains a size prefixed Table and returns it.
+/// # Safety
+/// Callers must trust the given bytes do indeed contain a valid size prefixed `Table`.
+pub unsafe fn size_prefixed_root_as_table_unchecked(buf: &[u8]) -> Table<'_> {
+  unsafe { ::flatbuffers::size_prefixed_root_unchecked::<Table>(buf) }
+}
+pub const TABLE_IDENTIFIER: &str = "THTB";
 
-        #[inline]
-        pub fn finish_size_prefixed_table_buffer<'a, 'b, A: ::flatbuffers::Allocator + 'a>(
-            fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-            root: ::flatbuffers::WIPOffset<Table<'a>>,
-        ) {
-            fbb.finish_size_prefixed(root, Some(TABLE_IDENTIFIER));
-        }
-    } // pub mod tables
-} // pub mod theta
+#[inline]
+pub fn table_buffer_has_identifier(buf: &[u8]) -> bool {
+  ::flatbuffers::buffer_has_identifier(buf, TABLE_IDENTIFIER, false)
+}
+
+#[inline]
+pub fn table_size_prefixed_buffer_has_identifier(buf: &[u8]) -> bool {
+  ::flatbuffers::buffer_has_identifier(buf, TABLE_IDENTIFIER, true)
+}
+
+pub const TABLE_EXTENSION: &str = "thtb";
+
+#[inline]
+pub fn finish_table_buffer<'a, 'b, A: ::flatbuffers::Allocator + 'a>(
+    fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    root: ::flatbuffers::WIPOffset<Table<'a>>) {
+  fbb.finish(root, Some(TABLE_IDENTIFIER));
+}
+
+#[inline]
+pub fn finish_size_prefixed_table_buffer<'a, 'b, A: ::flatbuffers::Allocator + 'a>(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>, root: ::flatbuffers::WIPOffset<Table<'a>>) {
+  fbb.finish_size_prefixed(root, Some(TABLE_IDENTIFIER));
+}
+}  // pub mod tables
+}  // pub mod theta
+

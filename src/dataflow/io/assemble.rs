@@ -124,6 +124,16 @@ impl Assembler {
         s
     }
 
+    /// Adds a column that first appears after `rows` rows (they are null in it).
+    pub(crate) fn add_column(&mut self, rows: usize) {
+        self.kinds.push(Kind::Null);
+        self.states.push(if self.needs_second_pass {
+            State::Dropped
+        } else {
+            State::Pending(rows)
+        });
+    }
+
     /// The kinds so far.
     pub(crate) fn kinds(&self) -> &[Kind] {
         &self.kinds

@@ -138,10 +138,10 @@ fn inferred_pass(
         while more && pending.len() < INFERENCE_SAMPLE_ROWS {
             src.check_width(width)?;
             let mut row = Vec::with_capacity(width);
-            for i in 0..width {
+            for (i, kind) in kinds_now.iter_mut().enumerate() {
                 let cell = classify(src.rec.field(i), src.rec.quoted(i))
                     .map_err(|m| src.err_at(i, m.into()))?;
-                kinds_now[i] = kinds_now[i].join(cell_kind(&cell));
+                *kind = kind.join(cell_kind(&cell));
                 row.push((cell, src.rec.field(i).to_vec()));
             }
             pending.push(row);
@@ -164,7 +164,7 @@ fn inferred_pass(
             asm.push(i, cell, f).map_err(|m| src.err_at(i, m))?;
         }
         rows += 1;
-        if rows % CHECK_EVERY == 0 {
+        if rows.is_multiple_of(CHECK_EVERY) {
             asm.check()?;
         }
         more = src.next()?;
@@ -294,7 +294,7 @@ pub fn read_csv_with_schema(
             }
         }
         rows += 1;
-        if rows % CHECK_EVERY == 0 {
+        if rows.is_multiple_of(CHECK_EVERY) {
             builders.iter().try_for_each(ColumnBuilder::check)?;
         }
     }

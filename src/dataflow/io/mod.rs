@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::error::{DataflowError, Result};
 
 pub use csv::{read_csv, read_csv_with_schema, write_csv};
+pub use json::{read_json, write_json};
 
 /// Rows inferred from before column types are fixed (later rows may still widen them).
 pub const INFERENCE_SAMPLE_ROWS: usize = 1000;
