@@ -5,9 +5,7 @@ use std::ops::Range;
 
 use crate::dataflow::expr::ast::{ExprKind, ParseError};
 use crate::dataflow::expr::functions::is_aggregate_name;
-use crate::dataflow::expr::parser::{
-    parse_expr, parse_item, parse_join_kind, parse_schema_item, parse_sort_key,
-};
+use crate::dataflow::expr::parser::{parse_expr, parse_item, parse_join_kind, parse_sort_key};
 
 /// Where an expression string is used; each place accepts a different form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,7 +95,19 @@ pub fn validate_expression_text(context: ExprContext, text: &str) -> Result<(), 
             parse_join_kind(text)?;
         }
         ExprContext::SchemaItem => {
-            parse_schema_item(text)?;
+            // The same parser `read_csv` uses, so a name may contain spaces (`full name string`).
+            if let Err(e) = crate::dataflow::types::Field::parse_item(text) {
+                let end = text.trim_end().len();
+                let start = text[..end].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                let message = match e {
+                    crate::dataflow::error::DataflowError::Schema { message } => message,
+                    other => other.to_string(),
+                };
+                return Err(ExprSyntaxError {
+                    range: start..end,
+                    message,
+                });
+            }
         }
     }
     Ok(())
@@ -125,6 +135,7 @@ mod tests {
             (JoinOn, "id = id_right and a < b"),
             (JoinKind, "semi"),
             (SchemaItem, "id i64"),
+            (SchemaItem, "full name string"),
         ] {
             assert_eq!(
                 validate_expression_text(ctx, text),

@@ -166,7 +166,7 @@ impl SortOp {
             self.buffered_rows += b.len;
             self.buffered.push(b);
             if let Some(k) = keep
-                && self.buffered_rows >= (2 * k).max(4 * BATCH_SIZE)
+                && self.buffered_rows >= k.saturating_mul(2).max(4 * BATCH_SIZE)
             {
                 // Keep only the best k rows so far (stable: earlier rows win ties).
                 let (cols, mut perm) = self.consolidate()?;

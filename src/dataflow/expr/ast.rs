@@ -174,6 +174,92 @@ pub struct Expr {
     pub span: Range<usize>,
 }
 
+impl Expr {
+    /// The direct children of this node.
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Column(_) | ExprKind::Literal(_) => Vec::new(),
+            ExprKind::Unary(_, x)
+            | ExprKind::IsNull { expr: x, .. }
+            | ExprKind::Cast { expr: x, .. } => {
+                vec![x]
+            }
+            ExprKind::Binary(_, a, b)
+            | ExprKind::Like {
+                expr: a,
+                pattern: b,
+                ..
+            } => vec![a, b],
+            ExprKind::Between {
+                expr, low, high, ..
+            } => vec![expr, low, high],
+            ExprKind::InList { expr, list, .. } => {
+                std::iter::once(&**expr).chain(list.iter()).collect()
+            }
+            ExprKind::Case { whens, otherwise } => whens
+                .iter()
+                .flat_map(|(c, v)| [c, v])
+                .chain(otherwise.as_deref())
+                .collect(),
+            ExprKind::Call { args, .. } => args.iter().collect(),
+        }
+    }
+}
+
+impl Drop for Expr {
+    /// Drops the tree with an explicit stack: a long operator chain is a deep tree, and the
+    /// default recursive drop could overflow the stack on hostile input.
+    fn drop(&mut self) {
+        fn take(e: &mut Expr) -> ExprKind {
+            std::mem::replace(&mut e.kind, ExprKind::Literal(Literal::Null))
+        }
+        let mut stack = vec![take(self)];
+        while let Some(kind) = stack.pop() {
+            match kind {
+                ExprKind::Column(_) | ExprKind::Literal(_) => {}
+                ExprKind::Unary(_, mut x)
+                | ExprKind::IsNull { expr: mut x, .. }
+                | ExprKind::Cast { expr: mut x, .. } => stack.push(take(&mut x)),
+                ExprKind::Binary(_, mut a, mut b)
+                | ExprKind::Like {
+                    expr: mut a,
+                    pattern: mut b,
+                    ..
+                } => {
+                    stack.push(take(&mut a));
+                    stack.push(take(&mut b));
+                }
+                ExprKind::Between {
+                    mut expr,
+                    mut low,
+                    mut high,
+                    ..
+                } => {
+                    stack.push(take(&mut expr));
+                    stack.push(take(&mut low));
+                    stack.push(take(&mut high));
+                }
+                ExprKind::InList { mut expr, list, .. } => {
+                    stack.push(take(&mut expr));
+                    stack.extend(list.into_iter().map(|mut x| take(&mut x)));
+                }
+                ExprKind::Case { whens, otherwise } => {
+                    for (mut c, mut v) in whens {
+                        stack.push(take(&mut c));
+                        stack.push(take(&mut v));
+                    }
+                    if let Some(mut o) = otherwise {
+                        stack.push(take(&mut o));
+                    }
+                }
+                ExprKind::Call { args, .. } => {
+                    stack.extend(args.into_iter().map(|mut x| take(&mut x)))
+                }
+            }
+        }
+    }
+}
+
 /// The kinds of expression node.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {

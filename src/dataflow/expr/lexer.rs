@@ -57,7 +57,14 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
                 span: start..i,
             });
         } else if c.is_ascii_digit() {
-            out.push(lex_number(text, &mut i)?);
+            let after_minus = matches!(
+                out.last(),
+                Some(Token {
+                    tok: Tok::Punct("-"),
+                    ..
+                })
+            );
+            out.push(lex_number(text, &mut i, after_minus)?);
         } else if c == b'\'' || c == b'"' {
             let (value, end) = lex_quoted(text, i, c)?;
             i = end;
@@ -87,7 +94,9 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
     Ok(out)
 }
 
-fn lex_number(text: &str, i: &mut usize) -> Result<Token, ParseError> {
+/// Lexes a number; `after_minus` allows `9223372036854775808` (it becomes `i64::MIN`, which the
+/// parser's negation leaves unchanged) so `-9223372036854775808` is a valid literal.
+fn lex_number(text: &str, i: &mut usize, after_minus: bool) -> Result<Token, ParseError> {
     let bytes = text.as_bytes();
     let start = *i;
     let digits = |i: &mut usize| {
@@ -121,18 +130,21 @@ fn lex_number(text: &str, i: &mut usize) -> Result<Token, ParseError> {
     }
     let span = start..*i;
     let clean: String = text[span.clone()].chars().filter(|c| *c != '_').collect();
-    let tok =
-        if is_float {
-            Tok::Float(
-                clean
-                    .parse()
-                    .map_err(|_| ParseError::new(span.clone(), "malformed number"))?,
-            )
-        } else {
-            Tok::Int(clean.parse().map_err(|_| {
-                ParseError::new(span.clone(), "integer literal does not fit in i64")
-            })?)
-        };
+    let tok = if is_float {
+        Tok::Float(
+            clean
+                .parse()
+                .map_err(|_| ParseError::new(span.clone(), "malformed number"))?,
+        )
+    } else {
+        match clean.parse::<i64>() {
+            Ok(v) => Tok::Int(v),
+            Err(_) if after_minus && clean == "9223372036854775808" => Tok::Int(i64::MIN),
+            Err(_) => {
+                return Err(ParseError::new(span, "integer literal does not fit in i64"));
+            }
+        }
+    };
     Ok(Token { tok, span })
 }
 

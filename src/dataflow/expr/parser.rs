@@ -21,20 +21,55 @@ pub fn is_keyword(word: &str) -> bool {
     KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 
+/// How deeply parentheses, `not` and unary minus may nest (deeper input is an error, never a
+/// stack overflow).
+pub const MAX_NESTING: usize = 128;
+
+/// The most tokens an expression string may have.
+pub const MAX_TOKENS: usize = 8192;
+
+/// The deepest expression tree accepted (long operator chains nest too); keeps every later
+/// recursive pass (typing, folding, kernels) far from the stack limit.
+pub const MAX_DEPTH: usize = 256;
+
+/// Fails when `e` is deeper than [`MAX_DEPTH`] (checked without recursion).
+fn check_depth(e: &Expr) -> PResult<()> {
+    let mut stack = vec![(e, 1usize)];
+    while let Some((x, d)) = stack.pop() {
+        if d > MAX_DEPTH {
+            return Err(ParseError::new(
+                x.span.clone(),
+                format!("expression is nested more than {MAX_DEPTH} levels deep; split it up"),
+            ));
+        }
+        stack.extend(x.children().into_iter().map(|c| (c, d + 1)));
+    }
+    Ok(())
+}
+
 struct Parser<'a> {
     text: &'a str,
     toks: Vec<Token>,
     pos: usize,
+    depth: usize,
 }
 
 type PResult<T> = Result<T, ParseError>;
 
 impl<'a> Parser<'a> {
     fn new(text: &'a str) -> PResult<Self> {
+        let toks = tokenize(text)?;
+        if toks.len() > MAX_TOKENS {
+            return Err(ParseError::new(
+                toks[MAX_TOKENS].span.start..text.len(),
+                format!("expression has more than {MAX_TOKENS} tokens"),
+            ));
+        }
         Ok(Parser {
             text,
-            toks: tokenize(text)?,
+            toks,
             pos: 0,
+            depth: 0,
         })
     }
 
@@ -143,7 +178,21 @@ impl<'a> Parser<'a> {
     }
 
     fn expr(&mut self) -> PResult<Expr> {
-        self.or()
+        self.nested(Self::or)
+    }
+
+    /// Runs `f` one nesting level deeper, failing past [`MAX_NESTING`].
+    fn nested(&mut self, f: fn(&mut Self) -> PResult<Expr>) -> PResult<Expr> {
+        if self.depth >= MAX_NESTING {
+            return Err(ParseError::new(
+                self.here(),
+                format!("expression nests more than {MAX_NESTING} levels deep"),
+            ));
+        }
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
     }
 
     fn or(&mut self) -> PResult<Expr> {
@@ -175,7 +224,7 @@ impl<'a> Parser<'a> {
     fn not(&mut self) -> PResult<Expr> {
         let start = self.here().start;
         if self.eat_kw("not") || self.eat_punct("!") {
-            let inner = self.not()?;
+            let inner = self.nested(Self::not)?;
             return Ok(self.node(ExprKind::Unary(UnaryOp::Not, Box::new(inner)), start));
         }
         self.comparison()
@@ -193,8 +242,8 @@ impl<'a> Parser<'a> {
                 Some(Tok::Punct(">")) => BinaryOp::Gt,
                 Some(Tok::Punct(">=")) => BinaryOp::Ge,
                 _ => {
-                    if let Some(e) = self.postfix_predicate(&left, start)? {
-                        left = e;
+                    if self.at_postfix() {
+                        left = self.postfix_predicate(left, start)?;
                         continue;
                     }
                     return Ok(left);
@@ -207,22 +256,28 @@ impl<'a> Parser<'a> {
     }
 
     /// `is [not] null`, `[not] between`, `[not] in`, `[not] like` after `left`.
-    fn postfix_predicate(&mut self, left: &Expr, start: usize) -> PResult<Option<Expr>> {
+    /// True when `is`, `[not] between`, `[not] in` or `[not] like` comes next.
+    fn at_postfix(&self) -> bool {
+        let kw = |k: usize| {
+            self.is_kw_at(k, "between") || self.is_kw_at(k, "in") || self.is_kw_at(k, "like")
+        };
+        self.is_kw("is") || kw(0) || (self.is_kw("not") && kw(1))
+    }
+
+    /// Parses the postfix predicate after `left` (the caller checked [`Self::at_postfix`]).
+    fn postfix_predicate(&mut self, left: Expr, start: usize) -> PResult<Expr> {
+        let expr = Box::new(left);
         if self.eat_kw("is") {
             let negated = self.eat_kw("not");
             self.expect_kw("null")?;
-            let kind = ExprKind::IsNull {
-                expr: Box::new(left.clone()),
-                negated,
-            };
-            return Ok(Some(self.node(kind, start)));
+            let kind = ExprKind::IsNull { expr, negated };
+            return Ok(self.node(kind, start));
         }
         let negated = self.is_kw("not")
             && (self.is_kw_at(1, "between") || self.is_kw_at(1, "in") || self.is_kw_at(1, "like"));
         if negated {
             self.pos += 1;
         }
-        let expr = Box::new(left.clone());
         let kind = if self.eat_kw("between") {
             let low = Box::new(self.additive()?);
             self.expect_kw("and")?;
@@ -252,9 +307,9 @@ impl<'a> Parser<'a> {
                 negated,
             }
         } else {
-            return Ok(None);
+            return Err(self.error_expected("`between`, `in` or `like`"));
         };
-        Ok(Some(self.node(kind, start)))
+        Ok(self.node(kind, start))
     }
 
     fn additive(&mut self) -> PResult<Expr> {
@@ -314,24 +369,20 @@ impl<'a> Parser<'a> {
         let start = self.here().start;
         if self.eat_punct("-") {
             // A minus directly before a number literal is part of it (so i64::MIN parses).
-            let inner = self.unary()?;
-            let kind = match inner.kind {
-                ExprKind::Literal(Literal::Int(v)) => {
-                    ExprKind::Literal(Literal::Int(v.wrapping_neg()))
-                }
-                ExprKind::Literal(Literal::Float(v)) => ExprKind::Literal(Literal::Float(-v)),
-                other => ExprKind::Unary(
-                    UnaryOp::Neg,
-                    Box::new(Expr {
-                        kind: other,
-                        span: inner.span,
-                    }),
-                ),
+            let inner = self.nested(Self::unary)?;
+            let folded = match &inner.kind {
+                ExprKind::Literal(Literal::Int(v)) => Some(Literal::Int(v.wrapping_neg())),
+                ExprKind::Literal(Literal::Float(v)) => Some(Literal::Float(-v)),
+                _ => None,
+            };
+            let kind = match folded {
+                Some(l) => ExprKind::Literal(l),
+                None => ExprKind::Unary(UnaryOp::Neg, Box::new(inner)),
             };
             return Ok(self.node(kind, start));
         }
         if self.eat_punct("+") {
-            return self.unary();
+            return self.nested(Self::unary);
         }
         self.primary()
     }
@@ -348,12 +399,10 @@ impl<'a> Parser<'a> {
             Tok::Str(s) => ExprKind::Literal(Literal::Str(s)),
             Tok::Quoted(s) => ExprKind::Column(s),
             Tok::Punct("(") => {
-                let inner = self.expr()?;
+                let mut inner = self.expr()?;
                 self.expect_punct(")")?;
-                return Ok(Expr {
-                    kind: inner.kind,
-                    span: start..self.prev_end(),
-                });
+                inner.span = start..self.prev_end();
+                return Ok(inner);
             }
             Tok::Punct(_) => {
                 self.pos -= 1;
@@ -455,6 +504,7 @@ pub fn parse_expr(text: &str) -> Result<Expr, ParseError> {
     let mut p = Parser::new(text)?;
     let e = p.expr()?;
     p.expect_end()?;
+    check_depth(&e)?;
     Ok(e)
 }
 
@@ -464,6 +514,7 @@ pub fn parse_item(text: &str) -> Result<ItemSyntax, ParseError> {
     let expr = p.expr()?;
     let alias = p.alias()?;
     p.expect_end()?;
+    check_depth(&expr)?;
     Ok(ItemSyntax { expr, alias })
 }
 
@@ -488,6 +539,7 @@ pub fn parse_sort_key(text: &str) -> Result<SortKeySyntax, ParseError> {
         }
     }
     p.expect_end()?;
+    check_depth(&expr)?;
     Ok(SortKeySyntax {
         expr,
         descending,
@@ -572,4 +624,145 @@ pub fn parse_schema_item(text: &str) -> Result<(String, TypeName), ParseError> {
     p.pos += 1;
     p.expect_end()?;
     Ok((name, ty))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A compact rendering of the tree to check precedence.
+    fn show(e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Column(c) => c.clone(),
+            ExprKind::Literal(l) => format!("{l:?}"),
+            ExprKind::Unary(op, x) => format!("({op:?} {})", show(x)),
+            ExprKind::Binary(op, a, b) => format!("({} {} {})", show(a), op.symbol(), show(b)),
+            ExprKind::IsNull { expr, negated } => format!(
+                "({} is{} null)",
+                show(expr),
+                if *negated { " not" } else { "" }
+            ),
+            ExprKind::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => {
+                format!(
+                    "({} {}between {} {})",
+                    show(expr),
+                    if *negated { "not " } else { "" },
+                    show(low),
+                    show(high)
+                )
+            }
+            ExprKind::InList { expr, list, .. } => format!("({} in {})", show(expr), list.len()),
+            ExprKind::Like { expr, pattern, .. } => {
+                format!("({} like {})", show(expr), show(pattern))
+            }
+            ExprKind::Case { whens, .. } => format!("(case {})", whens.len()),
+            ExprKind::Cast { expr, to } => format!("({} as {to:?})", show(expr)),
+            ExprKind::Call {
+                name,
+                args,
+                distinct,
+                star,
+            } => {
+                format!(
+                    "{name}({}{}{})",
+                    if *distinct { "distinct " } else { "" },
+                    if *star { "*" } else { "" },
+                    args.iter().map(show).collect::<Vec<_>>().join(", ")
+                )
+            }
+        }
+    }
+
+    fn p(s: &str) -> String {
+        show(&parse_expr(s).unwrap_or_else(|e| panic!("{s}: {e}")))
+    }
+
+    #[test]
+    fn precedence() {
+        assert_eq!(p("a + b * c - d"), "((a + (b * c)) - d)");
+        assert_eq!(p("a + b as f64"), "(a + (b as F64))");
+        assert_eq!(p("-x as i64"), "((Neg x) as I64)");
+        assert_eq!(p("not a = b and c || d"), "(((Not (a = b)) and c) or d)");
+        assert_eq!(
+            p("x between 1 and 2 and y"),
+            "((x between Int(1) Int(2)) and y)"
+        );
+        assert_eq!(p("x not between 1 and 2"), "(x not between Int(1) Int(2))");
+        assert_eq!(
+            p("x is not null or y in (1, 2)"),
+            "((x is not null) or (y in 2))"
+        );
+        assert_eq!(p("-9223372036854775808"), "Int(-9223372036854775808)");
+        assert_eq!(
+            p("count(distinct x) > count(*)"),
+            "(count(distinct x) > count(*))"
+        );
+        assert_eq!(p("NOT \"and\" AND TRUE"), "((Not and) and Bool(true))");
+    }
+
+    #[test]
+    fn items_and_sort_keys() {
+        let i = parse_item("price * qty as total").unwrap();
+        assert_eq!(
+            (show(&i.expr).as_str(), i.alias.as_deref()),
+            ("(price * qty)", Some("total"))
+        );
+        let i = parse_item("x as f64 as \"odd name\"").unwrap();
+        assert_eq!(
+            (show(&i.expr).as_str(), i.alias.as_deref()),
+            ("(x as F64)", Some("odd name"))
+        );
+        let k = parse_sort_key("a desc nulls last").unwrap();
+        assert!(k.descending && k.nulls_first == Some(false));
+        assert!(parse_sort_key("a nulls sideways").is_err());
+        assert_eq!(parse_join_kind(" LEFT ").unwrap(), JoinKind::Left);
+    }
+
+    #[test]
+    fn errors_have_ranges() {
+        let e = parse_expr("a + * b").unwrap_err();
+        assert_eq!(
+            (e.range, e.message.as_str()),
+            (4..5, "expected an expression, found `*`")
+        );
+        let e = parse_expr("a b").unwrap_err();
+        assert_eq!(e.range, 2..3);
+        let e = parse_expr("case when a then 1").unwrap_err();
+        assert_eq!(e.range, 18..18);
+        let e = parse_expr("x in ()").unwrap_err();
+        assert_eq!(e.range, 6..7);
+        let e = parse_expr("between").unwrap_err();
+        assert!(e.message.contains("keyword `between`"));
+    }
+
+    #[test]
+    fn hostile_input_is_an_error_not_a_crash() {
+        let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(parse_expr(&deep).unwrap_err().message.contains("tokens"));
+        let nested = format!("{}1{}", "(".repeat(1_000), ")".repeat(1_000));
+        assert!(
+            parse_expr(&nested)
+                .unwrap_err()
+                .message
+                .contains("levels deep")
+        );
+        let nots = "not ".repeat(2_000) + "x";
+        assert!(parse_expr(&nots).is_err());
+        let chain = vec!["a"; 3_000].join(" + ");
+        assert!(
+            parse_expr(&chain)
+                .unwrap_err()
+                .message
+                .contains("levels deep")
+        );
+        let ok = vec!["a"; 200].join(" + ");
+        assert!(parse_expr(&ok).is_ok());
+        assert!(parse_expr("'unterminated").is_err());
+        assert!(parse_expr("\u{0}").is_err());
+    }
 }
