@@ -600,32 +600,6 @@ pub fn parse_join_kind(text: &str) -> Result<JoinKind, ParseError> {
     })
 }
 
-/// Parses a schema item `name type` (the name bare or double-quoted).
-pub fn parse_schema_item(text: &str) -> Result<(String, TypeName), ParseError> {
-    let mut p = Parser::new(text)?;
-    let name = match p.peek().cloned() {
-        Some(Tok::Ident(n)) | Some(Tok::Quoted(n)) => {
-            p.pos += 1;
-            n
-        }
-        _ => return Err(p.error_expected("a column name")),
-    };
-    let ty = match p.peek().cloned() {
-        Some(Tok::Ident(t)) => TypeName::parse(&t).ok_or_else(|| {
-            ParseError::new(
-                p.here(),
-                format!(
-                    "unknown type `{t}`; expected one of: i8, i16, i32, i64, f32, f64, bool, string"
-                ),
-            )
-        })?,
-        _ => return Err(p.error_expected("a type")),
-    };
-    p.pos += 1;
-    p.expect_end()?;
-    Ok((name, ty))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
