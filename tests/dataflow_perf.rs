@@ -22,7 +22,9 @@ fn lineitem_like_pipelines() {
     let qty: Vec<f64> = (0..n).map(|_| (rnd() % 50 + 1) as f64).collect();
     let price: Vec<f64> = (0..n).map(|_| (rnd() % 100_000) as f64 / 100.0).collect();
     let disc: Vec<f64> = (0..n).map(|_| (rnd() % 11) as f64 / 100.0).collect();
-    let flag: Vec<Option<&str>> = (0..n).map(|_| Some(["A", "N", "R"][(rnd() % 3) as usize])).collect();
+    let flag: Vec<Option<&str>> = (0..n)
+        .map(|_| Some(["A", "N", "R"][(rnd() % 3) as usize]))
+        .collect();
     let ship: Vec<i32> = (0..n).map(|_| (rnd() % 2500) as i32).collect();
     let li = Table::from_columns(vec![
         ("l_orderkey", Column::from_values(&orderkey)),
@@ -36,7 +38,11 @@ fn lineitem_like_pipelines() {
     let m = n / 4;
     let okey: Vec<i64> = (0..m as i64).collect();
     let cust: Vec<i64> = (0..m).map(|_| (rnd() % 50_000) as i64).collect();
-    let orders = Table::from_columns(vec![("o_orderkey", Column::from_values(&okey)), ("o_custkey", Column::from_values(&cust))]).unwrap();
+    let orders = Table::from_columns(vec![
+        ("o_orderkey", Column::from_values(&okey)),
+        ("o_custkey", Column::from_values(&cust)),
+    ])
+    .unwrap();
     let budget = MemoryBudget::unlimited();
 
     let mut g = Dag::new();
@@ -46,7 +52,12 @@ fn lineitem_like_pipelines() {
         .aggregate(
             f,
             &["l_returnflag"],
-            &["sum(l_quantity) as sq", "sum(l_extendedprice * (1 - l_discount)) as rev", "avg(l_discount) as ad", "count(*) as c"],
+            &[
+                "sum(l_quantity) as sq",
+                "sum(l_extendedprice * (1 - l_discount)) as rev",
+                "avg(l_discount) as ad",
+                "count(*) as c",
+            ],
         )
         .unwrap();
     let t0 = Instant::now();
@@ -57,10 +68,16 @@ fn lineitem_like_pipelines() {
     let s = g.scan(li);
     let o = g.scan(orders);
     let j = g.join(s, o, "l_orderkey = o_orderkey", "inner").unwrap();
-    let a = g.aggregate(j, &["o_custkey"], &["sum(l_extendedprice) as rev"]).unwrap();
+    let a = g
+        .aggregate(j, &["o_custkey"], &["sum(l_extendedprice) as rev"])
+        .unwrap();
     let top = g.sort(a, &["rev desc"]).unwrap();
     let l = g.limit(top, 10, 0).unwrap();
     let t0 = Instant::now();
     let r = g.materialize(l, &budget).unwrap();
-    println!("join+group+topN: {:?} ({} rows)", t0.elapsed(), r.num_rows());
+    println!(
+        "join+group+topN: {:?} ({} rows)",
+        t0.elapsed(),
+        r.num_rows()
+    );
 }

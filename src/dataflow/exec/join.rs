@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 
 use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_dense};
 use super::columns::{NULL_ROW, concat, take_opt};
+use super::grouper::{IntHasher, as_i64};
 use super::keys::{EncodedKeys, KeyTable, encode};
 use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
@@ -15,6 +16,8 @@ use crate::dataflow::expr::kernels::CompiledExpr;
 use crate::dataflow::expr::parser::JoinKind;
 use crate::dataflow::memory::{MemoryAccount, Reservation};
 use crate::dataflow::types::DataType;
+use hashbrown::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// A compiled join.
 pub struct JoinSpec {
@@ -37,10 +40,24 @@ pub struct JoinSpec {
 struct Build {
     cols: Vec<Column>,
     n: usize,
-    table: KeyTable,
+    lookup: Lookup,
     head: Vec<u32>,
     next: Vec<u32>,
     matched: Vec<bool>,
+}
+
+/// Key → chain id: a plain integer map for one integer key (the common equi-join), encoded row
+/// keys otherwise.
+enum Lookup {
+    Int(HashMap<i64, u32, BuildHasherDefault<IntHasher>>),
+    Bytes(KeyTable),
+}
+
+fn single_int_key(keys: &[Column]) -> bool {
+    matches!(
+        keys,
+        [Column::I8(_) | Column::I16(_) | Column::I32(_) | Column::I64(_)]
+    )
 }
 
 /// A hash or nested-loop join.
@@ -125,7 +142,7 @@ impl JoinOp {
             })
             .collect::<Result<Vec<_>>>()?;
         drop(batches);
-        let mut table = KeyTable::new();
+        let mut lookup = Lookup::Bytes(KeyTable::new());
         let mut head = Vec::new();
         let mut next = vec![NONE; n];
         if self.hashed() {
@@ -134,27 +151,50 @@ impl JoinOp {
                 .iter()
                 .map(|k| k.eval(&cols, n))
                 .collect::<Result<Vec<_>>>()?;
-            let mut enc = EncodedKeys::default();
-            encode(&keys, n, &mut enc);
             // Insert in reverse so each chain lists rows in input order.
-            for r in (0..n).rev() {
-                if enc.has_null[r] {
-                    continue;
+            let bytes = if single_int_key(&keys) {
+                let (vals, valid) = as_i64(&keys[0], n)?;
+                let mut map: HashMap<i64, u32, BuildHasherDefault<IntHasher>> = HashMap::default();
+                for r in (0..n).rev() {
+                    if valid.as_ref().is_some_and(|m| !m[r]) {
+                        continue;
+                    }
+                    let id = *map.entry(vals[r]).or_insert_with(|| {
+                        head.push(NONE);
+                        (head.len() - 1) as u32
+                    });
+                    next[r] = head[id as usize];
+                    head[id as usize] = r as u32;
                 }
-                let (id, fresh) = table.find_or_insert(enc.key(r), enc.hashes[r]);
-                if fresh {
-                    head.push(NONE);
+                let b = map.capacity() * 13;
+                lookup = Lookup::Int(map);
+                b
+            } else {
+                let mut table = KeyTable::new();
+                let mut enc = EncodedKeys::default();
+                encode(&keys, n, &mut enc);
+                for r in (0..n).rev() {
+                    if enc.has_null[r] {
+                        continue;
+                    }
+                    let (id, fresh) = table.find_or_insert(enc.key(r), enc.hashes[r]);
+                    if fresh {
+                        head.push(NONE);
+                    }
+                    next[r] = head[id as usize];
+                    head[id as usize] = r as u32;
                 }
-                next[r] = head[id as usize];
-                head[id as usize] = r as u32;
-            }
+                let b = table.heap_bytes();
+                lookup = Lookup::Bytes(table);
+                b
+            };
             self.reservation
-                .grow(table.heap_bytes() + head.len() * 4 + n * 5, "join")?;
+                .grow(bytes + head.len() * 4 + n * 5, "join")?;
         }
         self.build = Some(Build {
             cols,
             n,
-            table,
+            lookup,
             head,
             next,
             matched: vec![false; n],
@@ -226,6 +266,41 @@ impl JoinOp {
         Ok(())
     }
 
+    /// The chain id of each probe row's key ([`NONE`] for no match or a null key).
+    fn probe_ids(&mut self, keys: &[Column], n: usize) -> Result<Vec<u32>> {
+        let build = self.build.as_ref().expect("build side loaded");
+        match &build.lookup {
+            Lookup::Int(map) if single_int_key(keys) => {
+                let (vals, valid) = as_i64(&keys[0], n)?;
+                Ok((0..n)
+                    .map(|i| {
+                        if valid.as_ref().is_some_and(|m| !m[i]) {
+                            NONE
+                        } else {
+                            map.get(&vals[i]).copied().unwrap_or(NONE)
+                        }
+                    })
+                    .collect())
+            }
+            Lookup::Int(_) => Err(crate::dataflow::expr::kernels::internal(
+                "join key types differ",
+            )),
+            Lookup::Bytes(table) => {
+                let enc = &mut self.scratch;
+                encode(keys, n, enc);
+                Ok((0..n)
+                    .map(|i| {
+                        if enc.has_null[i] {
+                            NONE
+                        } else {
+                            table.find(enc.key(i), enc.hashes[i]).unwrap_or(NONE)
+                        }
+                    })
+                    .collect())
+            }
+        }
+    }
+
     fn process(&mut self, probe: Batch) -> Result<()> {
         let n = probe.len;
         let semi_like = matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti);
@@ -239,16 +314,12 @@ impl JoinOp {
                 .iter()
                 .map(|k| k.eval(&probe.columns, n))
                 .collect::<Result<Vec<_>>>()?;
-            let mut enc = std::mem::take(&mut self.scratch);
-            encode(&keys, n, &mut enc);
-            for i in 0..n {
-                if enc.has_null[i] {
+            let ids = self.probe_ids(&keys, n)?;
+            for (i, &id) in ids.iter().enumerate() {
+                if id == NONE {
                     continue;
                 }
                 let build = self.build.as_ref().expect("build side loaded");
-                let Some(id) = build.table.find(enc.key(i), enc.hashes[i]) else {
-                    continue;
-                };
                 if semi_like && self.spec.residual.is_none() {
                     pmatched[i] = true;
                     continue;
@@ -263,7 +334,6 @@ impl JoinOp {
                     }
                 }
             }
-            self.scratch = enc;
         } else {
             for i in 0..n {
                 for r in 0..bn {
