@@ -17,7 +17,7 @@ use crate::dataflow::memory::MemoryAccount;
 use crate::dataflow::types::DataType;
 
 /// The state of one aggregate over all groups.
-pub enum AggState {
+pub(crate) enum AggState {
     /// `count(*)`
     CountStar(Vec<i64>),
     /// `count(x)`

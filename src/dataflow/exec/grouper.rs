@@ -33,7 +33,7 @@ impl Hasher for IntHasher {
 }
 
 /// Maps keys to dense group ids in first-seen order.
-pub enum Grouper {
+pub(crate) enum Grouper {
     /// No keys: every row is group 0.
     Single,
     /// One key with at most 2^16 values (after offsetting): direct index. Slot 0 is null.
@@ -96,11 +96,6 @@ impl Grouper {
             Grouper::Direct { keys, .. } | Grouper::Int { keys, .. } => keys.len(),
             Grouper::General { table, .. } => table.len(),
         }
-    }
-
-    /// True when there are no groups.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Approximate heap bytes, for memory accounting.

@@ -272,38 +272,64 @@ pub enum ExprKind {
     /// A binary operation.
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `x is [not] null`
-    IsNull { expr: Box<Expr>, negated: bool },
+    IsNull {
+        /// The operand.
+        expr: Box<Expr>,
+        /// The `not` form.
+        negated: bool,
+    },
     /// `x [not] between lo and hi`
     Between {
+        /// The operand.
         expr: Box<Expr>,
+        /// Lower bound (inclusive).
         low: Box<Expr>,
+        /// Upper bound (inclusive).
         high: Box<Expr>,
+        /// The `not` form.
         negated: bool,
     },
     /// `x [not] in (a, b, …)`
     InList {
+        /// The operand.
         expr: Box<Expr>,
+        /// The listed values.
         list: Vec<Expr>,
+        /// The `not` form.
         negated: bool,
     },
     /// `x [not] like 'pattern'`
     Like {
+        /// The operand.
         expr: Box<Expr>,
+        /// The pattern.
         pattern: Box<Expr>,
+        /// The `not` form.
         negated: bool,
     },
     /// `case when c then v … [else e] end`
     Case {
+        /// `(condition, value)` pairs in order.
         whens: Vec<(Expr, Expr)>,
+        /// The `else` value.
         otherwise: Option<Box<Expr>>,
     },
     /// `x as T`
-    Cast { expr: Box<Expr>, to: TypeName },
+    Cast {
+        /// The operand.
+        expr: Box<Expr>,
+        /// The target type.
+        to: TypeName,
+    },
     /// A function or aggregate call; `count(*)` has `star`, `count(distinct x)` has `distinct`.
     Call {
+        /// Function name, lower-case.
         name: String,
+        /// Arguments.
         args: Vec<Expr>,
+        /// `distinct` was written.
         distinct: bool,
+        /// `*` was written.
         star: bool,
     },
 }

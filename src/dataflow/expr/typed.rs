@@ -125,13 +125,18 @@ pub enum TKind {
     IsNull(Box<TExpr>, bool),
     /// `x like 'pattern'` with a constant pattern.
     Like {
+        /// The operand.
         expr: Box<TExpr>,
+        /// The pattern.
         pattern: String,
+        /// The `not` form.
         negated: bool,
     },
     /// `case when … then … else … end` (a missing else is a null literal).
     Case {
+        /// `(condition, value)` pairs in order.
         whens: Vec<(TExpr, TExpr)>,
+        /// The `else` value.
         otherwise: Box<TExpr>,
     },
     /// Conversion to [`TExpr::ty`].
