@@ -14,4 +14,11 @@ pub mod memory;
 pub mod table;
 pub mod types;
 
+// Expressions, the lazy DAG, the optimizer and execution (the `dfexec` part).
+pub mod engine;
+pub mod exec;
+pub mod expr;
+pub mod optimize;
+pub mod plan;
+
 pub mod validate;

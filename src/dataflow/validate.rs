@@ -3,6 +3,10 @@
 
 use std::ops::Range;
 
+use crate::dataflow::expr::ast::{ExprKind, ParseError};
+use crate::dataflow::expr::functions::is_aggregate_name;
+use crate::dataflow::expr::parser::{parse_expr, parse_item, parse_join_kind, parse_sort_key};
+
 /// Where an expression string is used; each place accepts a different form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExprContext {
@@ -35,9 +39,125 @@ pub struct ExprSyntaxError {
     pub message: String,
 }
 
+impl From<ParseError> for ExprSyntaxError {
+    fn from(e: ParseError) -> Self {
+        ExprSyntaxError {
+            range: e.range,
+            message: e.message,
+        }
+    }
+}
+
 /// Checks the syntax of `text` used in `context`, without any schema.
 pub fn validate_expression_text(context: ExprContext, text: &str) -> Result<(), ExprSyntaxError> {
-    // Replaced by the dataflow engine's parser.
-    let _ = (context, text);
+    match context {
+        ExprContext::Predicate | ExprContext::JoinOn => {
+            let e = parse_expr(text)?;
+            crate::dataflow::expr::functions::check_no_aggregates(&e)?;
+        }
+        ExprContext::ProjectItem | ExprContext::AggregateKey => {
+            let item = parse_item(text)?;
+            crate::dataflow::expr::functions::check_no_aggregates(&item.expr)?;
+        }
+        ExprContext::MapItem => {
+            let item = parse_item(text)?;
+            crate::dataflow::expr::functions::check_no_aggregates(&item.expr)?;
+            if item.alias.is_none() && !matches!(item.expr.kind, ExprKind::Column(_)) {
+                return Err(ExprSyntaxError {
+                    range: item.expr.span.clone(),
+                    message: "a map item needs a name: write `expr as name`".into(),
+                });
+            }
+        }
+        ExprContext::AggregateItem => {
+            let item = parse_item(text)?;
+            match &item.expr.kind {
+                ExprKind::Call { name, args, .. } if is_aggregate_name(name) => {
+                    for a in args {
+                        crate::dataflow::expr::functions::check_no_aggregates(a)?;
+                    }
+                }
+                _ => {
+                    return Err(ExprSyntaxError {
+                        range: item.expr.span.clone(),
+                        message: "an aggregate item must be one of count(*), count(x), \
+                                  count(distinct x), sum, avg, min, max, stddev, variance"
+                            .into(),
+                    });
+                }
+            }
+        }
+        ExprContext::SortKey => {
+            let key = parse_sort_key(text)?;
+            crate::dataflow::expr::functions::check_no_aggregates(&key.expr)?;
+        }
+        ExprContext::JoinKind => {
+            parse_join_kind(text)?;
+        }
+        ExprContext::SchemaItem => {
+            // The same parser `read_csv` uses, so a name may contain spaces (`full name string`).
+            if let Err(e) = crate::dataflow::types::Field::parse_item(text) {
+                let end = text.trim_end().len();
+                let start = text[..end].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                let message = match e {
+                    crate::dataflow::error::DataflowError::Schema { message } => message,
+                    other => other.to_string(),
+                };
+                return Err(ExprSyntaxError {
+                    range: start..end,
+                    message,
+                });
+            }
+        }
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_each_context() {
+        use ExprContext::*;
+        for (ctx, text) in [
+            (
+                Predicate,
+                "price > 10 and not (qty is null) or name like 'a%'",
+            ),
+            (ProjectItem, "price * qty as total"),
+            (ProjectItem, "\"odd name\""),
+            (MapItem, "upper(name) as name"),
+            (AggregateKey, "year(d)"),
+            (AggregateItem, "count(distinct x) as n"),
+            (AggregateItem, "count(*)"),
+            (SortKey, "price desc nulls last"),
+            (JoinOn, "id = id_right and a < b"),
+            (JoinKind, "semi"),
+            (SchemaItem, "id i64"),
+            (SchemaItem, "full name string"),
+        ] {
+            assert_eq!(
+                validate_expression_text(ctx, text),
+                Ok(()),
+                "{ctx:?} {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_with_ranges() {
+        let e = validate_expression_text(ExprContext::Predicate, "a > ").unwrap_err();
+        assert_eq!(e.range, 4..4);
+        let e = validate_expression_text(ExprContext::MapItem, "a + 1").unwrap_err();
+        assert_eq!(e.range, 0..5);
+        let e = validate_expression_text(ExprContext::AggregateItem, "x + 1").unwrap_err();
+        assert!(e.message.contains("aggregate"));
+        let e = validate_expression_text(ExprContext::Predicate, "sum(x) > 1").unwrap_err();
+        assert_eq!(e.range, 0..6);
+        let e = validate_expression_text(ExprContext::JoinKind, " outer").unwrap_err();
+        assert_eq!(e.range, 1..6);
+        let e = validate_expression_text(ExprContext::SchemaItem, "id int").unwrap_err();
+        assert_eq!(e.range, 3..6);
+    }
 }

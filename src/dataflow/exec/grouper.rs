@@ -1,0 +1,207 @@
+//! Assigning group ids to rows: a direct-indexed table for one small-domain key (`i8`, `i16`,
+//! `bool`), a hash map for one integer key, and encoded row keys for everything else.
+
+use hashbrown::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::keys::{EncodedKeys, KeyTable, encode};
+use crate::dataflow::column::Column;
+use crate::dataflow::error::Result;
+use crate::dataflow::expr::kernels::cast::cast;
+use crate::dataflow::expr::kernels::eval::Value;
+use crate::dataflow::expr::kernels::internal;
+use crate::dataflow::expr::kernels::vector::{prim_col, validity_of};
+use crate::dataflow::types::DataType;
+
+/// A multiply-shift hasher for integer keys.
+#[derive(Default)]
+pub struct IntHasher(u64);
+
+impl Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_i64(&mut self, v: i64) {
+        let x = (v as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 29);
+    }
+}
+
+/// Maps keys to dense group ids in first-seen order.
+pub(crate) enum Grouper {
+    /// No keys: every row is group 0.
+    Single,
+    /// One key with at most 2^16 values (after offsetting): direct index. Slot 0 is null.
+    Direct {
+        slots: Vec<u32>,
+        keys: Vec<Option<i64>>,
+        ty: DataType,
+        offset: i64,
+    },
+    /// One integer key.
+    Int {
+        map: HashMap<i64, u32, BuildHasherDefault<IntHasher>>,
+        null_group: Option<u32>,
+        keys: Vec<Option<i64>>,
+        ty: DataType,
+    },
+    /// Any keys, encoded.
+    General {
+        table: KeyTable,
+        scratch: EncodedKeys,
+        types: Vec<DataType>,
+    },
+}
+
+impl Grouper {
+    /// A grouper for keys of `types`.
+    pub fn new(types: &[DataType]) -> Grouper {
+        match types {
+            [] => Grouper::Single,
+            [t @ (DataType::I8 | DataType::Bool)] => Grouper::Direct {
+                slots: vec![u32::MAX; 257],
+                keys: Vec::new(),
+                ty: *t,
+                offset: 128,
+            },
+            [DataType::I16] => Grouper::Direct {
+                slots: vec![u32::MAX; 65537],
+                keys: Vec::new(),
+                ty: DataType::I16,
+                offset: 32768,
+            },
+            [t @ (DataType::I32 | DataType::I64)] => Grouper::Int {
+                map: HashMap::default(),
+                null_group: None,
+                keys: Vec::new(),
+                ty: *t,
+            },
+            _ => Grouper::General {
+                table: KeyTable::new(),
+                scratch: EncodedKeys::default(),
+                types: types.to_vec(),
+            },
+        }
+    }
+
+    /// Number of groups so far (a keyless aggregate always has its one group).
+    pub fn len(&self) -> usize {
+        match self {
+            Grouper::Single => 1,
+            Grouper::Direct { keys, .. } | Grouper::Int { keys, .. } => keys.len(),
+            Grouper::General { table, .. } => table.len(),
+        }
+    }
+
+    /// Approximate heap bytes, for memory accounting.
+    pub fn heap_bytes(&self) -> usize {
+        match self {
+            Grouper::Single => 0,
+            Grouper::Direct { slots, keys, .. } => slots.len() * 4 + keys.capacity() * 16,
+            Grouper::Int { map, keys, .. } => map.capacity() * 13 + keys.capacity() * 16,
+            Grouper::General { table, .. } => table.heap_bytes(),
+        }
+    }
+
+    /// The group id of each of the `n` rows of `keys`, creating groups as needed.
+    pub fn assign(&mut self, keys: &[Column], n: usize, out: &mut Vec<u32>) -> Result<()> {
+        out.clear();
+        match self {
+            Grouper::Single => out.resize(n, 0),
+            Grouper::Direct {
+                slots,
+                keys: gk,
+                offset,
+                ..
+            } => {
+                let (vals, valid) = as_i64(&keys[0], n)?;
+                for i in 0..n {
+                    let ok = valid.as_ref().is_none_or(|m| m[i]);
+                    let slot = if ok {
+                        (vals[i] + *offset) as usize + 1
+                    } else {
+                        0
+                    };
+                    let Some(s) = slots.get_mut(slot) else {
+                        return Err(internal("key out of domain"));
+                    };
+                    if *s == u32::MAX {
+                        *s = gk.len() as u32;
+                        gk.push(ok.then_some(vals[i]));
+                    }
+                    out.push(*s);
+                }
+            }
+            Grouper::Int {
+                map,
+                null_group,
+                keys: gk,
+                ..
+            } => {
+                let (vals, valid) = as_i64(&keys[0], n)?;
+                for i in 0..n {
+                    if valid.as_ref().is_some_and(|m| !m[i]) {
+                        let id = *null_group.get_or_insert_with(|| {
+                            gk.push(None);
+                            (gk.len() - 1) as u32
+                        });
+                        out.push(id);
+                        continue;
+                    }
+                    let next = gk.len() as u32;
+                    let id = *map.entry(vals[i]).or_insert(next);
+                    if id == next {
+                        gk.push(Some(vals[i]));
+                    }
+                    out.push(id);
+                }
+            }
+            Grouper::General { table, scratch, .. } => {
+                encode(keys, n, scratch);
+                for i in 0..n {
+                    out.push(table.find_or_insert(scratch.key(i), scratch.hashes[i]).0);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The key columns, one row per group in id order.
+    pub fn key_columns(&self) -> Result<Vec<Column>> {
+        match self {
+            Grouper::Single => Ok(Vec::new()),
+            Grouper::Direct { keys, ty, .. } | Grouper::Int { keys, ty, .. } => {
+                let vals: Vec<i64> = keys.iter().map(|k| k.unwrap_or(0)).collect();
+                let valid: Vec<bool> = keys.iter().map(Option::is_some).collect();
+                let col = prim_col(&vals, Some(valid))?;
+                let n = keys.len();
+                if *ty == DataType::I64 {
+                    return Ok(vec![col]);
+                }
+                Ok(vec![
+                    cast(&Value::Col(col), DataType::I64, *ty, n)?.into_column(*ty, n)?,
+                ])
+            }
+            Grouper::General { table, types, .. } => table.decode(types),
+        }
+    }
+}
+
+/// An integer or bool column widened to `i64` values plus validity.
+pub fn as_i64(col: &Column, n: usize) -> Result<(Vec<i64>, Option<Vec<bool>>)> {
+    let valid = validity_of(col);
+    let vals: Vec<i64> = match col {
+        Column::I8(c) => c.values()[..n].iter().map(|&v| v as i64).collect(),
+        Column::I16(c) => c.values()[..n].iter().map(|&v| v as i64).collect(),
+        Column::I32(c) => c.values()[..n].iter().map(|&v| v as i64).collect(),
+        Column::I64(c) => c.values()[..n].to_vec(),
+        Column::Bool(c) => (0..n).map(|i| c.value(i) as i64).collect(),
+        _ => return Err(internal("integer key expected")),
+    };
+    Ok((vals, valid))
+}

@@ -1,0 +1,429 @@
+//! Joins. With equality keys: a hash join — the build side is read whole into columns and a
+//! key table (`head`/`next` chains per key), then each probe batch looks its keys up. Without
+//! keys: a nested-loop join (every build row is a candidate). Both evaluate the residual
+//! predicate on candidate pairs, chunk by chunk, and track matched rows for outer, semi and
+//! anti joins. Rows with a null key never match. Output: left columns then right columns.
+
+use std::collections::VecDeque;
+
+use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_dense};
+use super::columns::{NULL_ROW, concat, take_opt};
+use super::grouper::{IntHasher, as_i64};
+use super::keys::{EncodedKeys, KeyTable, encode};
+use crate::dataflow::column::Column;
+use crate::dataflow::error::Result;
+use crate::dataflow::expr::kernels::CompiledExpr;
+use crate::dataflow::expr::parser::JoinKind;
+use crate::dataflow::memory::{MemoryAccount, Reservation};
+use crate::dataflow::types::DataType;
+use hashbrown::HashMap;
+use std::hash::BuildHasherDefault;
+
+/// A compiled join.
+pub struct JoinSpec {
+    /// The kind.
+    pub kind: JoinKind,
+    /// True when the left input is the build side (only for inner and right joins).
+    pub build_left: bool,
+    /// Key expressions over the left input.
+    pub left_keys: Vec<CompiledExpr>,
+    /// Key expressions over the right input.
+    pub right_keys: Vec<CompiledExpr>,
+    /// The rest of the predicate, over left columns then right columns.
+    pub residual: Option<CompiledExpr>,
+    /// Left column types.
+    pub left_types: Vec<DataType>,
+    /// Right column types.
+    pub right_types: Vec<DataType>,
+}
+
+struct Build {
+    cols: Vec<Column>,
+    n: usize,
+    lookup: Lookup,
+    head: Vec<u32>,
+    next: Vec<u32>,
+    matched: Vec<bool>,
+}
+
+/// Key → chain id: a plain integer map for one integer key (the common equi-join), encoded row
+/// keys otherwise.
+enum Lookup {
+    Int(HashMap<i64, u32, BuildHasherDefault<IntHasher>>),
+    Bytes(KeyTable),
+}
+
+fn single_int_key(keys: &[Column]) -> bool {
+    matches!(
+        keys,
+        [Column::I8(_) | Column::I16(_) | Column::I32(_) | Column::I64(_)]
+    )
+}
+
+/// A hash or nested-loop join.
+pub struct JoinOp {
+    spec: JoinSpec,
+    probe: BoxOp,
+    build_input: Option<BoxOp>,
+    build: Option<Build>,
+    account: MemoryAccount,
+    reservation: Reservation,
+    queue: VecDeque<Batch>,
+    probe_done: bool,
+    scratch: EncodedKeys,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl JoinOp {
+    /// A join of `left` and `right`.
+    pub fn new(spec: JoinSpec, left: BoxOp, right: BoxOp, account: MemoryAccount) -> Self {
+        let (build_input, probe) = if spec.build_left {
+            (left, right)
+        } else {
+            (right, left)
+        };
+        let reservation = account.empty_reservation();
+        JoinOp {
+            spec,
+            probe,
+            build_input: Some(build_input),
+            build: None,
+            account,
+            reservation,
+            queue: VecDeque::new(),
+            probe_done: false,
+            scratch: EncodedKeys::default(),
+        }
+    }
+
+    fn hashed(&self) -> bool {
+        !self.spec.left_keys.is_empty()
+    }
+
+    fn build_keys(&self) -> &[CompiledExpr] {
+        if self.spec.build_left {
+            &self.spec.left_keys
+        } else {
+            &self.spec.right_keys
+        }
+    }
+
+    fn probe_keys(&self) -> &[CompiledExpr] {
+        if self.spec.build_left {
+            &self.spec.right_keys
+        } else {
+            &self.spec.left_keys
+        }
+    }
+
+    fn build_types(&self) -> &[DataType] {
+        if self.spec.build_left {
+            &self.spec.left_types
+        } else {
+            &self.spec.right_types
+        }
+    }
+
+    fn load_build(&mut self) -> Result<()> {
+        let Some(mut input) = self.build_input.take() else {
+            return Ok(());
+        };
+        let mut batches = Vec::new();
+        while let Some(b) = next_dense(&mut input) {
+            batches.push(b?);
+        }
+        let n: usize = batches.iter().map(|b| b.len).sum();
+        let types = self.build_types().to_vec();
+        let cols = (0..types.len())
+            .map(|i| {
+                let parts: Vec<&Column> = batches.iter().map(|b| &b.columns[i]).collect();
+                concat(&parts, types[i], &self.account)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        drop(batches);
+        let mut lookup = Lookup::Bytes(KeyTable::new());
+        let mut head = Vec::new();
+        let mut next = vec![NONE; n];
+        if self.hashed() {
+            let keys = self
+                .build_keys()
+                .iter()
+                .map(|k| k.eval(&cols, n))
+                .collect::<Result<Vec<_>>>()?;
+            // Insert in reverse so each chain lists rows in input order.
+            let bytes = if single_int_key(&keys) {
+                let (vals, valid) = as_i64(&keys[0], n)?;
+                let mut map: HashMap<i64, u32, BuildHasherDefault<IntHasher>> = HashMap::default();
+                for r in (0..n).rev() {
+                    if valid.as_ref().is_some_and(|m| !m[r]) {
+                        continue;
+                    }
+                    let id = *map.entry(vals[r]).or_insert_with(|| {
+                        head.push(NONE);
+                        (head.len() - 1) as u32
+                    });
+                    next[r] = head[id as usize];
+                    head[id as usize] = r as u32;
+                }
+                let b = map.capacity() * 13;
+                lookup = Lookup::Int(map);
+                b
+            } else {
+                let mut table = KeyTable::new();
+                let mut enc = EncodedKeys::default();
+                encode(&keys, n, &mut enc);
+                for r in (0..n).rev() {
+                    if enc.has_null[r] {
+                        continue;
+                    }
+                    let (id, fresh) = table.find_or_insert(enc.key(r), enc.hashes[r]);
+                    if fresh {
+                        head.push(NONE);
+                    }
+                    next[r] = head[id as usize];
+                    head[id as usize] = r as u32;
+                }
+                let b = table.heap_bytes();
+                lookup = Lookup::Bytes(table);
+                b
+            };
+            self.reservation
+                .grow(bytes + head.len() * 4 + n * 5, "join")?;
+        }
+        self.build = Some(Build {
+            cols,
+            n,
+            lookup,
+            head,
+            next,
+            matched: vec![false; n],
+        });
+        Ok(())
+    }
+
+    /// Output batch from (probe row, build row) pairs, either may be [`NULL_ROW`].
+    fn assemble(&self, probe: &Batch, pidx: &[u32], bidx: &[u32]) -> Result<Batch> {
+        let build = self.build.as_ref().expect("build side loaded");
+        let (lsrc, lidx, rsrc, ridx) = if self.spec.build_left {
+            (&build.cols, bidx, &probe.columns, pidx)
+        } else {
+            (&probe.columns, pidx, &build.cols, bidx)
+        };
+        let mut cols = Vec::with_capacity(lsrc.len() + rsrc.len());
+        for c in lsrc {
+            cols.push(take_opt(c, lidx)?);
+        }
+        for c in rsrc {
+            cols.push(take_opt(c, ridx)?);
+        }
+        Ok(Batch::new(cols, pidx.len()))
+    }
+
+    /// Checks a chunk of candidate pairs; emits matches (inner/outer) and records matched rows.
+    fn flush(
+        &mut self,
+        probe: &Batch,
+        pidx: &mut Vec<u32>,
+        bidx: &mut Vec<u32>,
+        pmatched: &mut [bool],
+    ) -> Result<()> {
+        if pidx.is_empty() {
+            return Ok(());
+        }
+        let mut batch = None;
+        if let Some(res) = &self.spec.residual {
+            let b = self.assemble(probe, pidx, bidx)?;
+            let keep = res.eval_predicate(&b.columns, b.len)?;
+            let mut k = 0;
+            for i in 0..pidx.len() {
+                if keep[i] {
+                    pidx[k] = pidx[i];
+                    bidx[k] = bidx[i];
+                    k += 1;
+                }
+            }
+            if k == pidx.len() {
+                batch = Some(b);
+            }
+            pidx.truncate(k);
+            bidx.truncate(k);
+        }
+        let build = self.build.as_mut().expect("build side loaded");
+        for (&p, &b) in pidx.iter().zip(bidx.iter()) {
+            pmatched[p as usize] = true;
+            build.matched[b as usize] = true;
+        }
+        if !pidx.is_empty() && !matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti) {
+            let out = match batch {
+                Some(b) => b,
+                None => self.assemble(probe, pidx, bidx)?,
+            };
+            self.queue.push_back(out);
+        }
+        pidx.clear();
+        bidx.clear();
+        Ok(())
+    }
+
+    /// The chain id of each probe row's key ([`NONE`] for no match or a null key).
+    fn probe_ids(&mut self, keys: &[Column], n: usize) -> Result<Vec<u32>> {
+        let build = self.build.as_ref().expect("build side loaded");
+        match &build.lookup {
+            Lookup::Int(map) if single_int_key(keys) => {
+                let (vals, valid) = as_i64(&keys[0], n)?;
+                Ok((0..n)
+                    .map(|i| {
+                        if valid.as_ref().is_some_and(|m| !m[i]) {
+                            NONE
+                        } else {
+                            map.get(&vals[i]).copied().unwrap_or(NONE)
+                        }
+                    })
+                    .collect())
+            }
+            Lookup::Int(_) => Err(crate::dataflow::expr::kernels::internal(
+                "join key types differ",
+            )),
+            Lookup::Bytes(table) => {
+                let enc = &mut self.scratch;
+                encode(keys, n, enc);
+                Ok((0..n)
+                    .map(|i| {
+                        if enc.has_null[i] {
+                            NONE
+                        } else {
+                            table.find(enc.key(i), enc.hashes[i]).unwrap_or(NONE)
+                        }
+                    })
+                    .collect())
+            }
+        }
+    }
+
+    fn process(&mut self, probe: Batch) -> Result<()> {
+        let n = probe.len;
+        let semi_like = matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti);
+        let mut pmatched = vec![false; n];
+        let mut pidx = Vec::with_capacity(BATCH_SIZE);
+        let mut bidx = Vec::with_capacity(BATCH_SIZE);
+        let bn = self.build.as_ref().map_or(0, |b| b.n);
+        if self.hashed() {
+            let keys = self
+                .probe_keys()
+                .iter()
+                .map(|k| k.eval(&probe.columns, n))
+                .collect::<Result<Vec<_>>>()?;
+            let ids = self.probe_ids(&keys, n)?;
+            for (i, &id) in ids.iter().enumerate() {
+                if id == NONE {
+                    continue;
+                }
+                let build = self.build.as_ref().expect("build side loaded");
+                if semi_like && self.spec.residual.is_none() {
+                    pmatched[i] = true;
+                    continue;
+                }
+                let mut r = build.head[id as usize];
+                while r != NONE {
+                    pidx.push(i as u32);
+                    bidx.push(r);
+                    r = self.build.as_ref().expect("build").next[r as usize];
+                    if pidx.len() >= BATCH_SIZE {
+                        self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched)?;
+                    }
+                }
+            }
+        } else {
+            for i in 0..n {
+                for r in 0..bn {
+                    pidx.push(i as u32);
+                    bidx.push(r as u32);
+                    if pidx.len() >= BATCH_SIZE {
+                        self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched)?;
+                    }
+                }
+            }
+        }
+        self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched)?;
+        let keep_probe: Vec<u32> = match self.spec.kind {
+            JoinKind::Semi => (0..n as u32).filter(|&i| pmatched[i as usize]).collect(),
+            JoinKind::Anti => (0..n as u32).filter(|&i| !pmatched[i as usize]).collect(),
+            JoinKind::Left | JoinKind::Full => {
+                (0..n as u32).filter(|&i| !pmatched[i as usize]).collect()
+            }
+            JoinKind::Right if self.spec.build_left => {
+                (0..n as u32).filter(|&i| !pmatched[i as usize]).collect()
+            }
+            _ => Vec::new(),
+        };
+        if keep_probe.is_empty() {
+            return Ok(());
+        }
+        if semi_like {
+            let cols = probe
+                .columns
+                .iter()
+                .map(|c| take_opt(c, &keep_probe))
+                .collect::<Result<Vec<_>>>()?;
+            self.queue.push_back(Batch::new(cols, keep_probe.len()));
+        } else {
+            for chunk in keep_probe.chunks(BATCH_SIZE) {
+                let nulls = vec![NULL_ROW; chunk.len()];
+                let b = self.assemble(&probe, chunk, &nulls)?;
+                self.queue.push_back(b);
+            }
+        }
+        Ok(())
+    }
+
+    /// For full joins: build rows that never matched, with nulls on the probe side.
+    fn finish_build(&mut self) -> Result<()> {
+        if self.spec.kind != JoinKind::Full {
+            return Ok(());
+        }
+        let build = self.build.as_ref().expect("build side loaded");
+        let rows: Vec<u32> = (0..build.n as u32)
+            .filter(|&r| !build.matched[r as usize])
+            .collect();
+        let probe_types = if self.spec.build_left {
+            &self.spec.right_types
+        } else {
+            &self.spec.left_types
+        };
+        let empty = Batch::new(probe_types.iter().map(|t| Column::empty(*t)).collect(), 0);
+        for chunk in rows.chunks(BATCH_SIZE) {
+            let nulls = vec![NULL_ROW; chunk.len()];
+            let b = self.assemble(&empty, &nulls, chunk)?;
+            self.queue.push_back(b);
+        }
+        Ok(())
+    }
+
+    fn step(&mut self) -> Result<Option<Batch>> {
+        if self.build.is_none() {
+            self.load_build()?;
+        }
+        loop {
+            if let Some(b) = self.queue.pop_front() {
+                return Ok(Some(b));
+            }
+            if self.probe_done {
+                return Ok(None);
+            }
+            match next_dense(&mut self.probe) {
+                Some(b) => self.process(b?)?,
+                None => {
+                    self.probe_done = true;
+                    self.finish_build()?;
+                }
+            }
+        }
+    }
+}
+
+impl Operator for JoinOp {
+    fn next(&mut self) -> Option<Result<Batch>> {
+        self.step().transpose()
+    }
+}

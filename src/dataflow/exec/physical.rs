@@ -1,0 +1,313 @@
+//! Turning an optimised plan into a tree of physical operators. A node with several users is
+//! wrapped in [`Shared`] so it runs once.
+
+use std::collections::HashMap;
+
+use super::aggregate::{AggSpec, AggregateOp};
+use super::batch::BoxOp;
+use super::compute::{FilterOp, ProjectOp, Source};
+use super::join::{JoinOp, JoinSpec};
+use super::limit::LimitOp;
+use super::scan::ScanOp;
+use super::setops::{DistinctOp, UnionAllOp};
+use super::shared::Shared;
+use super::sort::{SortOp, SortSpec};
+use crate::dataflow::error::Result;
+use crate::dataflow::expr::kernels::compile;
+use crate::dataflow::expr::parser::JoinKind;
+use crate::dataflow::memory::{MemoryAccount, MemoryBudget};
+use crate::dataflow::optimize::Plan;
+use crate::dataflow::plan::node::SortKey;
+use crate::dataflow::plan::{NodeId, PlanKind};
+use crate::dataflow::types::DataType;
+
+/// Builds operators for a plan.
+pub struct PhysicalBuilder<'a> {
+    plan: &'a Plan,
+    budget: &'a MemoryBudget,
+    users: Vec<usize>,
+    shared: HashMap<NodeId, Shared>,
+}
+
+/// A rough row-count estimate, used to pick the build side of inner joins.
+pub fn estimate_rows(plan: &Plan, id: NodeId) -> f64 {
+    let node = plan.node(id);
+    let input = |i: NodeId| estimate_rows(plan, i);
+    match &node.kind {
+        PlanKind::Scan {
+            table, predicate, ..
+        } => {
+            let n = table.num_rows() as f64;
+            if predicate.is_some() { n * 0.5 } else { n }
+        }
+        PlanKind::Filter { input: i, .. } => input(*i) * 0.5,
+        PlanKind::Project { input: i, .. }
+        | PlanKind::Map { input: i, .. }
+        | PlanKind::Sort { input: i, .. } => input(*i),
+        PlanKind::Distinct { input: i } => input(*i) * 0.8,
+        PlanKind::Aggregate { input: i, keys, .. } => {
+            if keys.is_empty() {
+                1.0
+            } else {
+                input(*i) * 0.5
+            }
+        }
+        PlanKind::Limit {
+            input: i, count, ..
+        }
+        | PlanKind::TopN {
+            input: i, count, ..
+        } => input(*i).min(*count as f64),
+        PlanKind::Join {
+            left, right, kind, ..
+        } => match kind {
+            JoinKind::Semi | JoinKind::Anti => input(*left),
+            _ => input(*left).max(input(*right)),
+        },
+        PlanKind::Union { left, right, .. } => input(*left) + input(*right),
+    }
+}
+
+/// Which side an inner join builds its hash table on (`true` = left), as explain shows it.
+pub fn build_left(plan: &Plan, kind: JoinKind, left: NodeId, right: NodeId) -> bool {
+    match kind {
+        JoinKind::Inner => estimate_rows(plan, left) < estimate_rows(plan, right),
+        JoinKind::Right => true,
+        _ => false,
+    }
+}
+
+impl<'a> PhysicalBuilder<'a> {
+    /// A builder for `plan` charging operator state to `budget`.
+    pub fn new(plan: &'a Plan, budget: &'a MemoryBudget) -> Self {
+        PhysicalBuilder {
+            plan,
+            budget,
+            users: plan.parent_counts(),
+            shared: HashMap::new(),
+        }
+    }
+
+    fn names(&self, id: NodeId) -> Vec<&'a str> {
+        self.plan
+            .columns(id)
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect()
+    }
+
+    fn types(&self, id: NodeId) -> Vec<DataType> {
+        self.plan.columns(id).iter().map(|c| c.ty).collect()
+    }
+
+    /// The operator computing node `id`.
+    pub fn build(&mut self, id: NodeId) -> Result<BoxOp> {
+        if self.users[id.index()] > 1 {
+            if let Some(s) = self.shared.get(&id) {
+                return Ok(s.reader());
+            }
+            let op = self.build_node(id)?;
+            let s = Shared::new(op);
+            self.shared.insert(id, s.clone());
+            return Ok(s.reader());
+        }
+        self.build_node(id)
+    }
+
+    fn sort_specs(&self, keys: &[SortKey], names: &[&str]) -> Result<Vec<SortSpec>> {
+        keys.iter()
+            .map(|k| {
+                Ok(SortSpec {
+                    expr: compile(&k.expr, names)?,
+                    descending: k.descending,
+                    nulls_first: k.nulls_first,
+                })
+            })
+            .collect()
+    }
+
+    fn build_node(&mut self, id: NodeId) -> Result<BoxOp> {
+        let plan = self.plan;
+        let node = plan.node(id);
+        Ok(match &node.kind {
+            PlanKind::Scan {
+                table,
+                table_columns,
+                columns,
+                predicate,
+            } => {
+                let pred = match predicate {
+                    None => None,
+                    Some(p) => {
+                        let used: Vec<usize> = p
+                            .columns()
+                            .iter()
+                            .filter_map(|c| table_columns.iter().position(|t| &t.name == c))
+                            .collect();
+                        let names: Vec<&str> = used
+                            .iter()
+                            .map(|&i| table_columns[i].name.as_str())
+                            .collect();
+                        Some((compile(p, &names)?, used))
+                    }
+                };
+                Box::new(ScanOp::new((**table).clone(), columns.clone(), pred))
+            }
+            PlanKind::Filter { input, predicate } => {
+                let names = self.names(*input);
+                let pred = compile(predicate, &names)?;
+                Box::new(FilterOp::new(self.build(*input)?, pred))
+            }
+            PlanKind::Project { input, items } => {
+                let names = self.names(*input);
+                let sources = items
+                    .iter()
+                    .map(|it| match &it.expr.kind {
+                        crate::dataflow::expr::typed::TKind::Column(c) => names
+                            .iter()
+                            .position(|n| n == c)
+                            .map(Source::Input)
+                            .map_or_else(|| compile(&it.expr, &names).map(Source::Expr), Ok),
+                        _ => compile(&it.expr, &names).map(Source::Expr),
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Box::new(ProjectOp::new(self.build(*input)?, sources))
+            }
+            PlanKind::Map { input, items } => {
+                let names = self.names(*input);
+                let mut sources = Vec::new();
+                for out in plan.columns(id) {
+                    match items.iter().find(|it| it.name == out.name) {
+                        Some(it) => sources.push(Source::Expr(compile(&it.expr, &names)?)),
+                        None => {
+                            let i = names.iter().position(|n| *n == out.name).ok_or_else(|| {
+                                crate::dataflow::expr::kernels::internal(format!(
+                                    "map lost column {}",
+                                    out.name
+                                ))
+                            })?;
+                            sources.push(Source::Input(i));
+                        }
+                    }
+                }
+                Box::new(ProjectOp::new(self.build(*input)?, sources))
+            }
+            PlanKind::Join {
+                left,
+                right,
+                kind,
+                cond,
+            } => {
+                let lnames = self.names(*left);
+                let rnames = self.names(*right);
+                let mut joined: Vec<&str> = lnames.clone();
+                for r in &rnames {
+                    joined.push(cond.joined_name(r).ok_or_else(|| {
+                        crate::dataflow::expr::kernels::internal(format!(
+                            "join lost right column {r}"
+                        ))
+                    })?);
+                }
+                let spec = JoinSpec {
+                    kind: *kind,
+                    build_left: build_left(plan, *kind, *left, *right),
+                    left_keys: cond
+                        .equi
+                        .iter()
+                        .map(|(l, _)| compile(l, &lnames))
+                        .collect::<Result<_>>()?,
+                    right_keys: cond
+                        .equi
+                        .iter()
+                        .map(|(_, r)| compile(r, &rnames))
+                        .collect::<Result<_>>()?,
+                    residual: cond
+                        .residual
+                        .as_ref()
+                        .map(|r| compile(r, &joined))
+                        .transpose()?,
+                    left_types: self.types(*left),
+                    right_types: self.types(*right),
+                };
+                let l = self.build(*left)?;
+                let r = self.build(*right)?;
+                Box::new(JoinOp::new(
+                    spec,
+                    l,
+                    r,
+                    MemoryAccount::new(self.budget, "join"),
+                ))
+            }
+            PlanKind::Aggregate { input, keys, aggs } => {
+                let names = self.names(*input);
+                let keys = keys
+                    .iter()
+                    .map(|k| compile(&k.expr, &names))
+                    .collect::<Result<Vec<_>>>()?;
+                let aggs = aggs
+                    .iter()
+                    .map(|a| {
+                        Ok(AggSpec {
+                            func: a.func,
+                            arg: a.arg.as_ref().map(|e| compile(e, &names)).transpose()?,
+                            out: a.ty,
+                            name: a.name.clone(),
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let account = MemoryAccount::new(self.budget, "aggregate");
+                Box::new(AggregateOp::new(self.build(*input)?, keys, aggs, &account))
+            }
+            PlanKind::Sort { input, keys } => {
+                let names = self.names(*input);
+                let specs = self.sort_specs(keys, &names)?;
+                let types = self.types(*input);
+                Box::new(SortOp::new(
+                    self.build(*input)?,
+                    specs,
+                    types,
+                    None,
+                    MemoryAccount::new(self.budget, "sort"),
+                ))
+            }
+            PlanKind::TopN {
+                input,
+                keys,
+                count,
+                offset,
+            } => {
+                let names = self.names(*input);
+                let specs = self.sort_specs(keys, &names)?;
+                let types = self.types(*input);
+                let acc = MemoryAccount::new(self.budget, "sort");
+                Box::new(SortOp::new(
+                    self.build(*input)?,
+                    specs,
+                    types,
+                    Some((*count, *offset)),
+                    acc,
+                ))
+            }
+            PlanKind::Limit {
+                input,
+                count,
+                offset,
+            } => Box::new(LimitOp::new(self.build(*input)?, *count, *offset)),
+            PlanKind::Distinct { input } => {
+                let acc = MemoryAccount::new(self.budget, "distinct");
+                Box::new(DistinctOp::new(self.build(*input)?, &acc))
+            }
+            PlanKind::Union { left, right, all } => {
+                let u: BoxOp = Box::new(UnionAllOp::new(self.build(*left)?, self.build(*right)?));
+                if *all {
+                    u
+                } else {
+                    Box::new(DistinctOp::new(
+                        u,
+                        &MemoryAccount::new(self.budget, "union"),
+                    ))
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,215 @@
+//! `Sort` (stable, multi-key, nulls first/last) and `TopN` (sort + limit, keeping only the best
+//! `offset + count` rows while reading). Buffered rows are charged to the memory budget.
+
+use std::cmp::Ordering;
+
+use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_dense};
+use super::columns::{concat, take};
+use crate::dataflow::column::{Column, PrimitiveColumn};
+use crate::dataflow::error::Result;
+use crate::dataflow::expr::kernels::CompiledExpr;
+use crate::dataflow::expr::kernels::num::Num;
+use crate::dataflow::expr::kernels::vector::{bool_values, validity_of};
+use crate::dataflow::memory::MemoryAccount;
+use crate::dataflow::types::DataType;
+
+/// A compiled sort key.
+pub struct SortSpec {
+    /// The key expression over the input columns.
+    pub expr: CompiledExpr,
+    /// Descending.
+    pub descending: bool,
+    /// Nulls before values.
+    pub nulls_first: bool,
+}
+
+type Cmp<'a> = Box<dyn Fn(usize, usize) -> Ordering + 'a>;
+
+fn prim_cmp<T: Num>(c: &PrimitiveColumn<T>) -> Cmp<'_> {
+    let v = c.values();
+    Box::new(move |a, b| T::sql_cmp(v[a], v[b]))
+}
+
+/// A comparator over rows of `col` (values only; nulls handled by the caller).
+fn value_cmp(col: &Column) -> Cmp<'_> {
+    match col {
+        Column::I8(c) => prim_cmp(c),
+        Column::I16(c) => prim_cmp(c),
+        Column::I32(c) => prim_cmp(c),
+        Column::I64(c) => prim_cmp(c),
+        Column::F32(c) => prim_cmp(c),
+        Column::F64(c) => prim_cmp(c),
+        Column::Bool(c) => {
+            let v = bool_values(c);
+            Box::new(move |a, b| v[a].cmp(&v[b]))
+        }
+        Column::Utf8(c) => Box::new(move |a, b| c.value_bytes(a).cmp(c.value_bytes(b))),
+    }
+}
+
+/// A stable permutation of `0..n` ordering rows by `keys` (evaluated columns).
+pub fn sort_permutation(keys: &[Column], specs: &[SortSpec], n: usize) -> Vec<u32> {
+    let cmps: Vec<Cmp<'_>> = keys
+        .iter()
+        .zip(specs)
+        .map(|(k, s)| {
+            let valid = validity_of(k);
+            let inner = value_cmp(k);
+            let (desc, nf) = (s.descending, s.nulls_first);
+            let f: Cmp<'_> = Box::new(move |a, b| {
+                let (va, vb) = match &valid {
+                    None => (true, true),
+                    Some(m) => (m[a], m[b]),
+                };
+                match (va, vb) {
+                    (true, true) => {
+                        let o = inner(a, b);
+                        if desc { o.reverse() } else { o }
+                    }
+                    (false, false) => Ordering::Equal,
+                    (false, true) => {
+                        if nf {
+                            Ordering::Less
+                        } else {
+                            Ordering::Greater
+                        }
+                    }
+                    (true, false) => {
+                        if nf {
+                            Ordering::Greater
+                        } else {
+                            Ordering::Less
+                        }
+                    }
+                }
+            });
+            f
+        })
+        .collect();
+    let mut perm: Vec<u32> = (0..n as u32).collect();
+    perm.sort_by(|&a, &b| {
+        for c in &cmps {
+            let o = c(a as usize, b as usize);
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    });
+    perm
+}
+
+/// Sorts its whole input, or keeps the first `offset + count` rows in order (top-N).
+pub struct SortOp {
+    input: BoxOp,
+    specs: Vec<SortSpec>,
+    types: Vec<DataType>,
+    limit: Option<(u64, u64)>,
+    account: MemoryAccount,
+    buffered: Vec<Batch>,
+    buffered_rows: usize,
+    output: Option<(Vec<Column>, Vec<u32>, usize)>,
+}
+
+impl SortOp {
+    /// A sort of `input` (whose column types are `types`); `limit` = `(count, offset)` for top-N.
+    pub fn new(
+        input: BoxOp,
+        specs: Vec<SortSpec>,
+        types: Vec<DataType>,
+        limit: Option<(u64, u64)>,
+        account: MemoryAccount,
+    ) -> Self {
+        SortOp {
+            input,
+            specs,
+            types,
+            limit,
+            account,
+            buffered: Vec::new(),
+            buffered_rows: 0,
+            output: None,
+        }
+    }
+
+    /// Concatenates the buffered batches and sorts them; returns the columns and permutation.
+    fn consolidate(&mut self) -> Result<(Vec<Column>, Vec<u32>)> {
+        let batches = std::mem::take(&mut self.buffered);
+        let n = self.buffered_rows;
+        let cols = if batches.len() == 1 {
+            batches
+                .into_iter()
+                .next()
+                .map(|b| b.columns)
+                .unwrap_or_default()
+        } else {
+            (0..self.types.len())
+                .map(|i| {
+                    let parts: Vec<&Column> = batches.iter().map(|b| &b.columns[i]).collect();
+                    concat(&parts, self.types[i], &self.account)
+                })
+                .collect::<Result<Vec<_>>>()?
+        };
+        let keys = self
+            .specs
+            .iter()
+            .map(|s| s.expr.eval(&cols, n))
+            .collect::<Result<Vec<_>>>()?;
+        let perm = sort_permutation(&keys, &self.specs, n);
+        Ok((cols, perm))
+    }
+
+    fn fill(&mut self) -> Result<()> {
+        let keep = self.limit.map(|(c, o)| c.saturating_add(o) as usize);
+        while let Some(b) = next_dense(&mut self.input) {
+            let b = b?;
+            self.buffered_rows += b.len;
+            self.buffered.push(b);
+            if let Some(k) = keep
+                && self.buffered_rows >= k.saturating_mul(2).max(4 * BATCH_SIZE)
+            {
+                // Keep only the best k rows so far (stable: earlier rows win ties).
+                let (cols, mut perm) = self.consolidate()?;
+                perm.truncate(k);
+                let kept = cols
+                    .iter()
+                    .map(|c| take(c, &perm))
+                    .collect::<Result<Vec<_>>>()?;
+                self.buffered = vec![Batch::new(kept, perm.len())];
+                self.buffered_rows = perm.len();
+            }
+        }
+        let n = self.buffered_rows;
+        let (cols, mut perm) = if n == 0 {
+            (Vec::new(), Vec::new())
+        } else {
+            self.consolidate()?
+        };
+        if let Some((count, offset)) = self.limit {
+            let start = (offset as usize).min(perm.len());
+            let end = start.saturating_add(count as usize).min(perm.len());
+            perm = perm[start..end].to_vec();
+        }
+        self.output = Some((cols, perm, 0));
+        Ok(())
+    }
+}
+
+impl Operator for SortOp {
+    fn next(&mut self) -> Option<Result<Batch>> {
+        if self.output.is_none()
+            && let Err(e) = self.fill()
+        {
+            return Some(Err(e));
+        }
+        let (cols, perm, pos) = self.output.as_mut()?;
+        if *pos >= perm.len() {
+            return None;
+        }
+        let end = (*pos + BATCH_SIZE).min(perm.len());
+        let idx = &perm[*pos..end];
+        *pos = end;
+        let out: Result<Vec<Column>> = cols.iter().map(|c| take(c, idx)).collect();
+        Some(out.map(|c| Batch::new(c, idx.len())))
+    }
+}

@@ -1,0 +1,194 @@
+//! Compiling typed expressions to kernel trees and evaluating them over a batch.
+
+use super::vector::{bool_col, bool_values, validity_of};
+use super::{arith, cast, compare, internal, like, logic, select, strings};
+use crate::dataflow::column::Column;
+use crate::dataflow::error::Result;
+use crate::dataflow::expr::functions::Func;
+use crate::dataflow::expr::typed::{ArithOp, CmpOp, Scalar, TExpr, TKind};
+use crate::dataflow::types::DataType;
+
+/// An intermediate result: a column of the batch's length, or one constant for every row.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// One value per row.
+    Col(Column),
+    /// The same value (possibly null) for every row.
+    Const(Scalar),
+}
+
+impl Value {
+    /// True for a constant null.
+    pub fn is_null_const(&self) -> bool {
+        matches!(self, Value::Const(Scalar::Null))
+    }
+
+    /// The row validity, `None` when every row is valid (a constant null is handled by callers).
+    pub fn validity(&self) -> Option<Vec<bool>> {
+        match self {
+            Value::Col(c) => validity_of(c),
+            Value::Const(_) => None,
+        }
+    }
+
+    /// Materialises the value as a column of `n` rows of type `ty`.
+    pub fn into_column(self, ty: DataType, n: usize) -> Result<Column> {
+        match self {
+            Value::Col(c) => Ok(c),
+            Value::Const(s) => select::broadcast(&s, ty, n),
+        }
+    }
+}
+
+/// A compiled expression node.
+#[derive(Clone, Debug)]
+pub struct CompiledExpr {
+    node: Node,
+    /// The result type.
+    pub ty: DataType,
+}
+
+#[derive(Clone, Debug)]
+enum Node {
+    Col(usize),
+    Const(Scalar),
+    Neg(Box<CompiledExpr>),
+    Not(Box<CompiledExpr>),
+    Arith(ArithOp, Box<CompiledExpr>, Box<CompiledExpr>),
+    Cmp(CmpOp, Box<CompiledExpr>, Box<CompiledExpr>),
+    And(Box<CompiledExpr>, Box<CompiledExpr>),
+    Or(Box<CompiledExpr>, Box<CompiledExpr>),
+    IsNull(Box<CompiledExpr>, bool),
+    Like(Box<CompiledExpr>, like::Pattern, bool),
+    Case(Vec<(CompiledExpr, CompiledExpr)>, Box<CompiledExpr>),
+    Cast(Box<CompiledExpr>),
+    Call(Func, Vec<CompiledExpr>),
+}
+
+/// Compiles `e`, binding column names to their index in `names`.
+pub fn compile(e: &TExpr, names: &[&str]) -> Result<CompiledExpr> {
+    let b = |x: &TExpr| compile(x, names).map(Box::new);
+    let node =
+        match &e.kind {
+            TKind::Column(c) => Node::Col(names.iter().position(|n| n == c).ok_or_else(|| {
+                internal(format!("column \"{c}\" is not in the operator's input"))
+            })?),
+            TKind::Literal(s) => Node::Const(s.clone()),
+            TKind::Neg(x) => Node::Neg(b(x)?),
+            TKind::Not(x) => Node::Not(b(x)?),
+            TKind::Arith(op, x, y) => Node::Arith(*op, b(x)?, b(y)?),
+            TKind::Cmp(op, x, y) => Node::Cmp(*op, b(x)?, b(y)?),
+            TKind::And(x, y) => Node::And(b(x)?, b(y)?),
+            TKind::Or(x, y) => Node::Or(b(x)?, b(y)?),
+            TKind::IsNull(x, neg) => Node::IsNull(b(x)?, *neg),
+            TKind::Like {
+                expr,
+                pattern,
+                negated,
+            } => Node::Like(b(expr)?, like::Pattern::new(pattern), *negated),
+            TKind::Case { whens, otherwise } => Node::Case(
+                whens
+                    .iter()
+                    .map(|(c, v)| Ok((compile(c, names)?, compile(v, names)?)))
+                    .collect::<Result<Vec<_>>>()?,
+                b(otherwise)?,
+            ),
+            TKind::Cast(x) => Node::Cast(b(x)?),
+            TKind::Call(f, args) => Node::Call(
+                *f,
+                args.iter()
+                    .map(|a| compile(a, names))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+        };
+    Ok(CompiledExpr { node, ty: e.ty })
+}
+
+impl CompiledExpr {
+    /// Evaluates over `cols` (all of `n` rows) into a column of `n` rows.
+    pub fn eval(&self, cols: &[Column], n: usize) -> Result<Column> {
+        self.eval_value(cols, n)?.into_column(self.ty, n)
+    }
+
+    /// Evaluates a predicate into "row is selected" flags (null counts as false).
+    pub fn eval_predicate(&self, cols: &[Column], n: usize) -> Result<Vec<bool>> {
+        match self.eval_value(cols, n)? {
+            Value::Const(Scalar::Bool(b)) => Ok(vec![b; n]),
+            Value::Const(_) => Ok(vec![false; n]),
+            Value::Col(Column::Bool(c)) => {
+                let mut v = bool_values(&c);
+                if let Some(valid) = validity_of(&Column::Bool(c)) {
+                    v.iter_mut().zip(valid).for_each(|(x, ok)| *x &= ok);
+                }
+                Ok(v)
+            }
+            Value::Col(_) => Err(internal("predicate is not bool")),
+        }
+    }
+
+    /// Evaluates into a [`Value`] (constants stay constant).
+    pub fn eval_value(&self, cols: &[Column], n: usize) -> Result<Value> {
+        Ok(match &self.node {
+            Node::Col(i) => Value::Col(
+                cols.get(*i)
+                    .cloned()
+                    .ok_or_else(|| internal("column index out of range"))?,
+            ),
+            Node::Const(s) => Value::Const(s.clone()),
+            Node::Neg(x) => arith::neg(&x.eval_value(cols, n)?, self.ty, n)?,
+            Node::Arith(op, x, y) => {
+                let (a, b) = (x.eval_value(cols, n)?, y.eval_value(cols, n)?);
+                arith::arith(*op, &a, &b, self.ty, n)?
+            }
+            Node::Cmp(op, x, y) => {
+                let (a, b) = (x.eval_value(cols, n)?, y.eval_value(cols, n)?);
+                compare::compare(*op, &a, &b, x.ty, n)?
+            }
+            Node::Not(x) => logic::not(&x.eval_value(cols, n)?, n)?,
+            Node::And(x, y) => {
+                logic::and_or(false, &x.eval_value(cols, n)?, &y.eval_value(cols, n)?, n)?
+            }
+            Node::Or(x, y) => {
+                logic::and_or(true, &x.eval_value(cols, n)?, &y.eval_value(cols, n)?, n)?
+            }
+            Node::IsNull(x, negated) => {
+                let v = x.eval_value(cols, n)?;
+                match v {
+                    Value::Const(s) => Value::Const(Scalar::Bool((s == Scalar::Null) != *negated)),
+                    Value::Col(c) => {
+                        let out: Vec<bool> = match validity_of(&c) {
+                            None => vec![*negated; n],
+                            Some(valid) => valid.iter().map(|&ok| ok == *negated).collect(),
+                        };
+                        Value::Col(bool_col(&out, None)?)
+                    }
+                }
+            }
+            Node::Like(x, pattern, negated) => {
+                like::like(&x.eval_value(cols, n)?, pattern, *negated, n)?
+            }
+            Node::Case(whens, otherwise) => {
+                let mut conds = Vec::with_capacity(whens.len());
+                let mut values = Vec::with_capacity(whens.len() + 1);
+                for (c, v) in whens {
+                    conds.push(c.eval_predicate(cols, n)?);
+                    values.push(v.eval_value(cols, n)?);
+                }
+                values.push(otherwise.eval_value(cols, n)?);
+                let choice: Vec<u32> = (0..n)
+                    .map(|r| conds.iter().position(|c| c[r]).unwrap_or(whens.len()) as u32)
+                    .collect();
+                Value::Col(select::select(&choice, &values, self.ty, n)?)
+            }
+            Node::Cast(x) => cast::cast(&x.eval_value(cols, n)?, x.ty, self.ty, n)?,
+            Node::Call(f, args) => {
+                let vals = args
+                    .iter()
+                    .map(|a| a.eval_value(cols, n))
+                    .collect::<Result<Vec<_>>>()?;
+                let tys: Vec<DataType> = args.iter().map(|a| a.ty).collect();
+                strings::call(*f, &vals, &tys, self.ty, n)?
+            }
+        })
+    }
+}
