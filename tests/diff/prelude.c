@@ -57,6 +57,33 @@ static void fmt_float(double x, int is_f32, char *out) {
         snprintf(digits, sizeof digits, "%.*e", prec - 1, x);
         if (is_f32 ? (strtof(digits, NULL) == (float)x) : (strtod(digits, NULL) == x)) break;
     }
+    /* glibc rounds an exact tie at this precision to even; Rust's shortest formatting (which
+       Theta uses) rounds it away from zero. Both read back; match Rust. */
+    {
+        char exact[96];
+        snprintf(exact, sizeof exact, "%.60e", x);
+        char *e = exact + (exact[0] == '-');
+        char ed[80];
+        int n = 0;
+        for (char *q = e; *q && *q != 'e'; q++) if (*q != '.') ed[n++] = *q;
+        if (n > prec && ed[prec] == '5') {
+            int tie = 1;
+            for (int i = prec + 1; i < n; i++) if (ed[i] != '0') tie = 0;
+            if (tie) {
+                int exp10 = atoi(strchr(exact, 'e') + 1);
+                int i = prec - 1;
+                ed[prec] = 0;
+                while (i >= 0 && ed[i] == '9') ed[i--] = '0';
+                if (i < 0) { memmove(ed + 1, ed, prec); ed[0] = '1'; ed[prec] = 0; exp10++; }
+                else ed[i]++;
+                char *o = digits;
+                if (x < 0) *o++ = '-';
+                *o++ = ed[0];
+                if (prec > 1) { *o++ = '.'; memcpy(o, ed + 1, prec - 1); o += prec - 1; }
+                sprintf(o, "e%+03d", exp10);
+            }
+        }
+    }
     /* digits = [-]d.ddde[+-]xx */
     int neg = digits[0] == '-';
     char *p = digits + neg;

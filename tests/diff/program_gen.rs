@@ -407,7 +407,7 @@ impl Gen {
                     } else {
                         self.expr(ty, 3)
                     };
-                    let name = self.fresh("v");
+                    let name = self.fresh("var");
                     out.0 += &format!("{pad}{} {name} = {};\n", ty.theta(), e.theta);
                     out.1 += &format!("{pad}{} {name} = {};\n", ty.c(), e.c);
                     self.vars.last_mut().unwrap().push(Var {
@@ -419,7 +419,7 @@ impl Gen {
                 4 => {
                     let ty = self.pick(&NUMERIC);
                     let len = 1 + self.rng.below(6);
-                    let name = self.fresh("a");
+                    let name = self.fresh("arr");
                     out.0 += &format!(
                         "{pad}{}[] {name} = new {}[{len}];\n",
                         ty.theta(),
@@ -455,7 +455,7 @@ impl Gen {
                         continue;
                     }
                     let name = self.pick(&names);
-                    if name.starts_with('p') || name.starts_with('i') {
+                    if name.starts_with("par") || name.starts_with("idx") {
                         continue; // parameters and loop counters stay untouched
                     }
                     let v = self.expr(ty, 3);
@@ -482,7 +482,7 @@ impl Gen {
                     out.1 += &format!("{pad}}}\n");
                 }
                 8 if indent < 4 && loop_depth < 2 => {
-                    let i = self.fresh("i");
+                    let i = self.fresh("idx");
                     let n = 1 + self.rng.below(8);
                     out.0 += &format!("{pad}for (i64 {i} = 0; {i} < {n}; {i}++) {{\n");
                     out.1 += &format!("{pad}for (int64_t {i} = 0; {i} < {n}; {i}++) {{\n");
@@ -503,11 +503,11 @@ impl Gen {
     }
 
     fn function(&mut self, out: &mut (String, String)) {
-        let name = self.fresh("f");
+        let name = self.fresh("fun");
         let nparams = 1 + self.rng.below(4) as usize;
         let params: Vec<Ty> = (0..nparams).map(|_| self.pick(&ALL)).collect();
         let ret = self.pick(&ALL);
-        let pnames: Vec<String> = (0..nparams).map(|_| self.fresh("p")).collect();
+        let pnames: Vec<String> = (0..nparams).map(|_| self.fresh("par")).collect();
         let theta_params: Vec<String> = pnames
             .iter()
             .zip(&params)
@@ -571,7 +571,7 @@ impl Gen {
                 Ty::F64 => format!("print_f({}, 0)", e.c),
                 _ => format!("print_i({})", e.c),
             };
-            let tag = self.fresh("r");
+            let tag = self.fresh("res");
             out.0 += &format!("    print(\"{tag}\", {});\n", e.theta);
             out.1 += &format!("    fputs(\"{tag}\", stdout); sp(); {printer}; nl();\n");
         }
