@@ -3,6 +3,9 @@
 //! `STATUS / STDOUT / STDERR` (print formats §7, integer semantics §6, init order §1, exit
 //! status mod 256 §1/§10).
 //!
+//! `tests/run/programs/` adds programs written for this corpus (integer edge cases at every
+//! width, init order across imports).
+//!
 //! Skipped (they build §8 dataflow nodes, which another part of the VM wires up): the files in
 //! [`DAG_PROGRAMS`].
 
@@ -55,6 +58,13 @@ fn valid_programs_run() {
             &[]
         };
         insta::assert_snapshot!(run(&rel, args));
+    });
+}
+
+#[test]
+fn extra_programs_run() {
+    insta::glob!("run/programs/*.theta", |path| {
+        insta::assert_snapshot!(run(&relative(path), &[]));
     });
 }
 
