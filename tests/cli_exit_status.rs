@@ -95,7 +95,10 @@ fn compile_errors_exit_1_with_diagnostics() {
         assert!(err.contains("E0104") && err.contains("E0100"), "{err}");
         assert!(out.stdout.is_empty());
     }
-    assert!(!dir.join("bad.thbc").exists(), "no module is written on errors");
+    assert!(
+        !dir.join("bad.thbc").exists(),
+        "no module is written on errors"
+    );
 }
 
 #[test]
@@ -103,7 +106,12 @@ fn corrupt_modules_exit_1_without_panicking() {
     let dir = temp_dir("corrupt");
     let src = write(&dir, "ok.theta", "print(\"fine\");\n");
     let thbc = dir.join("ok.thbc");
-    let out = thetac(&["compile", src.to_str().unwrap(), "-o", thbc.to_str().unwrap()]);
+    let out = thetac(&[
+        "compile",
+        src.to_str().unwrap(),
+        "-o",
+        thbc.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let good = std::fs::read(&thbc).unwrap();
 
@@ -146,7 +154,12 @@ fn usage_errors_exit_2() {
         &[][..],
     ] {
         let out = theta(args);
-        assert_eq!(out.status.code(), Some(2), "theta {args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "theta {args:?}: {}",
+            text(&out.stderr)
+        );
     }
     for args in [
         &["compile"][..],
@@ -155,7 +168,12 @@ fn usage_errors_exit_2() {
         &[][..],
     ] {
         let out = thetac(args);
-        assert_eq!(out.status.code(), Some(2), "thetac {args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "thetac {args:?}: {}",
+            text(&out.stderr)
+        );
     }
 }
 
@@ -205,9 +223,21 @@ fn compile_is_deterministic_and_thbc_runs_like_source() {
         );
         let from_source = theta(&["run", example, "x", "y"]);
         let from_module = theta(&["run", a.to_str().unwrap(), "x", "y"]);
-        assert_eq!(from_source.status.code(), from_module.status.code(), "{example}");
-        assert_eq!(text(&from_source.stdout), text(&from_module.stdout), "{example}");
-        assert_eq!(text(&from_source.stderr), text(&from_module.stderr), "{example}");
+        assert_eq!(
+            from_source.status.code(),
+            from_module.status.code(),
+            "{example}"
+        );
+        assert_eq!(
+            text(&from_source.stdout),
+            text(&from_module.stdout),
+            "{example}"
+        );
+        assert_eq!(
+            text(&from_source.stderr),
+            text(&from_module.stderr),
+            "{example}"
+        );
     }
 }
 

@@ -37,7 +37,9 @@ fn run(rel: &str, args: &[&str]) -> String {
         .expect("runs theta");
     format!(
         "STATUS: {}\nSTDOUT:\n{}\nSTDERR:\n{}",
-        out.status.code().map_or("signal".to_string(), |c| c.to_string()),
+        out.status
+            .code()
+            .map_or("signal".to_string(), |c| c.to_string()),
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     )

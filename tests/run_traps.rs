@@ -5,7 +5,6 @@
 //! A file may start with `// ARGS: --flag value …`: those flags go to `theta run` before the
 //! file name (e.g. `--max-instructions 1000`).
 
-use std::path::Path;
 use std::process::Command;
 
 /// The flags of a leading `// ARGS:` comment, split on whitespace.
@@ -21,7 +20,7 @@ fn header_args(source: &str) -> Vec<String> {
 #[test]
 fn traps_report_code_location_and_stack() {
     insta::glob!("run/traps/*.theta", |path| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let rel = path
             .strip_prefix(root)
             .unwrap()

@@ -14,7 +14,11 @@ fn stdlib_tests_pass() {
         if path.extension().is_none_or(|e| e != "theta") {
             continue;
         }
-        let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let out = Command::new(env!("CARGO_BIN_EXE_theta"))
             .current_dir(root)
             .args(["run", &rel])
