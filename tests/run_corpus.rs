@@ -26,11 +26,17 @@ fn relative(path: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
-/// Runs `theta run <rel> [args]` from the crate root; renders `STATUS / STDOUT / STDERR`.
+/// Runs `theta run <rel> [args]` from the crate root.
 fn run(rel: &str, args: &[&str]) -> String {
+    run_with(&[], rel, args)
+}
+
+/// Runs `theta run <flags> <rel> [args]` from the crate root; renders `STATUS / STDOUT / STDERR`.
+fn run_with(flags: &[String], rel: &str, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_theta"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .arg("run")
+        .args(flags)
         .arg(rel)
         .args(args)
         .output()
@@ -65,8 +71,16 @@ fn valid_programs_run() {
 
 #[test]
 fn extra_programs_run() {
+    // A first line `// ARGS: --flag value` passes flags to `theta run` (as in run_traps.rs).
     insta::glob!("run/programs/*.theta", |path| {
-        insta::assert_snapshot!(run(&relative(path), &[]));
+        let source = std::fs::read_to_string(path).unwrap();
+        let flags: Vec<String> = source
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("// ARGS:"))
+            .map(|rest| rest.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
+        insta::assert_snapshot!(run_with(&flags, &relative(path), &[]));
     });
 }
 
