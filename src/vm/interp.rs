@@ -96,6 +96,26 @@ pub fn execute<const TRACE: bool>(
                 }
             };
         }
+        // For allocations whose size the interpreter cannot estimate (a `to_string` result,
+        // `new S[n]` filling in default structs): when the memory limit refuses them, collect
+        // once and retry, so T0008 only fires when the request does not fit after a collection
+        // (§10). The retried operations only allocate; a failed first attempt leaves garbage.
+        macro_rules! gc_retry {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(t) if t.kind == TrapKind::MemoryLimitExceeded => {
+                        let top = base + f.num_registers as usize;
+                        let stop = spill_base + f.num_spill_slots as usize;
+                        m.rt.heap
+                            .collect([&m.regs[..top], &m.spills[..stop], &m.globals[..]]);
+                        w = window(&mut m.regs, base);
+                        tri!($e)
+                    }
+                    Err(t) => break Err(t),
+                }
+            };
+        }
         macro_rules! bin {
             ($f:path) => {
                 w[ins.a as usize] = $f(w[ins.b as usize], w[ins.c as usize])
@@ -378,13 +398,13 @@ pub fn execute<const TRACE: bool>(
             Opcode::StrLen => w[a] = m.rt.heap.str(w[b]).len() as u64,
             Opcode::ToString => {
                 gc_point!(64);
-                w[a] = tri!(obj::to_string(&mut m.rt, ins.imm, w[b]));
+                w[a] = gc_retry!(obj::to_string(&mut m.rt, ins.imm, w[b]));
             }
 
             Opcode::ArrayNew => {
                 let n = (w[b] as i64).max(0) as usize;
                 gc_point!(n.saturating_mul(8));
-                w[a] = tri!(obj::array_new(&mut m.rt, ins.imm, w[b]));
+                w[a] = gc_retry!(obj::array_new(&mut m.rt, ins.imm, w[b]));
             }
             Opcode::ArrayLit => {
                 gc_point!(c * 8);
@@ -422,7 +442,7 @@ pub fn execute<const TRACE: bool>(
             }
             Opcode::StructNewDefault => {
                 gc_point!(64);
-                w[a] = tri!(m.rt.default_struct(ins.imm as u32, 0));
+                w[a] = gc_retry!(m.rt.default_struct(ins.imm as u32, 0));
             }
             Opcode::GetFieldI8
             | Opcode::GetFieldI16
