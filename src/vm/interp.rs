@@ -13,7 +13,7 @@ use super::objects::{self as obj, str_cost};
 use super::ops::{self, CmpOp, IntWidth};
 use super::state::{Machine, Runtime};
 use super::trap::{SourceLoc, TraceFrame, Trap, TrapKind};
-use crate::bytecode::{Instr, Module, Opcode, Operand};
+use crate::bytecode::{BuiltinOp, Instr, Module, Opcode, Operand};
 
 /// Runs function `entry` with `args` (placed in r2…) to completion on an empty call stack.
 /// Returns the returned slot (0 for `RET_VOID`). `fuel` is the remaining instruction budget and
@@ -490,7 +490,16 @@ pub fn execute<const TRACE: bool>(
                 let mut args = [0u64; 4];
                 let n = c.min(4);
                 args[..n].copy_from_slice(&w[b..b + n]);
-                let v = tri!(builtins::call(&mut m.rt, op, &args[..n]));
+                // Pure string results (their size is unknown up front) may retry after a
+                // collection; other built-ins have effects and must not run twice.
+                let v = if matches!(
+                    op,
+                    BuiltinOp::Substr | BuiltinOp::FromBytes | BuiltinOp::TableGetStr
+                ) {
+                    gc_retry!(builtins::call(&mut m.rt, op, &args[..n]))
+                } else {
+                    tri!(builtins::call(&mut m.rt, op, &args[..n]))
+                };
                 if let (Some(v), true) = (v, a != 0) {
                     w[a] = v;
                 }
