@@ -144,6 +144,9 @@ impl FmtCtx<'_> {
             VType::Struct(id) => {
                 let layout = self.structs.get(*id as usize);
                 let name = layout.map_or("<struct>", |l| l.name.as_str());
+                // §7 prints the struct's declared name: an imported `geo.Point` prints as
+                // `Point { … }` (the qualifier is the importer's alias, not part of the name).
+                let name = name.rsplit('.').next().unwrap_or(name);
                 out.extend_from_slice(name.as_bytes());
                 if path.len() >= MAX_DEPTH || path.contains(&v) {
                     out.extend_from_slice(b" { ... }");
@@ -273,6 +276,20 @@ mod tests {
         );
         assert_eq!(ctx.to_string(&VType::Str, name), "tri");
         assert_eq!(ctx.to_string(&VType::I64, -3i64 as u64), "-3");
+        // An imported struct (flattened as `geo.Point`) prints its declared name (§7).
+        let qualified = vec![StructLayout {
+            name: "geo.Point".into(),
+            ..structs[0].clone()
+        }];
+        let qctx = FmtCtx {
+            heap: &heap,
+            structs: &qualified,
+            foreign: placeholder_foreign,
+        };
+        assert_eq!(
+            qctx.to_string(&VType::Struct(0), p),
+            "Point { x: 1.0, y: 2.0 }"
+        );
         assert_eq!(ctx.to_string(&VType::Bool, 1), "true");
         assert_eq!(ctx.to_string(&VType::F32, slot_f32(2.5)), "2.5");
 

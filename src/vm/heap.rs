@@ -175,7 +175,13 @@ impl Heap {
     /// calls [`Heap::collect`] with its roots, at a point where every live handle is in a root).
     #[inline]
     pub fn wants_collection(&self, extra: usize) -> bool {
-        let after = self.bytes.saturating_add(extra);
+        // Callers estimate the payload only; the object header is counted here so that a
+        // request the limit cannot take is preceded by a collection (§10: the memory trap
+        // means "still too much after a garbage collection").
+        let after = self
+            .bytes
+            .saturating_add(extra)
+            .saturating_add(OBJECT_OVERHEAD);
         after > self.next_gc || self.limit.is_some_and(|l| after > l)
     }
 
@@ -479,6 +485,17 @@ mod tests {
         assert!(t.message.starts_with("memory limit exceeded"));
         assert!(h.wants_collection(100));
         assert!(!h.wants_collection(10));
+    }
+
+    #[test]
+    fn collection_is_wanted_before_the_header_overflows_the_limit() {
+        // Regression: a 3-field struct is estimated as 24 payload bytes but accounted as 56;
+        // without counting the header the interpreter skipped the collection and trapped
+        // with garbage still on the heap.
+        let mut h = Heap::new();
+        h.set_limit(Some(200));
+        h.alloc_str(&"x".repeat(150)).unwrap(); // 182 bytes accounted
+        assert!(h.wants_collection(3 * 8));
     }
 
     #[test]

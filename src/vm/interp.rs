@@ -13,7 +13,7 @@ use super::objects::{self as obj, str_cost};
 use super::ops::{self, CmpOp, IntWidth};
 use super::state::{Machine, Runtime};
 use super::trap::{SourceLoc, TraceFrame, Trap, TrapKind};
-use crate::bytecode::{Instr, Module, Opcode, Operand};
+use crate::bytecode::{BuiltinOp, Instr, Module, Opcode, Operand};
 
 /// Runs function `entry` with `args` (placed in r2…) to completion on an empty call stack.
 /// Returns the returned slot (0 for `RET_VOID`). `fuel` is the remaining instruction budget and
@@ -93,6 +93,26 @@ pub fn execute<const TRACE: bool>(
                     m.rt.heap
                         .collect([&m.regs[..top], &m.spills[..stop], &m.globals[..]]);
                     w = window(&mut m.regs, base);
+                }
+            };
+        }
+        // For allocations whose size the interpreter cannot estimate (a `to_string` result,
+        // `new S[n]` filling in default structs): when the memory limit refuses them, collect
+        // once and retry, so T0008 only fires when the request does not fit after a collection
+        // (§10). The retried operations only allocate; a failed first attempt leaves garbage.
+        macro_rules! gc_retry {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(t) if t.kind == TrapKind::MemoryLimitExceeded => {
+                        let top = base + f.num_registers as usize;
+                        let stop = spill_base + f.num_spill_slots as usize;
+                        m.rt.heap
+                            .collect([&m.regs[..top], &m.spills[..stop], &m.globals[..]]);
+                        w = window(&mut m.regs, base);
+                        tri!($e)
+                    }
+                    Err(t) => break Err(t),
                 }
             };
         }
@@ -378,13 +398,13 @@ pub fn execute<const TRACE: bool>(
             Opcode::StrLen => w[a] = m.rt.heap.str(w[b]).len() as u64,
             Opcode::ToString => {
                 gc_point!(64);
-                w[a] = tri!(obj::to_string(&mut m.rt, ins.imm, w[b]));
+                w[a] = gc_retry!(obj::to_string(&mut m.rt, ins.imm, w[b]));
             }
 
             Opcode::ArrayNew => {
                 let n = (w[b] as i64).max(0) as usize;
                 gc_point!(n.saturating_mul(8));
-                w[a] = tri!(obj::array_new(&mut m.rt, ins.imm, w[b]));
+                w[a] = gc_retry!(obj::array_new(&mut m.rt, ins.imm, w[b]));
             }
             Opcode::ArrayLit => {
                 gc_point!(c * 8);
@@ -422,7 +442,7 @@ pub fn execute<const TRACE: bool>(
             }
             Opcode::StructNewDefault => {
                 gc_point!(64);
-                w[a] = tri!(m.rt.default_struct(ins.imm as u32, 0));
+                w[a] = gc_retry!(m.rt.default_struct(ins.imm as u32, 0));
             }
             Opcode::GetFieldI8
             | Opcode::GetFieldI16
@@ -470,7 +490,16 @@ pub fn execute<const TRACE: bool>(
                 let mut args = [0u64; 4];
                 let n = c.min(4);
                 args[..n].copy_from_slice(&w[b..b + n]);
-                let v = tri!(builtins::call(&mut m.rt, op, &args[..n]));
+                // Pure string results (their size is unknown up front) may retry after a
+                // collection; other built-ins have effects and must not run twice.
+                let v = if matches!(
+                    op,
+                    BuiltinOp::Substr | BuiltinOp::FromBytes | BuiltinOp::TableGetStr
+                ) {
+                    gc_retry!(builtins::call(&mut m.rt, op, &args[..n]))
+                } else {
+                    tri!(builtins::call(&mut m.rt, op, &args[..n]))
+                };
                 if let (Some(v), true) = (v, a != 0) {
                     w[a] = v;
                 }
