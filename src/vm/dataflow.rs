@@ -28,9 +28,9 @@ use crate::dataflow::column::ValueRef;
 use crate::dataflow::engine::{Dag, NodeId};
 use crate::dataflow::error::DataflowError;
 use crate::dataflow::memory::MemoryAccount;
-use std::rc::Rc;
 use crate::dataflow::table::Table;
 use crate::dataflow::types::Schema;
+use std::rc::Rc;
 
 /// A `node_ref`: node `id` of graph `dag` (shared by every node built on it).
 #[derive(Clone, Debug)]
@@ -191,7 +191,11 @@ pub fn node(rt: &mut Runtime, kind: i32, args: &[u64]) -> Result<u64, Trap> {
         }
         K::Limit | K::LimitOffset => {
             let n = b.add(input(rt, arg(0))?)?;
-            let offset = if k == K::LimitOffset { arg(2) as i64 } else { 0 };
+            let offset = if k == K::LimitOffset {
+                arg(2) as i64
+            } else {
+                0
+            };
             b.dag.limit(n, arg(1) as i64, offset).map_err(trap_of)?
         }
         K::Distinct => {
@@ -398,11 +402,10 @@ pub fn builtin(rt: &mut Runtime, op: BuiltinOp, args: &[u64]) -> Result<Option<u
         B::TableBuilderNew => {
             let items = strings(rt, arg(0))?;
             let schema = Schema::parse_items(&items).map_err(trap_of)?;
-            rt.heap
-                .alloc(Obj::Foreign(Box::new(TableBuilder::new(
-                    schema,
-                    account(rt, "table_builder"),
-                ))))?
+            rt.heap.alloc(Obj::Foreign(Box::new(TableBuilder::new(
+                schema,
+                account(rt, "table_builder"),
+            ))))?
         }
         B::BuilderAppendI64
         | B::BuilderAppendF64
