@@ -217,14 +217,14 @@ fn self_comparison(
         if x != y {
             continue;
         }
-        if let Some(i) = rcols.iter().position(|c| &c.name == x) {
-            if rnames[i] != *x {
-                return Err(format!(
-                    "join \"{on}\": both sides of \"=\" are the left column \"{x}\"; the right \
-                     input's \"{x}\" is named \"{}\" in the join",
-                    rnames[i]
-                ));
-            }
+        if let Some(i) = rcols.iter().position(|c| &c.name == x)
+            && rnames[i] != *x
+        {
+            return Err(format!(
+                "join \"{on}\": both sides of \"=\" are the left column \"{x}\"; the right \
+                 input's \"{x}\" is named \"{}\" in the join",
+                rnames[i]
+            ));
         }
     }
     Ok(())
