@@ -355,14 +355,15 @@ fn explicit_trap_and_null_function_value() {
 }
 
 #[test]
-fn io_errors_and_unwired_dataflow_entry_points() {
+fn io_errors_of_the_table_readers() {
     let mut vm = one_builtin(BuiltinOp::ReadCsv, vec![Str], Some(VType::TableRef));
     let t = trap_of(&mut vm, &[Value::Str("/nonexistent/x.csv".into())]);
     assert_eq!(t.code(), "T0012");
     assert!(t.message.contains("/nonexistent/x.csv"), "{}", t.message);
     let mut vm = one_builtin(BuiltinOp::ReadJson, vec![Str], Some(VType::TableRef));
-    let t = trap_of(&mut vm, &[Value::Str("x.json".into())]);
-    assert_eq!(t.code(), "T0200");
+    let t = trap_of(&mut vm, &[Value::Str("/nonexistent/x.json".into())]);
+    assert_eq!(t.code(), "T0012");
+    assert!(t.message.contains("/nonexistent/x.json"), "{}", t.message);
 }
 
 #[test]

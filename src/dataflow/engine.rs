@@ -182,6 +182,23 @@ impl Dag {
         Ok(self.push(k))
     }
 
+    /// Copies the nodes of `other` that `n` depends on into this graph and returns the id of
+    /// `n`'s copy. Scans keep sharing their tables, so the optimizer still merges a table that
+    /// both graphs scan (a node_ref combines the graphs of its two inputs this way).
+    pub fn import(&mut self, other: &Dag, n: NodeId) -> Result<NodeId> {
+        other.node(n)?;
+        let plan = Plan::extract(&other.nodes, n);
+        let offset = self.nodes.len() as u32;
+        for node in plan.nodes {
+            let kind = node.kind.with_inputs(&mut |i| NodeId(i.0 + offset));
+            self.nodes.push(Node {
+                kind,
+                columns: node.columns,
+            });
+        }
+        Ok(NodeId(plan.root.0 + offset))
+    }
+
     /// The optimised plan for `n` and the names of the rules that fired.
     pub fn optimized(&self, n: NodeId) -> Result<(Plan, Vec<&'static str>)> {
         self.node(n)?;

@@ -6,10 +6,16 @@
 //! The default `table_ref` (an empty table, no columns) is the null reference
 //! [`NULL_REF`](super::state::NULL_REF) and reads as [`Table::empty`].
 //!
-//! Implemented here: `read_csv` (both forms), `write_csv`, `table_row_count`,
-//! `table_column_count`, `table_column_name`, `table_column_index`, `table_get_*`,
-//! `table_is_null`, the table builder, and printing a `table_ref`. The lazy DAG (`DF_NODE`,
-//! `materialize`, `explain`) and JSON I/O wait for the engine and trap T0200 until it is wired.
+//! A `node_ref` is a [`NodeObj`]: a node id plus the (shared, immutable) [`Dag`] it lives in.
+//! Creating a node copies its input's graph (small: a handful of nodes) and appends one node, so
+//! a graph lives exactly as long as some `node_ref` to it does and the collector frees it (and the
+//! tables its scans hold) with the last one. A node with two inputs from different graphs imports
+//! the right graph into a copy of the left one.
+//!
+//! Memory: every table built during a run (CSV/JSON readers, the builder, `materialize` and the
+//! operators' state) is charged to the heap's [`MemoryBudget`](crate::dataflow::memory::MemoryBudget),
+//! which shares the `--max-memory` limit with the heap's own bytes; exceeding it traps T0008
+//! naming the operator.
 
 use super::heap::Obj;
 use super::objects::bad_handle;
@@ -19,25 +25,28 @@ use super::trap::{Trap, TrapKind};
 use crate::bytecode::{BuiltinOp, DfNodeKind};
 use crate::dataflow::builder::TableBuilder;
 use crate::dataflow::column::ValueRef;
+use crate::dataflow::engine::{Dag, NodeId};
 use crate::dataflow::error::DataflowError;
 use crate::dataflow::memory::MemoryAccount;
 use crate::dataflow::table::Table;
 use crate::dataflow::types::Schema;
+use std::rc::Rc;
 
-#[cold]
-fn not_integrated(what: &str) -> Trap {
-    Trap::new(
-        TrapKind::Dataflow,
-        format!(
-            "dataflow error: `{what}` is not available: the dataflow engine is not integrated in this build"
-        ),
-    )
+/// A `node_ref`: node `id` of graph `dag` (shared by every node built on it).
+#[derive(Clone, Debug)]
+pub struct NodeObj {
+    /// The graph holding the node and everything it depends on.
+    pub dag: Rc<Dag>,
+    /// The node.
+    pub id: NodeId,
 }
 
-/// An engine error as a trap: I/O errors are T0012, everything else T0200.
+/// An engine error as a trap: I/O errors are T0012, memory-limit errors T0008, everything else
+/// T0200.
 pub fn trap_of(e: DataflowError) -> Trap {
     let kind = match e {
         DataflowError::Io { .. } => TrapKind::Io,
+        DataflowError::MemoryLimit { .. } => TrapKind::MemoryLimitExceeded,
         _ => TrapKind::Dataflow,
     };
     Trap::new(kind, e.to_string())
@@ -74,24 +83,182 @@ pub fn new_table(rt: &mut Runtime, t: Table) -> Result<u64, Trap> {
     rt.heap.alloc(Obj::Foreign(Box::new(t)))
 }
 
-/// `DF_NODE`: creates a node of kind `kind` over argument slots `args`.
-pub fn node(_rt: &mut Runtime, kind: i32, _args: &[u64]) -> Result<u64, Trap> {
-    let name = DfNodeKind::from_i32(kind).map_or("node", |k| k.name());
-    Err(not_integrated(name))
+/// A node argument: a `node_ref`, or a `table_ref` (the null reference is the empty table).
+enum Input {
+    Node(NodeObj),
+    Table(Table),
 }
 
-/// `DF_MATERIALIZE`: runs the DAG under a node (or scans a table) into a new table.
-pub fn materialize(rt: &mut Runtime, node: u64) -> Result<u64, Trap> {
-    // A table_ref materialises to itself (tables are immutable).
-    if node == super::state::NULL_REF || rt.heap.foreign::<Table>(node).is_some() {
-        return Ok(node);
+fn input(rt: &Runtime, h: u64) -> Result<Input, Trap> {
+    if let Some(n) = rt.heap.foreign::<NodeObj>(h) {
+        return Ok(Input::Node(n.clone()));
     }
-    Err(not_integrated("materialize"))
+    table(rt, h)
+        .map(Input::Table)
+        .map_err(|_| bad_handle("node_ref"))
 }
 
-/// `DF_EXPLAIN`: the optimised plan as text.
-pub fn explain(_rt: &mut Runtime, _node: u64) -> Result<u64, Trap> {
-    Err(not_integrated("explain"))
+/// The graph a new node is built in, started from its first input.
+struct Builder {
+    dag: Dag,
+    base: Option<Rc<Dag>>,
+}
+
+impl Builder {
+    fn new() -> Self {
+        Builder {
+            dag: Dag::new(),
+            base: None,
+        }
+    }
+
+    /// Adds an input: the first node input's graph is copied, a later one from the same graph
+    /// is used as is, one from another graph is imported; a table is scanned.
+    fn add(&mut self, inp: Input) -> Result<NodeId, Trap> {
+        match inp {
+            Input::Table(t) => Ok(self.dag.scan(t)),
+            Input::Node(n) => match &self.base {
+                Some(b) if Rc::ptr_eq(b, &n.dag) => Ok(n.id),
+                None if self.dag.is_empty() => {
+                    self.dag = (*n.dag).clone();
+                    self.base = Some(n.dag);
+                    Ok(n.id)
+                }
+                _ => self.dag.import(&n.dag, n.id).map_err(trap_of),
+            },
+        }
+    }
+}
+
+fn string_arg(rt: &Runtime, h: u64) -> String {
+    rt.heap.str(h).to_owned()
+}
+
+/// `DF_NODE`: creates a node of kind `kind` over argument slots `args` (§8). Errors in column
+/// names and expressions trap here (T0200), naming the column and the available columns.
+pub fn node(rt: &mut Runtime, kind: i32, args: &[u64]) -> Result<u64, Trap> {
+    use DfNodeKind as K;
+    let k = DfNodeKind::from_i32(kind).ok_or_else(|| {
+        Trap::new(
+            TrapKind::Internal,
+            format!("unknown dataflow node kind {kind}"),
+        )
+    })?;
+    let want = k.args().len();
+    if args.len() < want {
+        return Err(Trap::new(
+            TrapKind::Internal,
+            format!("{} needs {want} arguments, got {}", k.name(), args.len()),
+        ));
+    }
+    let arg = |i: usize| args[i];
+    let mut b = Builder::new();
+    let id = match k {
+        K::Scan => {
+            let t = table(rt, arg(0))?;
+            b.dag.scan(t)
+        }
+        K::Filter => {
+            let n = b.add(input(rt, arg(0))?)?;
+            b.dag.filter(n, rt.heap.str(arg(1))).map_err(trap_of)?
+        }
+        K::Project | K::Map | K::Sort => {
+            let n = b.add(input(rt, arg(0))?)?;
+            let items = strings(rt, arg(1))?;
+            match k {
+                K::Project => b.dag.project(n, &items),
+                K::Map => b.dag.map(n, &items),
+                _ => b.dag.sort(n, &items),
+            }
+            .map_err(trap_of)?
+        }
+        K::Join | K::JoinKind => {
+            let l = b.add(input(rt, arg(0))?)?;
+            let r = b.add(input(rt, arg(1))?)?;
+            let on = string_arg(rt, arg(2));
+            let kind = if k == K::JoinKind {
+                string_arg(rt, arg(3))
+            } else {
+                "inner".to_owned()
+            };
+            b.dag.join(l, r, &on, &kind).map_err(trap_of)?
+        }
+        K::Aggregate => {
+            let n = b.add(input(rt, arg(0))?)?;
+            let keys = strings(rt, arg(1))?;
+            let aggs = strings(rt, arg(2))?;
+            b.dag.aggregate(n, &keys, &aggs).map_err(trap_of)?
+        }
+        K::Limit | K::LimitOffset => {
+            let n = b.add(input(rt, arg(0))?)?;
+            let offset = if k == K::LimitOffset {
+                arg(2) as i64
+            } else {
+                0
+            };
+            b.dag.limit(n, arg(1) as i64, offset).map_err(trap_of)?
+        }
+        K::Distinct => {
+            let n = b.add(input(rt, arg(0))?)?;
+            b.dag.distinct(n).map_err(trap_of)?
+        }
+        K::Union | K::UnionAll => {
+            let l = b.add(input(rt, arg(0))?)?;
+            let r = b.add(input(rt, arg(1))?)?;
+            if k == K::Union {
+                b.dag.union(l, r)
+            } else {
+                b.dag.union_all(l, r)
+            }
+            .map_err(trap_of)?
+        }
+    };
+    rt.heap.alloc(Obj::Foreign(Box::new(NodeObj {
+        dag: Rc::new(b.dag),
+        id,
+    })))
+}
+
+/// Runs `f` with the heap's own bytes charged to the table budget, so that operators see the
+/// whole `--max-memory` limit minus what the program already holds.
+fn with_heap_charged<R>(
+    rt: &Runtime,
+    operator: &str,
+    f: impl FnOnce() -> Result<R, DataflowError>,
+) -> Result<R, Trap> {
+    let budget = rt.heap.budget();
+    let held = rt.heap.stats().bytes;
+    budget.try_reserve(held, operator).map_err(trap_of)?;
+    let r = f();
+    budget.release(held);
+    r.map_err(trap_of)
+}
+
+/// `DF_MATERIALIZE`: runs the optimised plan under a node (a table materialises to itself) into
+/// a new table.
+pub fn materialize(rt: &mut Runtime, node: u64) -> Result<u64, Trap> {
+    let n = match input(rt, node)? {
+        // Tables are immutable: materialising one is the identity.
+        Input::Table(_) => return Ok(node),
+        Input::Node(n) => n,
+    };
+    let budget = rt.heap.budget().clone();
+    let t = with_heap_charged(rt, "materialize", || n.dag.materialize(n.id, &budget))?;
+    new_table(rt, t)
+}
+
+/// `DF_EXPLAIN`: the optimised plan as text, one operator a line.
+pub fn explain(rt: &mut Runtime, node: u64) -> Result<u64, Trap> {
+    let text = match input(rt, node)? {
+        Input::Table(t) => {
+            let mut dag = Dag::new();
+            let id = dag.scan(t);
+            dag.explain(id)
+        }
+        Input::Node(n) => n.dag.explain(n.id),
+    }
+    .map_err(trap_of)?;
+    rt.new_str(text.trim_end_matches('\n'))
 }
 
 fn strings(rt: &Runtime, h: u64) -> Result<Vec<String>, Trap> {
@@ -145,27 +312,44 @@ fn builder(rt: &mut Runtime, h: u64) -> Result<&mut TableBuilder, Trap> {
 pub fn builtin(rt: &mut Runtime, op: BuiltinOp, args: &[u64]) -> Result<Option<u64>, Trap> {
     use BuiltinOp as B;
     let arg = |i: usize| args.get(i).copied().unwrap_or(0);
-    let account = MemoryAccount::unlimited();
+    let account = |rt: &Runtime, name: &str| MemoryAccount::new(rt.heap.budget(), name);
     let v = match op {
         B::ReadCsv => {
             let path = rt.heap.str(arg(0)).to_owned();
-            let t = crate::dataflow::io::read_csv(&path, &account).map_err(trap_of)?;
+            let acc = account(rt, "read_csv");
+            let t = with_heap_charged(rt, "read_csv", || {
+                crate::dataflow::io::read_csv(&path, &acc)
+            })?;
             new_table(rt, t)?
         }
         B::ReadCsvSchema => {
             let path = rt.heap.str(arg(0)).to_owned();
             let items = strings(rt, arg(1))?;
             let schema = Schema::parse_items(&items).map_err(trap_of)?;
-            let t = crate::dataflow::io::read_csv_with_schema(&path, &schema, &account)
-                .map_err(trap_of)?;
+            let acc = account(rt, "read_csv");
+            let t = with_heap_charged(rt, "read_csv", || {
+                crate::dataflow::io::read_csv_with_schema(&path, &schema, &acc)
+            })?;
             new_table(rt, t)?
+        }
+        B::ReadJson => {
+            let path = rt.heap.str(arg(0)).to_owned();
+            let acc = account(rt, "read_json");
+            let t = with_heap_charged(rt, "read_json", || {
+                crate::dataflow::io::read_json(&path, &acc)
+            })?;
+            new_table(rt, t)?
+        }
+        B::WriteJson => {
+            let t = table(rt, arg(0))?;
+            crate::dataflow::io::write_json(&t, rt.heap.str(arg(1))).map_err(trap_of)?;
+            return Ok(None);
         }
         B::WriteCsv => {
             let t = table(rt, arg(0))?;
             crate::dataflow::io::write_csv(&t, rt.heap.str(arg(1))).map_err(trap_of)?;
             return Ok(None);
         }
-        B::ReadJson | B::WriteJson => return Err(not_integrated(op.builtin().name())),
         B::TableRowCount => table(rt, arg(0))?.num_rows() as u64,
         B::TableColumnCount => table(rt, arg(0))?.num_columns() as u64,
         B::TableColumnName => {
@@ -218,8 +402,10 @@ pub fn builtin(rt: &mut Runtime, op: BuiltinOp, args: &[u64]) -> Result<Option<u
         B::TableBuilderNew => {
             let items = strings(rt, arg(0))?;
             let schema = Schema::parse_items(&items).map_err(trap_of)?;
-            rt.heap
-                .alloc(Obj::Foreign(Box::new(TableBuilder::new(schema, account))))?
+            rt.heap.alloc(Obj::Foreign(Box::new(TableBuilder::new(
+                schema,
+                account(rt, "table_builder"),
+            ))))?
         }
         B::BuilderAppendI64
         | B::BuilderAppendF64
@@ -250,9 +436,10 @@ pub fn builtin(rt: &mut Runtime, op: BuiltinOp, args: &[u64]) -> Result<Option<u
         }
         B::BuilderFinish => {
             // Finishing leaves an empty builder of the same schema behind, ready for another table.
+            let acc = account(rt, "table_builder");
             let b = builder(rt, arg(0))?;
             let schema = b.schema().clone();
-            let done = std::mem::replace(b, TableBuilder::new(schema, account));
+            let done = std::mem::replace(b, TableBuilder::new(schema, acc));
             let t = done.finish().map_err(trap_of)?;
             new_table(rt, t)?
         }

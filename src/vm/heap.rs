@@ -11,6 +11,7 @@
 //! produced by this heap and is still reachable from the same register.
 
 use super::trap::{Trap, TrapKind};
+use crate::dataflow::memory::MemoryBudget;
 
 /// The top 16 bits of every heap handle.
 pub const HANDLE_TAG: u64 = 0x7E7A;
@@ -114,6 +115,9 @@ pub struct Heap {
     next_gc: usize,
     limit: Option<usize>,
     collections: u64,
+    /// Table memory of this run (column buffers live outside the heap, in `Arc`s); it shares the
+    /// `--max-memory` limit with the heap's own bytes and counts toward collection pressure.
+    budget: MemoryBudget,
 }
 
 impl Default for Heap {
@@ -134,12 +138,27 @@ impl Heap {
             next_gc: MIN_GC_THRESHOLD,
             limit: None,
             collections: 0,
+            budget: MemoryBudget::unlimited(),
         }
     }
 
     /// Sets the limit on accounted live bytes (`None`: unlimited).
+    ///
+    /// This also starts a fresh table budget with the same limit: tables of an earlier run that a
+    /// host still holds keep charging the earlier budget, not this run's.
     pub fn set_limit(&mut self, limit: Option<usize>) {
         self.limit = limit;
+        self.budget = MemoryBudget::with_limit(limit.unwrap_or(usize::MAX));
+    }
+
+    /// The table memory budget of this run (limit: `--max-memory`).
+    pub fn budget(&self) -> &MemoryBudget {
+        &self.budget
+    }
+
+    /// Heap bytes plus live table bytes: what `--max-memory` limits.
+    fn total(&self) -> usize {
+        self.bytes.saturating_add(self.budget.used())
     }
 
     /// Marks every object allocated so far as permanent (module constants): never collected and
@@ -177,9 +196,9 @@ impl Heap {
     pub fn wants_collection(&self, extra: usize) -> bool {
         // Callers estimate the payload only; the object header is counted here so that a
         // request the limit cannot take is preceded by a collection (§10: the memory trap
-        // means "still too much after a garbage collection").
+        // means "still too much after a garbage collection"). Tables count too.
         let after = self
-            .bytes
+            .total()
             .saturating_add(extra)
             .saturating_add(OBJECT_OVERHEAD);
         after > self.next_gc || self.limit.is_some_and(|l| after > l)
@@ -188,11 +207,13 @@ impl Heap {
     /// Fails with the memory-limit trap if `extra` more bytes would exceed the limit.
     pub fn check_room(&self, extra: usize) -> Result<(), Trap> {
         match self.limit {
-            Some(limit) if self.bytes.saturating_add(extra) > limit => Err(Trap::new(
+            Some(limit) if self.total().saturating_add(extra) > limit => Err(Trap::new(
                 TrapKind::MemoryLimitExceeded,
                 format!(
                     "memory limit exceeded: {} bytes live, {} more requested, limit {} bytes",
-                    self.bytes, extra, limit
+                    self.total(),
+                    extra,
+                    limit
                 ),
             )),
             _ => Ok(()),
@@ -369,7 +390,7 @@ impl Heap {
                 self.free.push(i as u32);
             }
         }
-        self.next_gc = MIN_GC_THRESHOLD.max(self.bytes.saturating_mul(2));
+        self.next_gc = MIN_GC_THRESHOLD.max(self.total().saturating_mul(2));
     }
 }
 

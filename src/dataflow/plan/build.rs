@@ -181,6 +181,7 @@ pub fn join(
     }));
     let e = parse_expr(on).map_err(|e| syntax("join", on, e))?;
     let on_t = type_predicate(&e, &Cols(&joined), "join").map_err(|e| typing("join", on, e))?;
+    self_comparison(&on_t, rcols, &rnames, on)?;
     let cond = split_join_condition(on_t, lcols, rcols, &rnames);
     let out = match kind {
         JoinKind::Semi | JoinKind::Anti => lcols.to_vec(),
@@ -195,6 +196,38 @@ pub fn join(
         },
         out,
     ))
+}
+
+/// Refuses a conjunct `c = c` where `c` names a left column and the right input also has a
+/// column `c` (renamed in the join): it compares the left column with itself, turning the join
+/// into a cross product, which is never what `join(l, r, "id = id")` means (§8).
+fn self_comparison(
+    on_t: &TExpr,
+    rcols: &[PlanColumn],
+    rnames: &[String],
+    on: &str,
+) -> Result<(), BuildError> {
+    for part in on_t.clone().conjuncts() {
+        let TKind::Cmp(CmpOp::Eq, a, b) = &part.kind else {
+            continue;
+        };
+        let (TKind::Column(x), TKind::Column(y)) = (&a.kind, &b.kind) else {
+            continue;
+        };
+        if x != y {
+            continue;
+        }
+        if let Some(i) = rcols.iter().position(|c| &c.name == x)
+            && rnames[i] != *x
+        {
+            return Err(format!(
+                "join \"{on}\": both sides of \"=\" are the left column \"{x}\"; the right \
+                 input's \"{x}\" is named \"{}\" in the join",
+                rnames[i]
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Splits a typed join predicate into hash-join key pairs and a residual.
