@@ -47,6 +47,33 @@ fn value_cmp(col: &Column) -> Cmp<'_> {
     }
 }
 
+/// The rows of a numeric column without nulls as `u64`s whose unsigned order is the SQL order
+/// (floats: `-0.0 = 0.0`, NaN after every number and equal to NaN); `None` for other columns.
+fn ordered_u64_keys(col: &Column, n: usize) -> Option<Vec<u64>> {
+    if col.null_count() != 0 {
+        return None;
+    }
+    const SIGN: u64 = 1 << 63;
+    let int = |v: i64| (v as u64) ^ SIGN;
+    let float = |v: f64| {
+        if v.is_nan() {
+            u64::MAX
+        } else {
+            let bits = (if v == 0.0 { 0.0 } else { v }).to_bits();
+            if bits & SIGN != 0 { !bits } else { bits | SIGN }
+        }
+    };
+    Some(match col {
+        Column::I8(c) => c.values()[..n].iter().map(|&v| int(v as i64)).collect(),
+        Column::I16(c) => c.values()[..n].iter().map(|&v| int(v as i64)).collect(),
+        Column::I32(c) => c.values()[..n].iter().map(|&v| int(v as i64)).collect(),
+        Column::I64(c) => c.values()[..n].iter().map(|&v| int(v)).collect(),
+        Column::F32(c) => c.values()[..n].iter().map(|&v| float(v as f64)).collect(),
+        Column::F64(c) => c.values()[..n].iter().map(|&v| float(v)).collect(),
+        _ => return None,
+    })
+}
+
 /// A stable permutation of `0..n` ordering rows by `keys` (evaluated columns).
 pub fn sort_permutation(keys: &[Column], specs: &[SortSpec], n: usize) -> Vec<u32> {
     let cmps: Vec<Cmp<'_>> = keys
@@ -86,6 +113,37 @@ pub fn sort_permutation(keys: &[Column], specs: &[SortSpec], n: usize) -> Vec<u3
             f
         })
         .collect();
+    if let Some(first) = keys.first().and_then(|k| ordered_u64_keys(k, n))
+        && let Some(spec) = specs.first()
+    {
+        // Typed fast path: the first key as an order-preserving `u64`, ties broken by the
+        // remaining keys and then the row number (which keeps the sort stable).
+        let desc = spec.descending;
+        let mut pairs: Vec<(u64, u32)> = first
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| (if desc { !k } else { k }, i as u32))
+            .collect();
+        let rest = &cmps[1..];
+        if rest.is_empty() {
+            pairs.sort_unstable();
+        } else {
+            pairs.sort_unstable_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| {
+                        for c in rest {
+                            let o = c(a.1 as usize, b.1 as usize);
+                            if o != Ordering::Equal {
+                                return o;
+                            }
+                        }
+                        Ordering::Equal
+                    })
+                    .then(a.1.cmp(&b.1))
+            });
+        }
+        return pairs.into_iter().map(|(_, i)| i).collect();
+    }
     let mut perm: Vec<u32> = (0..n as u32).collect();
     perm.sort_by(|&a, &b| {
         for c in &cmps {
