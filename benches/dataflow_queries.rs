@@ -111,7 +111,11 @@ fn q6(g: &mut Dag, t: &Tables) -> Result<NodeId, DataflowError> {
         s,
         "l_shipdate >= '1994-01-01' and l_shipdate < '1995-01-01' and l_discount between 0.05 and 0.07 and l_quantity < 24",
     )?;
-    g.aggregate(f, &[] as &[&str], &["sum(l_extendedprice * l_discount) as revenue"])
+    g.aggregate(
+        f,
+        &[] as &[&str],
+        &["sum(l_extendedprice * l_discount) as revenue"],
+    )
 }
 
 fn q18(g: &mut Dag, t: &Tables) -> Result<NodeId, DataflowError> {
@@ -167,7 +171,9 @@ const QUERIES: &[(&str, &[&str], Query)] = &[
     ("q3", &["customer", "orders", "lineitem"], q3),
     (
         "q5",
-        &["customer", "orders", "lineitem", "supplier", "nation", "region"],
+        &[
+            "customer", "orders", "lineitem", "supplier", "nation", "region",
+        ],
         q5,
     ),
     ("q6", &["lineitem"], q6),

@@ -6,13 +6,13 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use super::keys::{EncodedKeys, KeyTable, encode, hash_bytes};
 use crate::dataflow::builder::StringBuilder;
-use crate::dataflow::memory::MemoryAccount;
 use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::kernels::cast::cast;
 use crate::dataflow::expr::kernels::eval::Value;
 use crate::dataflow::expr::kernels::internal;
 use crate::dataflow::expr::kernels::vector::{prim_col, validity_of};
+use crate::dataflow::memory::MemoryAccount;
 use crate::dataflow::types::DataType;
 
 /// A multiply-shift hasher for integer keys.
@@ -68,7 +68,7 @@ pub(crate) enum Grouper {
     /// Two integer keys (rows with a null key go through `nulls`).
     Pair {
         map: HashMap<u128, u32, BuildHasherDefault<IntHasher>>,
-        nulls: HashMap<(Option<i64>, Option<i64>), u32>,
+        nulls: std::collections::HashMap<(Option<i64>, Option<i64>), u32>,
         keys: Vec<(Option<i64>, Option<i64>)>,
         types: [DataType; 2],
     },
@@ -111,7 +111,7 @@ impl Grouper {
             },
             [a, b] if is_int(a) && is_int(b) => Grouper::Pair {
                 map: HashMap::default(),
-                nulls: HashMap::new(),
+                nulls: std::collections::HashMap::new(),
                 keys: Vec::new(),
                 types: [*a, *b],
             },
@@ -120,7 +120,13 @@ impl Grouper {
             {
                 let inner: Vec<DataType> = types
                     .iter()
-                    .map(|t| if *t == DataType::Utf8 { DataType::I64 } else { *t })
+                    .map(|t| {
+                        if *t == DataType::Utf8 {
+                            DataType::I64
+                        } else {
+                            *t
+                        }
+                    })
                     .collect();
                 Grouper::Dict {
                     dicts: types
@@ -157,7 +163,12 @@ impl Grouper {
             Grouper::Int { map, keys, .. } => map.capacity() * 13 + keys.capacity() * 16,
             Grouper::Pair { map, keys, .. } => map.capacity() * 21 + keys.capacity() * 32,
             Grouper::Dict { dicts, inner } => {
-                inner.heap_bytes() + dicts.iter().flatten().map(KeyTable::heap_bytes).sum::<usize>()
+                inner.heap_bytes()
+                    + dicts
+                        .iter()
+                        .flatten()
+                        .map(KeyTable::heap_bytes)
+                        .sum::<usize>()
             }
             Grouper::General { table, .. } => table.heap_bytes(),
         }
@@ -355,4 +366,47 @@ pub fn as_i64(col: &Column, n: usize) -> Result<(Vec<i64>, Option<Vec<bool>>)> {
         _ => return Err(internal("integer key expected")),
     };
     Ok((vals, valid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataflow::column::ValueRef;
+
+    fn cells(c: &Column) -> Vec<String> {
+        (0..c.len()).map(|i| format!("{:?}", c.value(i))).collect()
+    }
+
+    #[test]
+    fn pair_grouper_keeps_nulls_apart_and_first_seen_order() {
+        let a = Column::from_options(&[Some(1i32), Some(1), None, Some(2), None, Some(1)]);
+        let b = Column::from_options(&[Some(5i64), Some(6), Some(5), Some(5), Some(5), Some(5)]);
+        let mut g = Grouper::new(&[DataType::I32, DataType::I64]);
+        assert!(matches!(g, Grouper::Pair { .. }));
+        let mut out = Vec::new();
+        g.assign(&[a, b], 6, &mut out).unwrap();
+        assert_eq!(out, vec![0, 1, 2, 3, 2, 0]);
+        let keys = g.key_columns().unwrap();
+        assert_eq!(keys[0].data_type(), DataType::I32);
+        assert_eq!(keys[0].value(2), ValueRef::Null);
+        assert_eq!(cells(&keys[1]), ["I64(5)", "I64(6)", "I64(5)", "I64(5)"]);
+    }
+
+    #[test]
+    fn dictionary_grouper_maps_text_back() {
+        let s = Column::from_strs(&[Some("R"), Some("A"), None, Some("R"), Some("")]);
+        let k = Column::from_values(&[1i64, 1, 1, 1, 1]);
+        let mut g = Grouper::new(&[DataType::Utf8, DataType::I64]);
+        assert!(matches!(g, Grouper::Dict { .. }));
+        let mut out = Vec::new();
+        g.assign(&[s.clone(), k.clone()], 5, &mut out).unwrap();
+        g.assign(&[s, k], 5, &mut out).unwrap();
+        assert_eq!(out, vec![0, 1, 2, 0, 3]);
+        let keys = g.key_columns().unwrap();
+        assert_eq!(keys[0].data_type(), DataType::Utf8);
+        assert_eq!(
+            cells(&keys[0]),
+            ["Utf8(\"R\")", "Utf8(\"A\")", "Null", "Utf8(\"\")"]
+        );
+    }
 }

@@ -4,9 +4,9 @@
 use super::batch::{Batch, BoxOp, Operator, next_dense};
 use super::columns::take;
 use super::grouper::Grouper;
-use crate::dataflow::types::DataType;
 use crate::dataflow::error::Result;
 use crate::dataflow::memory::{MemoryAccount, Reservation};
+use crate::dataflow::types::DataType;
 
 /// Concatenates two inputs.
 pub struct UnionAllOp {

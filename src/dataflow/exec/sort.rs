@@ -271,3 +271,50 @@ impl Operator for SortOp {
         Some(out.map(|c| Batch::new(c, idx.len())))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataflow::expr::kernels::compile;
+    use crate::dataflow::expr::typed::{TExpr, TKind};
+
+    fn spec(descending: bool) -> SortSpec {
+        let e = TExpr {
+            kind: TKind::Column("x".into()),
+            ty: DataType::F64,
+        };
+        SortSpec {
+            expr: compile(&e, &["x"]).unwrap(),
+            descending,
+            nulls_first: false,
+        }
+    }
+
+    #[test]
+    fn float_fast_path_orders_like_sql_and_is_stable() {
+        let v = [
+            2.0,
+            f64::NAN,
+            -0.0,
+            -1.5,
+            0.0,
+            f64::NAN,
+            -1.5,
+            f64::INFINITY,
+        ];
+        let col = Column::from_values(&v);
+        assert!(ordered_u64_keys(&col, v.len()).is_some());
+        let asc = sort_permutation(std::slice::from_ref(&col), &[spec(false)], v.len());
+        assert_eq!(asc, vec![3, 6, 2, 4, 0, 7, 1, 5]);
+        let desc = sort_permutation(std::slice::from_ref(&col), &[spec(true)], v.len());
+        assert_eq!(desc, vec![1, 5, 7, 0, 2, 4, 3, 6]);
+    }
+
+    #[test]
+    fn integer_fast_path_breaks_ties_with_later_keys() {
+        let a = Column::from_values(&[3i64, -1, 3, i64::MIN, 3]);
+        let b = Column::from_values(&[2.0f64, 0.0, 1.0, 5.0, 1.0]);
+        let perm = sort_permutation(&[a, b], &[spec(true), spec(false)], 5);
+        assert_eq!(perm, vec![2, 4, 0, 1, 3]);
+    }
+}

@@ -3,8 +3,8 @@
 use super::vector::{bool_col, bool_values, validity_of};
 use super::{arith, cast, compare, internal, like, logic, select, strings};
 use crate::dataflow::column::Column;
-use crate::dataflow::exec::columns::take;
 use crate::dataflow::error::Result;
+use crate::dataflow::exec::columns::take;
 use crate::dataflow::expr::functions::Func;
 use crate::dataflow::expr::typed::{ArithOp, CmpOp, Scalar, TExpr, TKind};
 use crate::dataflow::types::DataType;
@@ -169,9 +169,11 @@ impl CompiledExpr {
                 }
             }
             Node::Const(_) => {}
-            Node::Neg(x) | Node::Not(x) | Node::Cast(x) | Node::IsNull(x, _) | Node::Like(x, ..) => {
-                x.column_refs(out)
-            }
+            Node::Neg(x)
+            | Node::Not(x)
+            | Node::Cast(x)
+            | Node::IsNull(x, _)
+            | Node::Like(x, ..) => x.column_refs(out),
             Node::Arith(_, x, y) | Node::Cmp(_, x, y) | Node::And(x, y) | Node::Or(x, y) => {
                 x.column_refs(out);
                 y.column_refs(out);
