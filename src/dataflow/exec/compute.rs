@@ -24,16 +24,10 @@ impl Operator for FilterOp {
                 Ok(b) => b,
                 Err(e) => return Some(Err(e)),
             };
-            let keep = match self.predicate.eval_predicate(&batch.columns, batch.len) {
-                Ok(k) => k,
+            let sel = match self.predicate.eval_selection(&batch.columns, batch.len) {
+                Ok(s) => s,
                 Err(e) => return Some(Err(e)),
             };
-            let sel: Vec<u32> = keep
-                .iter()
-                .enumerate()
-                .filter(|(_, k)| **k)
-                .map(|(i, _)| i as u32)
-                .collect();
             if sel.is_empty() {
                 continue;
             }

@@ -1,16 +1,18 @@
 //! Assigning group ids to rows: a direct-indexed table for one small-domain key (`i8`, `i16`,
-//! `bool`), a hash map for one integer key, and encoded row keys for everything else.
+//! `bool`), a hash map for one integer key or a pair of them, and encoded row keys for everything else.
 
 use hashbrown::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::keys::{EncodedKeys, KeyTable, encode};
+use super::keys::{EncodedKeys, KeyTable, encode, hash_bytes};
+use crate::dataflow::builder::StringBuilder;
 use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::kernels::cast::cast;
 use crate::dataflow::expr::kernels::eval::Value;
 use crate::dataflow::expr::kernels::internal;
 use crate::dataflow::expr::kernels::vector::{prim_col, validity_of};
+use crate::dataflow::memory::MemoryAccount;
 use crate::dataflow::types::DataType;
 
 /// A multiply-shift hasher for integer keys.
@@ -30,6 +32,19 @@ impl Hasher for IntHasher {
         let x = (v as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         self.0 = x ^ (x >> 29);
     }
+    fn write_u128(&mut self, v: u128) {
+        let (lo, hi) = (v as u64, (v >> 64) as u64);
+        let x = (lo ^ hi.rotate_left(32).wrapping_mul(0xC2B2_AE3D_27D4_EB4F))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 29);
+    }
+}
+
+fn is_int(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::I8 | DataType::I16 | DataType::I32 | DataType::I64 | DataType::Bool
+    )
 }
 
 /// Maps keys to dense group ids in first-seen order.
@@ -49,6 +64,19 @@ pub(crate) enum Grouper {
         null_group: Option<u32>,
         keys: Vec<Option<i64>>,
         ty: DataType,
+    },
+    /// Two integer keys (rows with a null key go through `nulls`).
+    Pair {
+        map: HashMap<u128, u32, BuildHasherDefault<IntHasher>>,
+        nulls: std::collections::HashMap<(Option<i64>, Option<i64>), u32>,
+        keys: Vec<(Option<i64>, Option<i64>)>,
+        types: [DataType; 2],
+    },
+    /// Integer and text keys, at least one text: each text key is replaced by its id in a
+    /// per-column dictionary (`None` for integer keys) and `inner` groups the ids.
+    Dict {
+        dicts: Vec<Option<KeyTable>>,
+        inner: Box<Grouper>,
     },
     /// Any keys, encoded.
     General {
@@ -81,6 +109,33 @@ impl Grouper {
                 keys: Vec::new(),
                 ty: *t,
             },
+            [a, b] if is_int(a) && is_int(b) => Grouper::Pair {
+                map: HashMap::default(),
+                nulls: std::collections::HashMap::new(),
+                keys: Vec::new(),
+                types: [*a, *b],
+            },
+            _ if types.iter().all(|t| is_int(t) || *t == DataType::Utf8)
+                && types.contains(&DataType::Utf8) =>
+            {
+                let inner: Vec<DataType> = types
+                    .iter()
+                    .map(|t| {
+                        if *t == DataType::Utf8 {
+                            DataType::I64
+                        } else {
+                            *t
+                        }
+                    })
+                    .collect();
+                Grouper::Dict {
+                    dicts: types
+                        .iter()
+                        .map(|t| (*t == DataType::Utf8).then(KeyTable::new))
+                        .collect(),
+                    inner: Box::new(Grouper::new(&inner)),
+                }
+            }
             _ => Grouper::General {
                 table: KeyTable::new(),
                 scratch: EncodedKeys::default(),
@@ -94,6 +149,8 @@ impl Grouper {
         match self {
             Grouper::Single => 1,
             Grouper::Direct { keys, .. } | Grouper::Int { keys, .. } => keys.len(),
+            Grouper::Pair { keys, .. } => keys.len(),
+            Grouper::Dict { inner, .. } => inner.len(),
             Grouper::General { table, .. } => table.len(),
         }
     }
@@ -104,6 +161,15 @@ impl Grouper {
             Grouper::Single => 0,
             Grouper::Direct { slots, keys, .. } => slots.len() * 4 + keys.capacity() * 16,
             Grouper::Int { map, keys, .. } => map.capacity() * 13 + keys.capacity() * 16,
+            Grouper::Pair { map, keys, .. } => map.capacity() * 21 + keys.capacity() * 32,
+            Grouper::Dict { dicts, inner } => {
+                inner.heap_bytes()
+                    + dicts
+                        .iter()
+                        .flatten()
+                        .map(KeyTable::heap_bytes)
+                        .sum::<usize>()
+            }
             Grouper::General { table, .. } => table.heap_bytes(),
         }
     }
@@ -161,6 +227,66 @@ impl Grouper {
                     out.push(id);
                 }
             }
+            Grouper::Pair {
+                map,
+                nulls,
+                keys: gk,
+                ..
+            } => {
+                let (a, va) = as_i64(&keys[0], n)?;
+                let (b, vb) = as_i64(&keys[1], n)?;
+                if va.is_none() && vb.is_none() {
+                    for (&x, &y) in a.iter().zip(&b) {
+                        let packed = ((x as u64 as u128) << 64) | y as u64 as u128;
+                        let next = gk.len() as u32;
+                        let id = *map.entry(packed).or_insert(next);
+                        if id == next {
+                            gk.push((Some(x), Some(y)));
+                        }
+                        out.push(id);
+                    }
+                } else {
+                    for i in 0..n {
+                        let x = va.as_ref().is_none_or(|m| m[i]).then_some(a[i]);
+                        let y = vb.as_ref().is_none_or(|m| m[i]).then_some(b[i]);
+                        let next = gk.len() as u32;
+                        let id = match (x, y) {
+                            (Some(x), Some(y)) => {
+                                let packed = ((x as u64 as u128) << 64) | y as u64 as u128;
+                                *map.entry(packed).or_insert(next)
+                            }
+                            _ => *nulls.entry((x, y)).or_insert(next),
+                        };
+                        if id == next {
+                            gk.push((x, y));
+                        }
+                        out.push(id);
+                    }
+                }
+            }
+            Grouper::Dict { dicts, inner } => {
+                let ids = keys
+                    .iter()
+                    .zip(dicts.iter_mut())
+                    .map(|(k, d)| match (k, d) {
+                        (Column::Utf8(c), Some(d)) => {
+                            let valid = validity_of(k);
+                            let vals: Vec<i64> = (0..n)
+                                .map(|i| {
+                                    if valid.as_ref().is_some_and(|m| !m[i]) {
+                                        return 0;
+                                    }
+                                    let b = c.value_bytes(i);
+                                    d.find_or_insert(b, hash_bytes(b)).0 as i64
+                                })
+                                .collect();
+                            prim_col(&vals, valid)
+                        }
+                        _ => Ok(k.clone()),
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                inner.assign(&ids, n, out)?;
+            }
             Grouper::General { table, scratch, .. } => {
                 encode(keys, n, scratch);
                 for i in 0..n {
@@ -176,20 +302,56 @@ impl Grouper {
         match self {
             Grouper::Single => Ok(Vec::new()),
             Grouper::Direct { keys, ty, .. } | Grouper::Int { keys, ty, .. } => {
-                let vals: Vec<i64> = keys.iter().map(|k| k.unwrap_or(0)).collect();
-                let valid: Vec<bool> = keys.iter().map(Option::is_some).collect();
-                let col = prim_col(&vals, Some(valid))?;
-                let n = keys.len();
-                if *ty == DataType::I64 {
-                    return Ok(vec![col]);
-                }
-                Ok(vec![
-                    cast(&Value::Col(col), DataType::I64, *ty, n)?.into_column(*ty, n)?,
-                ])
+                Ok(vec![int_column(keys, *ty)?])
             }
+            Grouper::Pair { keys, types, .. } => {
+                let a: Vec<Option<i64>> = keys.iter().map(|k| k.0).collect();
+                let b: Vec<Option<i64>> = keys.iter().map(|k| k.1).collect();
+                Ok(vec![int_column(&a, types[0])?, int_column(&b, types[1])?])
+            }
+            Grouper::Dict { dicts, inner } => inner
+                .key_columns()?
+                .into_iter()
+                .zip(dicts)
+                .map(|(c, d)| match d {
+                    None => Ok(c),
+                    Some(d) => dict_values(&c, d),
+                })
+                .collect(),
             Grouper::General { table, types, .. } => table.decode(types),
         }
     }
+}
+
+/// The text of each id in `ids` (an `i64` column of dictionary ids, nulls kept).
+fn dict_values(ids: &Column, dict: &KeyTable) -> Result<Column> {
+    let Column::I64(c) = ids else {
+        return Err(internal("dictionary ids must be i64"));
+    };
+    let valid = validity_of(ids);
+    let mut b = StringBuilder::new(MemoryAccount::unlimited());
+    for (i, &id) in c.values().iter().enumerate() {
+        if valid.as_ref().is_some_and(|m| !m[i]) {
+            b.append_null();
+        } else {
+            let text = std::str::from_utf8(dict.key(id as u32))
+                .map_err(|_| internal("bad dictionary text"))?;
+            b.append_value(text);
+        }
+    }
+    b.finish()
+}
+
+/// An integer or bool column of type `ty` from widened values.
+fn int_column(keys: &[Option<i64>], ty: DataType) -> Result<Column> {
+    let vals: Vec<i64> = keys.iter().map(|k| k.unwrap_or(0)).collect();
+    let valid: Vec<bool> = keys.iter().map(Option::is_some).collect();
+    let col = prim_col(&vals, Some(valid))?;
+    let n = keys.len();
+    if ty == DataType::I64 {
+        return Ok(col);
+    }
+    cast(&Value::Col(col), DataType::I64, ty, n)?.into_column(ty, n)
 }
 
 /// An integer or bool column widened to `i64` values plus validity.
@@ -204,4 +366,47 @@ pub fn as_i64(col: &Column, n: usize) -> Result<(Vec<i64>, Option<Vec<bool>>)> {
         _ => return Err(internal("integer key expected")),
     };
     Ok((vals, valid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataflow::column::ValueRef;
+
+    fn cells(c: &Column) -> Vec<String> {
+        (0..c.len()).map(|i| format!("{:?}", c.value(i))).collect()
+    }
+
+    #[test]
+    fn pair_grouper_keeps_nulls_apart_and_first_seen_order() {
+        let a = Column::from_options(&[Some(1i32), Some(1), None, Some(2), None, Some(1)]);
+        let b = Column::from_options(&[Some(5i64), Some(6), Some(5), Some(5), Some(5), Some(5)]);
+        let mut g = Grouper::new(&[DataType::I32, DataType::I64]);
+        assert!(matches!(g, Grouper::Pair { .. }));
+        let mut out = Vec::new();
+        g.assign(&[a, b], 6, &mut out).unwrap();
+        assert_eq!(out, vec![0, 1, 2, 3, 2, 0]);
+        let keys = g.key_columns().unwrap();
+        assert_eq!(keys[0].data_type(), DataType::I32);
+        assert_eq!(keys[0].value(2), ValueRef::Null);
+        assert_eq!(cells(&keys[1]), ["I64(5)", "I64(6)", "I64(5)", "I64(5)"]);
+    }
+
+    #[test]
+    fn dictionary_grouper_maps_text_back() {
+        let s = Column::from_strs(&[Some("R"), Some("A"), None, Some("R"), Some("")]);
+        let k = Column::from_values(&[1i64, 1, 1, 1, 1]);
+        let mut g = Grouper::new(&[DataType::Utf8, DataType::I64]);
+        assert!(matches!(g, Grouper::Dict { .. }));
+        let mut out = Vec::new();
+        g.assign(&[s.clone(), k.clone()], 5, &mut out).unwrap();
+        g.assign(&[s, k], 5, &mut out).unwrap();
+        assert_eq!(out, vec![0, 1, 2, 0, 3]);
+        let keys = g.key_columns().unwrap();
+        assert_eq!(keys[0].data_type(), DataType::Utf8);
+        assert_eq!(
+            cells(&keys[0]),
+            ["Utf8(\"R\")", "Utf8(\"A\")", "Null", "Utf8(\"\")"]
+        );
+    }
 }

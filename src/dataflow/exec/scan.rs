@@ -46,15 +46,9 @@ impl ScanOp {
         let mut batch = Batch::new(columns, len);
         if let Some((pred, pcols)) = &self.predicate {
             let inputs = self.slice(pcols, len);
-            let keep = pred.eval_predicate(&inputs, len)?;
-            if !keep.iter().all(|&k| k) {
-                batch.selection = Some(
-                    keep.iter()
-                        .enumerate()
-                        .filter(|(_, k)| **k)
-                        .map(|(i, _)| i as u32)
-                        .collect(),
-                );
+            let sel = pred.eval_selection(&inputs, len)?;
+            if sel.len() < len {
+                batch.selection = Some(sel);
             }
         }
         self.pos += len;

@@ -3,9 +3,10 @@
 
 use super::batch::{Batch, BoxOp, Operator, next_dense};
 use super::columns::take;
-use super::keys::{EncodedKeys, KeyTable, encode};
+use super::grouper::Grouper;
 use crate::dataflow::error::Result;
 use crate::dataflow::memory::{MemoryAccount, Reservation};
+use crate::dataflow::types::DataType;
 
 /// Concatenates two inputs.
 pub struct UnionAllOp {
@@ -38,8 +39,10 @@ impl Operator for UnionAllOp {
 /// Removes duplicate rows, keeping first occurrences in input order.
 pub struct DistinctOp {
     input: BoxOp,
-    seen: KeyTable,
-    keys: EncodedKeys,
+    /// Created from the first batch's column types; a new group id is a first occurrence.
+    seen: Option<Grouper>,
+    ids: Vec<u32>,
+    started: bool,
     reservation: Reservation,
 }
 
@@ -48,8 +51,9 @@ impl DistinctOp {
     pub fn new(input: BoxOp, account: &MemoryAccount) -> Self {
         DistinctOp {
             input,
-            seen: KeyTable::new(),
-            keys: EncodedKeys::default(),
+            seen: None,
+            ids: Vec::new(),
+            started: false,
             reservation: account.empty_reservation(),
         }
     }
@@ -60,18 +64,31 @@ impl DistinctOp {
                 Ok(b) => b,
                 Err(e) => return Some(Err(e)),
             };
-            encode(&b.columns, b.len, &mut self.keys);
+            let seen = self.seen.get_or_insert_with(|| {
+                let types: Vec<DataType> = b.columns.iter().map(|c| c.data_type()).collect();
+                Grouper::new(&types)
+            });
+            // A keyless grouper always has its one group: the first row ever is still fresh.
+            let before = if b.columns.is_empty() && !self.started {
+                0
+            } else {
+                seen.len() as u32
+            };
+            self.started = true;
+            if let Err(e) = seen.assign(&b.columns, b.len, &mut self.ids) {
+                return Some(Err(e));
+            }
+            // Ids are handed out in row order, so a row is a first occurrence when its id is
+            // the next new one.
             let mut fresh = Vec::new();
-            for i in 0..b.len {
-                if self
-                    .seen
-                    .find_or_insert(self.keys.key(i), self.keys.hashes[i])
-                    .1
-                {
+            let mut next = before;
+            for (i, &id) in self.ids.iter().enumerate() {
+                if id == next {
                     fresh.push(i as u32);
+                    next += 1;
                 }
             }
-            let bytes = self.seen.heap_bytes();
+            let bytes = seen.heap_bytes();
             if bytes > self.reservation.bytes()
                 && let Err(e) = self
                     .reservation

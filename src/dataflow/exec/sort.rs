@@ -47,6 +47,33 @@ fn value_cmp(col: &Column) -> Cmp<'_> {
     }
 }
 
+/// The rows of a numeric column without nulls as `u64`s whose unsigned order is the SQL order
+/// (floats: `-0.0 = 0.0`, NaN after every number and equal to NaN); `None` for other columns.
+fn ordered_u64_keys(col: &Column, n: usize) -> Option<Vec<u64>> {
+    if col.null_count() != 0 {
+        return None;
+    }
+    const SIGN: u64 = 1 << 63;
+    let int = |v: i64| (v as u64) ^ SIGN;
+    let float = |v: f64| {
+        if v.is_nan() {
+            u64::MAX
+        } else {
+            let bits = (if v == 0.0 { 0.0 } else { v }).to_bits();
+            if bits & SIGN != 0 { !bits } else { bits | SIGN }
+        }
+    };
+    Some(match col {
+        Column::I8(c) => c.values()[..n].iter().map(|&v| int(v as i64)).collect(),
+        Column::I16(c) => c.values()[..n].iter().map(|&v| int(v as i64)).collect(),
+        Column::I32(c) => c.values()[..n].iter().map(|&v| int(v as i64)).collect(),
+        Column::I64(c) => c.values()[..n].iter().map(|&v| int(v)).collect(),
+        Column::F32(c) => c.values()[..n].iter().map(|&v| float(v as f64)).collect(),
+        Column::F64(c) => c.values()[..n].iter().map(|&v| float(v)).collect(),
+        _ => return None,
+    })
+}
+
 /// A stable permutation of `0..n` ordering rows by `keys` (evaluated columns).
 pub fn sort_permutation(keys: &[Column], specs: &[SortSpec], n: usize) -> Vec<u32> {
     let cmps: Vec<Cmp<'_>> = keys
@@ -86,6 +113,37 @@ pub fn sort_permutation(keys: &[Column], specs: &[SortSpec], n: usize) -> Vec<u3
             f
         })
         .collect();
+    if let Some(first) = keys.first().and_then(|k| ordered_u64_keys(k, n))
+        && let Some(spec) = specs.first()
+    {
+        // Typed fast path: the first key as an order-preserving `u64`, ties broken by the
+        // remaining keys and then the row number (which keeps the sort stable).
+        let desc = spec.descending;
+        let mut pairs: Vec<(u64, u32)> = first
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| (if desc { !k } else { k }, i as u32))
+            .collect();
+        let rest = &cmps[1..];
+        if rest.is_empty() {
+            pairs.sort_unstable();
+        } else {
+            pairs.sort_unstable_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| {
+                        for c in rest {
+                            let o = c(a.1 as usize, b.1 as usize);
+                            if o != Ordering::Equal {
+                                return o;
+                            }
+                        }
+                        Ordering::Equal
+                    })
+                    .then(a.1.cmp(&b.1))
+            });
+        }
+        return pairs.into_iter().map(|(_, i)| i).collect();
+    }
     let mut perm: Vec<u32> = (0..n as u32).collect();
     perm.sort_by(|&a, &b| {
         for c in &cmps {
@@ -211,5 +269,52 @@ impl Operator for SortOp {
         *pos = end;
         let out: Result<Vec<Column>> = cols.iter().map(|c| take(c, idx)).collect();
         Some(out.map(|c| Batch::new(c, idx.len())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataflow::expr::kernels::compile;
+    use crate::dataflow::expr::typed::{TExpr, TKind};
+
+    fn spec(descending: bool) -> SortSpec {
+        let e = TExpr {
+            kind: TKind::Column("x".into()),
+            ty: DataType::F64,
+        };
+        SortSpec {
+            expr: compile(&e, &["x"]).unwrap(),
+            descending,
+            nulls_first: false,
+        }
+    }
+
+    #[test]
+    fn float_fast_path_orders_like_sql_and_is_stable() {
+        let v = [
+            2.0,
+            f64::NAN,
+            -0.0,
+            -1.5,
+            0.0,
+            f64::NAN,
+            -1.5,
+            f64::INFINITY,
+        ];
+        let col = Column::from_values(&v);
+        assert!(ordered_u64_keys(&col, v.len()).is_some());
+        let asc = sort_permutation(std::slice::from_ref(&col), &[spec(false)], v.len());
+        assert_eq!(asc, vec![3, 6, 2, 4, 0, 7, 1, 5]);
+        let desc = sort_permutation(std::slice::from_ref(&col), &[spec(true)], v.len());
+        assert_eq!(desc, vec![1, 5, 7, 0, 2, 4, 3, 6]);
+    }
+
+    #[test]
+    fn integer_fast_path_breaks_ties_with_later_keys() {
+        let a = Column::from_values(&[3i64, -1, 3, i64::MIN, 3]);
+        let b = Column::from_values(&[2.0f64, 0.0, 1.0, 5.0, 1.0]);
+        let perm = sort_permutation(&[a, b], &[spec(true), spec(false)], 5);
+        assert_eq!(perm, vec![2, 4, 0, 1, 3]);
     }
 }

@@ -4,6 +4,7 @@ use super::vector::{bool_col, bool_values, validity_of};
 use super::{arith, cast, compare, internal, like, logic, select, strings};
 use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
+use crate::dataflow::exec::columns::take;
 use crate::dataflow::expr::functions::Func;
 use crate::dataflow::expr::typed::{ArithOp, CmpOp, Scalar, TExpr, TKind};
 use crate::dataflow::types::DataType;
@@ -123,6 +124,68 @@ impl CompiledExpr {
                 Ok(v)
             }
             Value::Col(_) => Err(internal("predicate is not bool")),
+        }
+    }
+
+    /// The rows (ascending) where the predicate is true. A conjunction is evaluated one side at
+    /// a time: the right side only over the rows the left side kept, gathering just the columns
+    /// it reads, so selective leading conjuncts make the rest cheap.
+    pub fn eval_selection(&self, cols: &[Column], n: usize) -> Result<Vec<u32>> {
+        if let Node::And(x, y) = &self.node {
+            let sel = x.eval_selection(cols, n)?;
+            if sel.is_empty() {
+                return Ok(sel);
+            }
+            if sel.len() == n {
+                return y.eval_selection(cols, n);
+            }
+            let mut used = Vec::new();
+            y.column_refs(&mut used);
+            // Columns `y` does not read keep their full length; they are never looked at.
+            let mut sub = cols.to_vec();
+            for i in used {
+                if let Some(c) = cols.get(i) {
+                    sub[i] = take(c, &sel)?;
+                }
+            }
+            let inner = y.eval_selection(&sub, sel.len())?;
+            return Ok(inner.into_iter().map(|j| sel[j as usize]).collect());
+        }
+        let keep = self.eval_predicate(cols, n)?;
+        Ok(keep
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| **k)
+            .map(|(i, _)| i as u32)
+            .collect())
+    }
+
+    /// Appends the indices of the input columns this expression reads.
+    fn column_refs(&self, out: &mut Vec<usize>) {
+        match &self.node {
+            Node::Col(i) => {
+                if !out.contains(i) {
+                    out.push(*i);
+                }
+            }
+            Node::Const(_) => {}
+            Node::Neg(x)
+            | Node::Not(x)
+            | Node::Cast(x)
+            | Node::IsNull(x, _)
+            | Node::Like(x, ..) => x.column_refs(out),
+            Node::Arith(_, x, y) | Node::Cmp(_, x, y) | Node::And(x, y) | Node::Or(x, y) => {
+                x.column_refs(out);
+                y.column_refs(out);
+            }
+            Node::Case(whens, otherwise) => {
+                for (c, v) in whens {
+                    c.column_refs(out);
+                    v.column_refs(out);
+                }
+                otherwise.column_refs(out);
+            }
+            Node::Call(_, args) => args.iter().for_each(|a| a.column_refs(out)),
         }
     }
 
