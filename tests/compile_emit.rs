@@ -776,3 +776,25 @@ fn disassembly_of_structs_and_calls() {
     assert_eq!(run(&m, 0, vec![]).0, Val::I(2));
     insta::assert_snapshot!(disassemble(&m));
 }
+
+/// `if (c) break;` inside a loop is one conditional jump to the loop exit: the empty block that
+/// only jumps to the exit is not emitted, so no conditional jump is followed by a `JMP`.
+#[test]
+fn break_on_condition_is_one_branch() {
+    let src = "fn f(n: i64) -> i64 {\n    i64 i = 0;\n    while (i < 100) {\n        \
+               if ((i * i) as f64 > n as f64) {\n            break;\n        }\n        i++;\n    }\n    \
+               return i;\n}\n";
+    let m = theta::compile::compile_source("t.theta", src).expect("compiles");
+    theta::bytecode::verify(&m).expect("verifies");
+    let f = m.functions.iter().position(|f| f.name == "f").unwrap();
+    let code = ops(&m, f);
+    for w in code.windows(2) {
+        assert!(
+            !(w[0].mnemonic().starts_with('J') && w[0] != Opcode::Jmp && w[1] == Opcode::Jmp),
+            "{code:?}"
+        );
+    }
+    let mut vm = theta::Vm::new(m).expect("loads");
+    let r = vm.call("f", &[theta::vm::Value::I64(50)]);
+    assert_eq!(r, Ok(theta::vm::Value::I64(8)));
+}

@@ -35,7 +35,21 @@ pub fn emit_function(
         inst_pc: Vec::new(),
         span: Span::default(),
     };
+    // Empty jump-only blocks (other than the entry) are not emitted: every jump is threaded past
+    // them, so only a fall-through could reach one, and the block before it then falls through
+    // to (or jumps to) the real target instead. This turns `if (c) break;` into one `JTRUE`.
+    let skipped: Vec<bool> = func
+        .layout
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| i > 0 && skippable(func, b))
+        .collect();
     for (i, &b) in func.layout.iter().enumerate() {
+        if skipped[i] {
+            let at = e.code.len() as u32;
+            e.inst_pc.push((at, at));
+            continue;
+        }
         e.block_pc[b.0 as usize] = Some(e.code.len() as u32);
         let block = func.block(b);
         for inst in &block.insts {
@@ -46,7 +60,9 @@ pub fn emit_function(
         }
         let start = e.code.len() as u32;
         e.span = block.term_span;
-        let next = func.layout.get(i + 1).map(|&n| forward(func, n));
+        let next = (i + 1..func.layout.len())
+            .find(|&j| !skipped[j])
+            .map(|j| forward(func, func.layout[j]));
         let term = thread_jumps(func, &block.term);
         e.terminator(&term, next)?;
         e.inst_pc.push((start, e.code.len() as u32));
@@ -573,6 +589,20 @@ fn forward(func: &IrFunction, mut b: BlockId) -> BlockId {
         }
     }
     b
+}
+
+/// Whether `b` is an empty block that only jumps and forwards to a real (non-skippable) block:
+/// threaded jumps never target it, so it need not be emitted. Empty jump-only cycles are kept.
+fn skippable(func: &IrFunction, b: BlockId) -> bool {
+    let block = func.block(b);
+    let jump_only = |blk: &crate::compile::ir::Block| {
+        blk.insts.is_empty() && matches!(blk.term, Terminator::Jump(_))
+    };
+    if !jump_only(block) {
+        return false;
+    }
+    let t = forward(func, b);
+    t != b && !jump_only(func.block(t))
 }
 
 /// `term` with every target moved past empty jump-only blocks (jump threading).

@@ -144,9 +144,12 @@ impl Vm {
 
     fn exec(&mut self, func: u32, args: &[u64], fuel: &mut u64) -> Result<u64, Trap> {
         if self.trace {
-            interp::execute::<true>(&mut self.m, func, args, fuel)
+            interp::execute::<true, true>(&mut self.m, func, args, fuel)
+        } else if self.m.limits.max_instructions.is_some() {
+            interp::execute::<false, true>(&mut self.m, func, args, fuel)
         } else {
-            interp::execute::<false>(&mut self.m, func, args, fuel)
+            // No budget: the loop without a per-instruction budget check (counts stay exact).
+            interp::execute::<false, false>(&mut self.m, func, args, fuel)
         }
     }
 
