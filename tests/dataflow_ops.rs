@@ -103,6 +103,24 @@ fn residual_and_nested_loop_joins() {
     );
 }
 
+/// Left and full joins list the left rows in their order, unmatched ones in place (not at the
+/// end), for hash and nested-loop joins alike; each left row's matches follow the right order.
+#[test]
+fn outer_joins_keep_left_row_order() {
+    let want = "k i32 | w i64 | k_right i64 | v string\n2 | 20 | 2 | 'b'\n2 | 20 | 2 | 'c'\n2 | 21 | 2 | 'b'\n2 | 21 | 2 | 'c'\n3 | 30 | null | null\nnull | 0 | null | null\n1 | 10 | 1 | 'a'\n";
+    for on in ["k = k_right", "k <= k_right and k >= k_right"] {
+        let mut g = Dag::new();
+        let r = g.scan(right());
+        let l = g.scan(left());
+        let j = g.join(r, l, on, "left").unwrap();
+        assert_eq!(run(&g, j), want, "{on}");
+        let f = g.join(r, l, on, "full").unwrap();
+        let full = run(&g, f);
+        assert!(full.starts_with(want), "{on}: {full}");
+        assert!(full.ends_with("null | null | 4 | 'e'\n"), "{on}: {full}");
+    }
+}
+
 #[test]
 fn join_with_empty_side() {
     let mut g = Dag::new();

@@ -18,7 +18,8 @@ use theta::vm::{Limits, Vm};
     about = "Runs Theta programs (.theta) and compiled modules (.thbc)",
     long_about = "Runs Theta programs (.theta) and compiled modules (.thbc).\n\nExit status: the \
                   program's status from main (mod 256); 1 for compile or verify errors; 2 for \
-                  usage errors; 3 for a runtime trap (error[Txxx] on stderr)."
+                  usage errors; 3 for a runtime trap (error[Txxx] on stderr).\n\n`theta FILE [ARGS]` is \
+                  short for `theta run FILE [ARGS]`."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -77,8 +78,25 @@ fn parse_bytes(text: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("`{text}` is not a byte count (like 1048576, 512K, 64M, 1G)"))
 }
 
+/// `theta FILE [ARGS]` is short for `theta run FILE [ARGS]`: when the first argument names a
+/// program (ends in `.theta`/`.thbc` or is an existing file) rather than a subcommand.
+fn with_implicit_run(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    if let Some(first) = args.get(1) {
+        let path = Path::new(first);
+        let named = path
+            .extension()
+            .is_some_and(|e| e == "theta" || e == "thbc");
+        let is_command = matches!(first.to_str(), Some("run" | "help"));
+        let is_flag = first.to_str().is_some_and(|f| f.starts_with('-'));
+        if !is_command && !is_flag && (named || path.is_file()) {
+            args.insert(1, "run".into());
+        }
+    }
+    args
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(with_implicit_run(std::env::args_os().collect()));
     match cli.command {
         Command::Run {
             trace,

@@ -15,7 +15,8 @@ use theta::compile::CompileFailure;
     version,
     about = "The Theta compiler: checks and compiles .theta programs",
     long_about = "The Theta compiler.\n\nExit status: 0 on success, 1 when a program has errors \
-                  (every error is printed to stderr), 2 on command-line usage errors."
+                  (every error is printed to stderr), 2 on command-line usage errors.\n\n`thetac FILE [-o OUT]` is short for \
+                  `thetac compile FILE [-o OUT]`."
 )]
 struct Cli {
     /// The action to run.
@@ -77,8 +78,26 @@ enum Command {
     },
 }
 
+/// `thetac FILE [-o OUT]` is short for `thetac compile FILE [-o OUT]`: when the first argument
+/// names a source file (ends in `.theta` or is an existing file) rather than a subcommand.
+fn with_implicit_compile(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    if let Some(first) = args.get(1) {
+        let path = Path::new(first);
+        let named = path.extension().is_some_and(|e| e == "theta");
+        let is_command = matches!(
+            first.to_str(),
+            Some("check" | "compile" | "disasm" | "help")
+        );
+        let is_flag = first.to_str().is_some_and(|f| f.starts_with('-'));
+        if !is_command && !is_flag && (named || path.is_file()) {
+            args.insert(1, "compile".into());
+        }
+    }
+    args
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(with_implicit_compile(std::env::args_os().collect()));
     match cli.command {
         Command::Check { files, color } => check(&files, color),
         Command::Compile {

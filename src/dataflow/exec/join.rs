@@ -71,6 +71,9 @@ pub struct JoinOp {
     queue: VecDeque<Batch>,
     probe_done: bool,
     scratch: EncodedKeys,
+    /// (probe row, build row) pairs emitted for the current probe batch, kept only by joins
+    /// that also emit unmatched probe rows, so those can be merged back in probe order.
+    emitted: (Vec<u32>, Vec<u32>),
 }
 
 const NONE: u32 = u32::MAX;
@@ -94,6 +97,7 @@ impl JoinOp {
             queue: VecDeque::new(),
             probe_done: false,
             scratch: EncodedKeys::default(),
+            emitted: (Vec::new(), Vec::new()),
         }
     }
 
@@ -255,6 +259,10 @@ impl JoinOp {
             build.matched[b as usize] = true;
         }
         if !pidx.is_empty() && !matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti) {
+            if self.keeps_unmatched_probe() {
+                self.emitted.0.extend_from_slice(pidx);
+                self.emitted.1.extend_from_slice(bidx);
+            }
             let out = match batch {
                 Some(b) => b,
                 None => self.assemble(probe, pidx, bidx)?,
@@ -301,8 +309,21 @@ impl JoinOp {
         }
     }
 
+    /// True for the joins that also output probe rows without a match (with nulls).
+    fn keeps_unmatched_probe(&self) -> bool {
+        match self.spec.kind {
+            JoinKind::Left | JoinKind::Full => !self.spec.build_left,
+            JoinKind::Right => self.spec.build_left,
+            _ => false,
+        }
+    }
+
     fn process(&mut self, probe: Batch) -> Result<()> {
         let n = probe.len;
+        // `step` only pulls a probe batch once the queue is drained.
+        debug_assert!(self.queue.is_empty());
+        self.emitted.0.clear();
+        self.emitted.1.clear();
         let semi_like = matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti);
         let mut pmatched = vec![false; n];
         let mut pidx = Vec::with_capacity(BATCH_SIZE);
@@ -368,11 +389,29 @@ impl JoinOp {
                 .collect::<Result<Vec<_>>>()?;
             self.queue.push_back(Batch::new(cols, keep_probe.len()));
         } else {
-            for chunk in keep_probe.chunks(BATCH_SIZE) {
-                let nulls = vec![NULL_ROW; chunk.len()];
-                let b = self.assemble(&probe, chunk, &nulls)?;
-                self.queue.push_back(b);
+            // Output in probe order (a left join lists the left rows in order, §8): merge the
+            // matched pairs and the unmatched rows by probe row, replacing this batch's output.
+            self.queue.clear();
+            let (mp, mb) = std::mem::take(&mut self.emitted);
+            let total = mp.len() + keep_probe.len();
+            let (mut pidx, mut bidx) = (Vec::with_capacity(total), Vec::with_capacity(total));
+            let (mut m, mut u) = (0, 0);
+            while m < mp.len() || u < keep_probe.len() {
+                if u == keep_probe.len() || (m < mp.len() && mp[m] < keep_probe[u]) {
+                    pidx.push(mp[m]);
+                    bidx.push(mb[m]);
+                    m += 1;
+                } else {
+                    pidx.push(keep_probe[u]);
+                    bidx.push(NULL_ROW);
+                    u += 1;
+                }
             }
+            for (p, b) in pidx.chunks(BATCH_SIZE).zip(bidx.chunks(BATCH_SIZE)) {
+                let out = self.assemble(&probe, p, b)?;
+                self.queue.push_back(out);
+            }
+            self.emitted = (mp, mb);
         }
         Ok(())
     }
