@@ -251,3 +251,30 @@ fn compile_writes_next_to_the_source_by_default() {
     let out = theta(&["run", thbc.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(44));
 }
+
+/// `theta FILE [ARGS]` is `theta run FILE [ARGS]` and `thetac FILE [-o OUT]` is
+/// `thetac compile FILE [-o OUT]` (docs/language.md, "Command line"); a first argument that is
+/// neither a subcommand nor a program stays a usage error (status 2).
+#[test]
+fn file_first_shorthands() {
+    let dir = temp_dir("shorthand");
+    let src = write(
+        &dir,
+        "prog.theta",
+        "fn main(args: string[]) -> i64 { print(args); return 40 + len(args); }\n",
+    );
+    let out = theta(&[src.to_str().unwrap(), "a", "--b"]);
+    assert_eq!(out.status.code(), Some(42), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "[\"a\", \"--b\"]\n");
+    let out = thetac(&[src.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let thbc = dir.join("prog.thbc");
+    let out = theta(&[thbc.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(40), "{}", text(&out.stderr));
+    let named = dir.join("named.thbc");
+    let out = thetac(&[src.to_str().unwrap(), "-o", named.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(named.is_file());
+    assert_eq!(theta(&["runn", "x"]).status.code(), Some(2));
+    assert_eq!(thetac(&["compil", "x"]).status.code(), Some(2));
+}

@@ -98,8 +98,11 @@ fn deep_recursion_within_the_default_frame_limit_does_not_overflow_natively() {
         f.op(O::Ret, 0, 1, 0, 0);
         mb.define(down, f);
     }));
-    assert_eq!(vm.call("down", &[Value::I64(9_990)]), Ok(Value::I64(9_990)));
-    let t = vm.call("down", &[Value::I64(10_000)]).unwrap_err();
+    assert_eq!(
+        vm.call("down", &[Value::I64(99_990)]),
+        Ok(Value::I64(99_990))
+    );
+    let t = vm.call("down", &[Value::I64(100_000)]).unwrap_err();
     assert_eq!(t.code(), "T0004");
     vm.set_limits(Limits {
         max_frames: 200_000,

@@ -200,12 +200,12 @@ fn stack_overflow_is_a_trap_with_a_configurable_limit() {
             .iter()
             .all(|f| f.function == "forever" && f.location == loc(12, 5))
     );
-    // With the default limit (10,000) it still traps rather than overflowing the native stack,
+    // With the default limit (100,000) it still traps rather than overflowing the native stack,
     // and the rendered trace is abbreviated.
     vm.set_limits(Limits::default());
     let t = vm.call("forever", &[Value::I64(0)]).unwrap_err();
     assert_eq!(t.code(), "T0004");
-    assert_eq!(t.stack.len(), 10_000);
+    assert_eq!(t.stack.len(), theta::vm::frame::DEFAULT_MAX_FRAMES);
     let text = t.to_string();
     assert!(text.lines().count() < 80, "abbreviated trace:\n{text}");
     assert!(text.contains("frames omitted"), "{text}");

@@ -8,8 +8,9 @@
 /// Registers a window spans: every `u8` register number is in bounds.
 pub const WINDOW: usize = 256;
 
-/// Default maximum call depth (`--max-frames`).
-pub const DEFAULT_MAX_FRAMES: usize = 10_000;
+/// Default maximum call depth (`--max-frames`): deep enough for the recursion a C programmer
+/// expects to work (about what an 8 MiB native stack holds), small enough to trap quickly.
+pub const DEFAULT_MAX_FRAMES: usize = 100_000;
 
 /// A suspended caller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -24,7 +24,7 @@ pub struct Limits {
     pub max_instructions: Option<u64>,
     /// Maximum accounted live heap bytes (`None`: unlimited).
     pub max_memory: Option<usize>,
-    /// Maximum call depth (default 10,000).
+    /// Maximum call depth (default 100,000).
     pub max_frames: usize,
 }
 

@@ -14,7 +14,7 @@ pub enum TrapKind {
     NegativeArrayLength,
     /// `assert(c, msg)` with `c == false` (§7).
     AssertionFailed,
-    /// More nested calls than the frame limit allows (default 10,000).
+    /// More nested calls than the frame limit allows (default 100,000).
     StackOverflow,
     /// The `--max-instructions` budget ran out.
     InstructionBudgetExhausted,
