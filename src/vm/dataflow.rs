@@ -29,7 +29,7 @@ use crate::dataflow::engine::{Dag, NodeId};
 use crate::dataflow::error::DataflowError;
 use crate::dataflow::memory::MemoryAccount;
 use crate::dataflow::table::Table;
-use crate::dataflow::types::Schema;
+use crate::dataflow::types::{DataType, Schema};
 use std::rc::Rc;
 
 /// A `node_ref`: node `id` of graph `dag` (shared by every node built on it).
@@ -431,6 +431,15 @@ pub fn builtin(rt: &mut Runtime, op: BuiltinOp, args: &[u64]) -> Result<Option<u
                     format!("dataflow error: column index {col}"),
                 )
             })?;
+            // An `f64` appended to an `f32` column rounds to nearest, as `x as f32` (§6).
+            let v = match v {
+                ValueRef::F64(x)
+                    if b.schema().field(col).map(|f| f.data_type) == Some(DataType::F32) =>
+                {
+                    ValueRef::F32(x as f32)
+                }
+                v => v,
+            };
             b.append(col, v).map_err(trap_of)?;
             return Ok(None);
         }
