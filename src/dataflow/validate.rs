@@ -70,21 +70,31 @@ pub fn validate_expression_text(context: ExprContext, text: &str) -> Result<(), 
             }
         }
         ExprContext::AggregateItem => {
+            // One aggregate call, or an expression over aggregate calls (`sum(a) / count(*)`).
             let item = parse_item(text)?;
-            match &item.expr.kind {
-                ExprKind::Call { name, args, .. } if is_aggregate_name(name) => {
+            let mut calls = 0;
+            let mut nested = Ok(());
+            crate::dataflow::expr::functions::walk(&item.expr, &mut |e| {
+                if let ExprKind::Call { name, args, .. } = &e.kind
+                    && is_aggregate_name(name)
+                {
+                    calls += 1;
                     for a in args {
-                        crate::dataflow::expr::functions::check_no_aggregates(a)?;
+                        if nested.is_ok() {
+                            nested = crate::dataflow::expr::functions::check_no_aggregates(a);
+                        }
                     }
                 }
-                _ => {
-                    return Err(ExprSyntaxError {
-                        range: item.expr.span.clone(),
-                        message: "an aggregate item must be one of count(*), count(x), \
-                                  count(distinct x), sum, avg, min, max, stddev, variance"
-                            .into(),
-                    });
-                }
+            });
+            nested?;
+            if calls == 0 {
+                return Err(ExprSyntaxError {
+                    range: item.expr.span.clone(),
+                    message: "an aggregate item must be one of count(*), count(x), \
+                              count(distinct x), sum, avg, min, max, stddev, variance, or an \
+                              expression over them such as sum(a) / count(*)"
+                        .into(),
+                });
             }
         }
         ExprContext::SortKey => {
