@@ -170,4 +170,21 @@ mod tests {
         let e = validate_expression_text(ExprContext::SchemaItem, "id int").unwrap_err();
         assert_eq!(e.range, 3..6);
     }
+
+    #[test]
+    fn aggregate_items_may_combine_aggregates() {
+        use ExprContext::AggregateItem;
+        for text in [
+            "sum(a) / count(*) as mean",
+            "max(x) - min(x)",
+            "k * count(distinct y) + 1 as z",
+        ] {
+            assert_eq!(validate_expression_text(AggregateItem, text), Ok(()), "{text}");
+        }
+        // An aggregate inside an aggregate's argument is still refused, with its range.
+        let e = validate_expression_text(AggregateItem, "1 + sum(count(*))").unwrap_err();
+        assert_eq!(e.range, 8..16);
+        let e = validate_expression_text(AggregateItem, "x + 1 as y").unwrap_err();
+        assert_eq!(e.range, 0..5);
+    }
 }
