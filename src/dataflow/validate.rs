@@ -179,7 +179,11 @@ mod tests {
             "max(x) - min(x)",
             "k * count(distinct y) + 1 as z",
         ] {
-            assert_eq!(validate_expression_text(AggregateItem, text), Ok(()), "{text}");
+            assert_eq!(
+                validate_expression_text(AggregateItem, text),
+                Ok(()),
+                "{text}"
+            );
         }
         // An aggregate inside an aggregate's argument is still refused, with its range.
         let e = validate_expression_text(AggregateItem, "1 + sum(count(*))").unwrap_err();
