@@ -712,3 +712,17 @@ fn host_reads_returned_table_columns_without_copying() {
     let again = t.column(0).unwrap().as_i64_slice().unwrap();
     assert!(std::ptr::eq(ids.as_ptr(), again.as_ptr()));
 }
+
+#[test]
+fn aggregate_items_combining_aggregates_compile_and_run() {
+    // A literal item combining aggregates passes the compile-time check and runs.
+    let out = run(r#"fn main() {
+        node_ref a = aggregate(people(), ["dept"], ["max(salary) - min(salary) as spread", "count(*) * 10 as c"]);
+        table_ref t = materialize(sort(a, ["dept"]));
+        print(t);
+    }"#);
+    assert_eq!(
+        out,
+        "dept  spread   c\n----  ------  --\neng     24.5  30\nops    12.25  20\nnull     0.0  10\n"
+    );
+}
