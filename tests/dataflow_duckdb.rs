@@ -155,11 +155,20 @@ fn theta_matches_duckdb() {
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| l.trim().parse().expect("seed"))
         .collect();
+    // `THETA_DIFF_SEEDS=N` runs seeds 1..=N instead, for a longer local run.
+    let seeds = match std::env::var("THETA_DIFF_SEEDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        Some(n) => (1..=n).collect(),
+        None => seeds,
+    };
     let dir = std::env::temp_dir().join(format!("theta-duckdb-diff-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut setup = String::new();
     let mut queries = String::new();
     let mut cases = Vec::new();
+    let (mut merge_joins, mut combined) = (0, 0);
     for &seed in &seeds {
         let mut rng = Rng::new(seed);
         let mut g = Dag::new();
@@ -196,6 +205,15 @@ fn theta_matches_duckdb() {
                     &mut joined,
                 );
             }
+            let plan = g.explain(q.node).unwrap();
+            merge_joins += plan.matches("MergeJoin").count();
+            combined += usize::from(
+                plan.contains("Aggregate")
+                    && q.steps.iter().any(|s| {
+                        s.starts_with("aggregate")
+                            && (s.contains(") - ") || s.contains(") * 2") || s.contains(") / ("))
+                    }),
+            );
             let t = g
                 .materialize(q.node, &MemoryBudget::unlimited())
                 .unwrap_or_else(|e| panic!("seed {seed} {:?}: {e}", q.steps));
@@ -244,8 +262,13 @@ fn theta_matches_duckdb() {
     );
     let nonempty = cases.iter().filter(|c| !c.rows.is_empty()).count();
     eprintln!(
-        "differential suite: {} queries, {nonempty} with rows",
+        "differential suite: {} queries, {nonempty} with rows, {merge_joins} merge joins, \
+         {combined} with combined aggregate items",
         cases.len()
+    );
+    assert!(
+        merge_joins > 0 && combined > 0,
+        "the generator no longer exercises merge joins or combined aggregate items"
     );
     let mut failures = Vec::new();
     for (i, (case, res)) in cases.into_iter().zip(results).enumerate() {

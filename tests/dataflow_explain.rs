@@ -146,3 +146,40 @@ fn nested_loop_and_semi_join() {
     let semi = g.join(nl, o, "id = id_right", "semi").unwrap();
     insta::assert_snapshot!(g.explain(semi).unwrap());
 }
+
+#[test]
+fn merge_join_when_both_inputs_are_sorted_on_the_key() {
+    // §8: sort-merge join when both inputs are sorted on the key; the filter keeps the order.
+    let mut g = Dag::new();
+    let s = g.scan(items());
+    let o = g.scan(orders());
+    let l = g.sort(s, &["id"]).unwrap();
+    let l = g.filter(l, "qty > 1").unwrap();
+    let r = g.sort(o, &["id", "oid desc"]).unwrap();
+    let j = g
+        .join(l, r, "id = id_right and amount > price", "left")
+        .unwrap();
+    let x = g.explain(j).unwrap();
+    assert!(x.starts_with("MergeJoin left keys=[id = id]"), "{x}");
+    insta::assert_snapshot!(x);
+}
+
+#[test]
+fn combined_aggregate_items_project_over_the_aggregate() {
+    let mut g = Dag::new();
+    let s = g.scan(items());
+    let a = g
+        .aggregate(
+            s,
+            &["name"],
+            &[
+                "sum(qty) / count(*) as per",
+                "max(price) - min(price) as spread",
+                "count(*)",
+            ],
+        )
+        .unwrap();
+    let x = g.explain(a).unwrap();
+    assert!(x.starts_with("Project name, "), "{x}");
+    insta::assert_snapshot!(x);
+}

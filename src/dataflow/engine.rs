@@ -147,8 +147,15 @@ impl Dag {
     ) -> Result<NodeId> {
         let keys: Vec<&str> = keys.iter().map(AsRef::as_ref).collect();
         let aggs: Vec<&str> = aggs.iter().map(AsRef::as_ref).collect();
-        let k = build::aggregate(input, self.cols(input)?, &keys, &aggs).map_err(plan_error)?;
-        Ok(self.push(k))
+        let plan =
+            crate::dataflow::plan::aggregate::aggregate(input, self.cols(input)?, &keys, &aggs)
+                .map_err(plan_error)?;
+        let agg = self.push(plan.node);
+        Ok(match plan.project {
+            // An item combining aggregates: a project over the aggregate's results.
+            Some(items) => self.push(crate::dataflow::plan::aggregate::project_node(agg, items)),
+            None => agg,
+        })
     }
 
     /// `sort(n, keys)`: stable; keys `col`, `col desc`, `col asc nulls first`.

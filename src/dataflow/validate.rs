@@ -70,21 +70,31 @@ pub fn validate_expression_text(context: ExprContext, text: &str) -> Result<(), 
             }
         }
         ExprContext::AggregateItem => {
+            // One aggregate call, or an expression over aggregate calls (`sum(a) / count(*)`).
             let item = parse_item(text)?;
-            match &item.expr.kind {
-                ExprKind::Call { name, args, .. } if is_aggregate_name(name) => {
+            let mut calls = 0;
+            let mut nested = Ok(());
+            crate::dataflow::expr::functions::walk(&item.expr, &mut |e| {
+                if let ExprKind::Call { name, args, .. } = &e.kind
+                    && is_aggregate_name(name)
+                {
+                    calls += 1;
                     for a in args {
-                        crate::dataflow::expr::functions::check_no_aggregates(a)?;
+                        if nested.is_ok() {
+                            nested = crate::dataflow::expr::functions::check_no_aggregates(a);
+                        }
                     }
                 }
-                _ => {
-                    return Err(ExprSyntaxError {
-                        range: item.expr.span.clone(),
-                        message: "an aggregate item must be one of count(*), count(x), \
-                                  count(distinct x), sum, avg, min, max, stddev, variance"
-                            .into(),
-                    });
-                }
+            });
+            nested?;
+            if calls == 0 {
+                return Err(ExprSyntaxError {
+                    range: item.expr.span.clone(),
+                    message: "an aggregate item must be one of count(*), count(x), \
+                              count(distinct x), sum, avg, min, max, stddev, variance, or an \
+                              expression over them such as sum(a) / count(*)"
+                        .into(),
+                });
             }
         }
         ExprContext::SortKey => {
@@ -159,5 +169,26 @@ mod tests {
         assert_eq!(e.range, 1..6);
         let e = validate_expression_text(ExprContext::SchemaItem, "id int").unwrap_err();
         assert_eq!(e.range, 3..6);
+    }
+
+    #[test]
+    fn aggregate_items_may_combine_aggregates() {
+        use ExprContext::AggregateItem;
+        for text in [
+            "sum(a) / count(*) as mean",
+            "max(x) - min(x)",
+            "k * count(distinct y) + 1 as z",
+        ] {
+            assert_eq!(
+                validate_expression_text(AggregateItem, text),
+                Ok(()),
+                "{text}"
+            );
+        }
+        // An aggregate inside an aggregate's argument is still refused, with its range.
+        let e = validate_expression_text(AggregateItem, "1 + sum(count(*))").unwrap_err();
+        assert_eq!(e.range, 8..16);
+        let e = validate_expression_text(AggregateItem, "x + 1 as y").unwrap_err();
+        assert_eq!(e.range, 0..5);
     }
 }

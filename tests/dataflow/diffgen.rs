@@ -431,6 +431,23 @@ pub fn step(
                     8 if c.ty.is_num() => (format!("variance({})", c.name), Ty::F64),
                     _ => ("count(*)".to_string(), Ty::I64),
                 };
+                // Sometimes an item combining aggregates (no integer `/`: DuckDB divides
+                // integers as floats).
+                let (f, ty) = match rng.below(8) {
+                    0 if c.ty.is_num() && ty.is_num() => {
+                        let t = if c.ty == Ty::F64 || ty == Ty::F64 {
+                            Ty::F64
+                        } else if c.ty == Ty::I32 && ty == Ty::I32 {
+                            Ty::I32
+                        } else {
+                            Ty::I64
+                        };
+                        (format!("max({0}) - min({0}) + {f}", c.name), t)
+                    }
+                    1 if ty == Ty::I64 => (format!("{f} * 2 - count(*)"), Ty::I64),
+                    2 if ty == Ty::F64 => (format!("{f} / (count(*) + 1) * 1.5"), Ty::F64),
+                    _ => (f, ty),
+                };
                 aggs_t.push(format!("{f} as {name}"));
                 aggs_s.push(format!("{} AS {name}", f.replace("distinct", "DISTINCT")));
                 out.push(Col { name, ty });
@@ -527,10 +544,22 @@ pub fn step(
                     cols[i].ty == rcols[j].ty || (cols[i].ty.is_int() && rcols[j].ty.is_int())
                 })
                 .collect();
+            let mut rnode = rnode;
             if !pairs.is_empty() && rng.chance(85) {
                 let (i, j) = *rng.pick(&pairs);
                 conds_t.push(format!("{} = {}", cols[i].name, rnames[j]));
                 conds_s.push(format!("l.{} = r.{}", cols[i].name, rcols[j].name));
+                if rng.chance(40) {
+                    // Both inputs sorted on the key (same direction, any null placement): the
+                    // planner merges them (§8 sort-merge join); SQL is unchanged.
+                    let dir = if rng.chance(50) { "desc" } else { "asc" };
+                    let nulls = |rng: &mut Rng| if rng.chance(50) { "first" } else { "last" };
+                    let lk = format!("{} {dir} nulls {}", cols[i].name, nulls(rng));
+                    let rk = format!("{} {dir} nulls {}", rcols[j].name, nulls(rng));
+                    q.node = g.sort(q.node, &[lk.as_str()]).unwrap();
+                    rnode = g.sort(rnode, &[rk.as_str()]).unwrap();
+                    q.steps.push(format!("sort([{lk}]), t1' sorted on [{rk}]"));
+                }
             }
             let lnum: Vec<usize> = (0..cols.len()).filter(|&i| cols[i].ty.is_num()).collect();
             let rnum: Vec<usize> = (0..rcols.len()).filter(|&j| rcols[j].ty.is_num()).collect();

@@ -17,6 +17,7 @@ pub mod grouper;
 pub mod join;
 pub mod keys;
 pub mod limit;
+pub mod merge_join;
 pub mod physical;
 pub mod scan;
 pub mod setops;

@@ -8,6 +8,7 @@ use super::batch::BoxOp;
 use super::compute::{FilterOp, ProjectOp, Source};
 use super::join::{JoinOp, JoinSpec};
 use super::limit::LimitOp;
+use super::merge_join::MergeJoinOp;
 use super::scan::ScanOp;
 use super::setops::{DistinctOp, UnionAllOp};
 use super::shared::Shared;
@@ -18,6 +19,7 @@ use crate::dataflow::expr::parser::JoinKind;
 use crate::dataflow::memory::{MemoryAccount, MemoryBudget};
 use crate::dataflow::optimize::Plan;
 use crate::dataflow::plan::node::SortKey;
+use crate::dataflow::plan::order::merge_keys;
 use crate::dataflow::plan::{NodeId, PlanKind};
 use crate::dataflow::types::DataType;
 
@@ -208,16 +210,20 @@ impl<'a> PhysicalBuilder<'a> {
                         ))
                     })?);
                 }
+                // Merge join: keys in the order both inputs are sorted on.
+                let merge = merge_keys(plan, *left, *right, cond);
+                let equi: Vec<_> = match &merge {
+                    Some(m) => m.order.iter().map(|&k| &cond.equi[k]).collect(),
+                    None => cond.equi.iter().collect(),
+                };
                 let spec = JoinSpec {
                     kind: *kind,
                     build_left: build_left(plan, *kind, *left, *right),
-                    left_keys: cond
-                        .equi
+                    left_keys: equi
                         .iter()
                         .map(|(l, _)| compile(l, &lnames))
                         .collect::<Result<_>>()?,
-                    right_keys: cond
-                        .equi
+                    right_keys: equi
                         .iter()
                         .map(|(_, r)| compile(r, &rnames))
                         .collect::<Result<_>>()?,
@@ -231,12 +237,17 @@ impl<'a> PhysicalBuilder<'a> {
                 };
                 let l = self.build(*left)?;
                 let r = self.build(*right)?;
-                Box::new(JoinOp::new(
-                    spec,
-                    l,
-                    r,
-                    MemoryAccount::new(self.budget, "join"),
-                ))
+                let account = MemoryAccount::new(self.budget, "join");
+                if let Some(m) = merge {
+                    return Ok(Box::new(MergeJoinOp::new(
+                        spec,
+                        m.descending,
+                        l,
+                        r,
+                        account,
+                    )));
+                }
+                Box::new(JoinOp::new(spec, l, r, account))
             }
             PlanKind::Aggregate { input, keys, aggs } => {
                 let names = self.names(*input);

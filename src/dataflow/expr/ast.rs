@@ -204,6 +204,34 @@ impl Expr {
             ExprKind::Call { args, .. } => args.iter().collect(),
         }
     }
+
+    /// The direct children of this node, mutably (same order as [`Expr::children`]).
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        match &mut self.kind {
+            ExprKind::Column(_) | ExprKind::Literal(_) => Vec::new(),
+            ExprKind::Unary(_, x)
+            | ExprKind::IsNull { expr: x, .. }
+            | ExprKind::Cast { expr: x, .. } => vec![x],
+            ExprKind::Binary(_, a, b)
+            | ExprKind::Like {
+                expr: a,
+                pattern: b,
+                ..
+            } => vec![a, b],
+            ExprKind::Between {
+                expr, low, high, ..
+            } => vec![expr, low, high],
+            ExprKind::InList { expr, list, .. } => std::iter::once(&mut **expr)
+                .chain(list.iter_mut())
+                .collect(),
+            ExprKind::Case { whens, otherwise } => whens
+                .iter_mut()
+                .flat_map(|(c, v)| [c, v])
+                .chain(otherwise.as_deref_mut())
+                .collect(),
+            ExprKind::Call { args, .. } => args.iter_mut().collect(),
+        }
+    }
 }
 
 impl Drop for Expr {

@@ -2,16 +2,13 @@
 //! columns and computing the output columns. Every error here is a trap message (§8: "errors in
 //! column names or expression types are reported when the node is created").
 
-use crate::dataflow::expr::ast::{ExprKind, ItemSyntax, ParseError};
-use crate::dataflow::expr::functions::{AggFunc, is_aggregate_name};
+use crate::dataflow::expr::ast::{BinaryOp, Expr, ExprKind, ItemSyntax, ParseError};
 use crate::dataflow::expr::parser::{JoinKind, parse_expr, parse_item, parse_sort_key};
 use crate::dataflow::expr::typed::{CmpOp, TExpr, TKind};
-use crate::dataflow::expr::typing::{
-    ColumnLookup, TypeError, is_numeric, type_expr, type_predicate,
-};
+use crate::dataflow::expr::typing::{ColumnLookup, TypeError, type_expr, type_predicate};
 use crate::dataflow::types::DataType;
 
-use super::node::{AggItem, JoinCondition, NamedExpr, PlanColumn, PlanKind, SortKey};
+use super::node::{JoinCondition, NamedExpr, PlanColumn, PlanKind, SortKey};
 
 /// Adapts a column list to the typer's lookup interface.
 pub struct Cols<'a>(pub &'a [PlanColumn]);
@@ -28,14 +25,14 @@ impl ColumnLookup for Cols<'_> {
 /// A node-creation error: the trap message.
 pub type BuildError = String;
 
-fn syntax(op: &str, text: &str, e: ParseError) -> BuildError {
+pub(super) fn syntax(op: &str, text: &str, e: ParseError) -> BuildError {
     format!(
         "syntax error in {op} \"{text}\" at bytes {}..{}: {}",
         e.range.start, e.range.end, e.message
     )
 }
 
-fn typing(op: &str, text: &str, e: TypeError) -> BuildError {
+pub(super) fn typing(op: &str, text: &str, e: TypeError) -> BuildError {
     if e.message.starts_with("unknown column") {
         e.message
     } else {
@@ -43,7 +40,7 @@ fn typing(op: &str, text: &str, e: TypeError) -> BuildError {
     }
 }
 
-fn check_unique(op: &str, columns: &[PlanColumn]) -> Result<(), BuildError> {
+pub(super) fn check_unique(op: &str, columns: &[PlanColumn]) -> Result<(), BuildError> {
     for (i, c) in columns.iter().enumerate() {
         if columns[..i].iter().any(|d| d.name == c.name) {
             return Err(format!("{op}: duplicate output column \"{}\"", c.name));
@@ -73,7 +70,7 @@ pub fn filter(
     Ok((PlanKind::Filter { input, predicate }, cols.to_vec()))
 }
 
-fn typed_items(
+pub(super) fn typed_items(
     op: &str,
     cols: &[PlanColumn],
     items: &[&str],
@@ -179,9 +176,9 @@ pub fn join(
         name: n.clone(),
         ty: c.ty,
     }));
-    let e = parse_expr(on).map_err(|e| syntax("join", on, e))?;
+    let mut e = parse_expr(on).map_err(|e| syntax("join", on, e))?;
+    pair_same_names(&mut e, rcols, &rnames);
     let on_t = type_predicate(&e, &Cols(&joined), "join").map_err(|e| typing("join", on, e))?;
-    self_comparison(&on_t, rcols, &rnames, on)?;
     let cond = split_join_condition(on_t, lcols, rcols, &rnames);
     let out = match kind {
         JoinKind::Semi | JoinKind::Anti => lcols.to_vec(),
@@ -198,36 +195,28 @@ pub fn join(
     ))
 }
 
-/// Refuses a conjunct `c = c` where `c` names a left column and the right input also has a
-/// column `c` (renamed in the join): it compares the left column with itself, turning the join
-/// into a cross product, which is never what `join(l, r, "id = id")` means (§8).
-fn self_comparison(
-    on_t: &TExpr,
-    rcols: &[PlanColumn],
-    rnames: &[String],
-    on: &str,
-) -> Result<(), BuildError> {
-    for part in on_t.clone().conjuncts() {
-        let TKind::Cmp(CmpOp::Eq, a, b) = &part.kind else {
-            continue;
-        };
-        let (TKind::Column(x), TKind::Column(y)) = (&a.kind, &b.kind) else {
-            continue;
-        };
-        if x != y {
-            continue;
+/// Reads a conjunct `c = c`, where both inputs have a column `c`, as the left `c` equal to the
+/// right one (joined name `c_right`). Taken literally it would compare the left column with
+/// itself, a cross product that `join(l, r, "id = id")` never means; `id = id_right` says the
+/// same thing explicitly (§8: the predicate is over both sides' columns, and the right column
+/// whose name is taken is `c_right`).
+fn pair_same_names(e: &mut Expr, rcols: &[PlanColumn], rnames: &[String]) {
+    match &mut e.kind {
+        ExprKind::Binary(BinaryOp::And, a, b) => {
+            pair_same_names(a, rcols, rnames);
+            pair_same_names(b, rcols, rnames);
         }
-        if let Some(i) = rcols.iter().position(|c| &c.name == x)
-            && rnames[i] != *x
-        {
-            return Err(format!(
-                "join \"{on}\": both sides of \"=\" are the left column \"{x}\"; the right \
-                 input's \"{x}\" is named \"{}\" in the join",
-                rnames[i]
-            ));
+        ExprKind::Binary(BinaryOp::Eq, a, b) => {
+            if let (ExprKind::Column(x), ExprKind::Column(y)) = (&a.kind, &mut b.kind)
+                && x == y
+                && let Some(i) = rcols.iter().position(|c| &c.name == x)
+                && rnames[i] != *x
+            {
+                *y = rnames[i].clone();
+            }
         }
+        _ => {}
     }
-    Ok(())
 }
 
 /// Splits a typed join predicate into hash-join key pairs and a residual.
@@ -286,108 +275,6 @@ pub fn split_join_condition(
         right_names: rnames.to_vec(),
         right_orig: rcols.iter().map(|c| c.name.clone()).collect(),
     }
-}
-
-fn agg_item(cols: &[PlanColumn], text: &str) -> Result<AggItem, BuildError> {
-    let op = "aggregate";
-    let item = parse_item(text).map_err(|e| syntax(op, text, e))?;
-    let ExprKind::Call {
-        name,
-        args,
-        distinct,
-        star,
-    } = &item.expr.kind
-    else {
-        return Err(format!(
-            "{op} \"{text}\": expected an aggregate such as count(*), sum(x), avg(x)"
-        ));
-    };
-    if !is_aggregate_name(name) {
-        return Err(format!(
-            "{op} \"{text}\": `{name}` is not an aggregate function"
-        ));
-    }
-    let out_name = item
-        .alias
-        .clone()
-        .unwrap_or_else(|| text.trim().to_string());
-    if *star {
-        if name != "count" {
-            return Err(format!("{op} \"{text}\": only count takes `*`"));
-        }
-        return Ok(AggItem {
-            func: AggFunc::CountStar,
-            arg: None,
-            name: out_name,
-            ty: DataType::I64,
-        });
-    }
-    if args.len() != 1 {
-        return Err(format!(
-            "{op} \"{text}\": `{name}` takes exactly one argument"
-        ));
-    }
-    let arg = type_expr(&args[0], &Cols(cols), op).map_err(|e| typing(op, text, e))?;
-    let func = match (name.as_str(), distinct) {
-        ("count", true) => AggFunc::CountDistinct,
-        ("count", false) => AggFunc::Count,
-        (_, true) => return Err(format!("{op} \"{text}\": only count supports `distinct`")),
-        ("sum", _) => AggFunc::Sum,
-        ("avg", _) => AggFunc::Avg,
-        ("min", _) => AggFunc::Min,
-        ("max", _) => AggFunc::Max,
-        ("stddev" | "stddev_samp", _) => AggFunc::Stddev,
-        _ => AggFunc::Variance,
-    };
-    let needs_number = matches!(
-        func,
-        AggFunc::Sum | AggFunc::Avg | AggFunc::Stddev | AggFunc::Variance
-    );
-    if needs_number && !is_numeric(&arg.ty) {
-        return Err(format!(
-            "{op} \"{text}\": `{name}` needs a number, found {}",
-            arg.ty
-        ));
-    }
-    let ty = match func {
-        AggFunc::Count | AggFunc::CountDistinct | AggFunc::CountStar => DataType::I64,
-        AggFunc::Sum if crate::dataflow::expr::typing::is_int(&arg.ty) => DataType::I64,
-        AggFunc::Sum | AggFunc::Avg | AggFunc::Stddev | AggFunc::Variance => DataType::F64,
-        AggFunc::Min | AggFunc::Max => arg.ty,
-    };
-    Ok(AggItem {
-        func,
-        arg: Some(arg),
-        name: out_name,
-        ty,
-    })
-}
-
-/// `aggregate(n, keys, aggs)`.
-pub fn aggregate(
-    input: super::NodeId,
-    cols: &[PlanColumn],
-    keys: &[&str],
-    aggs: &[&str],
-) -> Result<(PlanKind, Vec<PlanColumn>), BuildError> {
-    let keys = typed_items("aggregate", cols, keys, false)?;
-    let aggs = aggs
-        .iter()
-        .map(|t| agg_item(cols, t))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut out: Vec<PlanColumn> = keys
-        .iter()
-        .map(|k| PlanColumn {
-            name: k.name.clone(),
-            ty: k.expr.ty,
-        })
-        .collect();
-    out.extend(aggs.iter().map(|a| PlanColumn {
-        name: a.name.clone(),
-        ty: a.ty,
-    }));
-    check_unique("aggregate", &out)?;
-    Ok((PlanKind::Aggregate { input, keys, aggs }, out))
 }
 
 /// `sort(n, keys)`.

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::node::{NamedExpr, SortKey};
+use super::order::merge_keys;
 use super::{NodeId, PlanKind};
 use crate::dataflow::exec::physical::build_left;
 use crate::dataflow::expr::functions::AggFunc;
@@ -72,6 +73,21 @@ pub fn describe(plan: &Plan, id: NodeId) -> String {
                     .as_ref()
                     .map_or("true".to_string(), |r| r.to_string());
                 format!("NestedLoopJoin {} on={on}", kind.name())
+            } else if let Some(m) = merge_keys(plan, *left, *right, cond) {
+                let keys: Vec<String> = m
+                    .order
+                    .iter()
+                    .zip(&m.descending)
+                    .map(|(&k, &d)| {
+                        let (l, r) = &cond.equi[k];
+                        format!("{l} = {r}{}", if d { " desc" } else { "" })
+                    })
+                    .collect();
+                let mut s = format!("MergeJoin {} keys=[{}]", kind.name(), keys.join(", "));
+                if let Some(r) = &cond.residual {
+                    let _ = write!(s, " residual={r}");
+                }
+                s
             } else {
                 let keys: Vec<String> = cond
                     .equi
