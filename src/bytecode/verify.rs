@@ -797,7 +797,9 @@ impl<'a> FunctionVerifier<'a> {
                     return Err(self.err(format!("immediate {imm} does not fit {}", self.name(t))));
                 }
                 if t == ZERO && ins.op != AndRi {
-                    return Err(self.err(format!("r{b} is a literal zero, expected a typed integer")));
+                    return Err(
+                        self.err(format!("r{b} is a literal zero, expected a typed integer"))
+                    );
                 }
                 self.write(state, a, t);
             }

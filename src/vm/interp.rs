@@ -591,11 +591,11 @@ fn cold_op(
         Opcode::PrintInt => obj::print_int(&mut m.rt, w[b]),
         Opcode::PrintF32 => super::format::write_f32(&mut m.rt.out.buf, ops::f32_of(w[b])),
         Opcode::PrintF64 => super::format::write_f64(&mut m.rt.out.buf, ops::f64_of(w[b])),
-        Opcode::PrintBool => m
-            .rt
-            .out
-            .buf
-            .extend_from_slice(if w[b] != 0 { b"true" } else { b"false" }),
+        Opcode::PrintBool => {
+            m.rt.out
+                .buf
+                .extend_from_slice(if w[b] != 0 { b"true" } else { b"false" })
+        }
         Opcode::PrintStr => obj::print_str(&mut m.rt, w[b]),
         Opcode::PrintValue => obj::print_value(&mut m.rt, ins.imm, w[b])?,
         Opcode::PrintSpace => m.rt.out.buf.push(b' '),
