@@ -56,6 +56,7 @@ fn ops_of(m: &theta::bytecode::Module, name: &str) -> Vec<Opcode> {
     f.code.iter().map(|i| i.op).collect()
 }
 
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // NaN semantics are the point here
 fn rust_fcmp(a: f64, b: f64) -> i64 {
     let bits = [
         a < b,

@@ -24,6 +24,8 @@ use crate::bytecode::{BuiltinOp, Function, Instr, Module, Opcode, Operand};
 /// does no per-instruction work for the budget: it still counts instructions exactly, but only
 /// at control transfers (a taken jump, a call, a return), by accumulating the length of each
 /// straight-line run `pc - run_start`; the budget (then unlimited) is not checked.
+// `JNLT_F64`… are defined as `!(a < b)` (taken on NaN), which is exactly what that lint flags.
+#[allow(clippy::neg_cmp_op_on_partial_ord)]
 pub fn execute<const TRACE: bool, const EXACT: bool>(
     m: &mut Machine,
     entry: u32,

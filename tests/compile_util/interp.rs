@@ -187,13 +187,18 @@ fn call(
             JeqF64 | JneF64 | JltF64 | JleF64 | JnltF64 | JnleF64 | JeqF32 | JneF32 | JltF32
             | JleF32 | JnltF32 | JnleF32 => {
                 let (x, y) = (get(b).f(), get(c).f());
+                let ord = x.partial_cmp(&y);
                 let t = match op {
                     JeqF64 | JeqF32 => x == y,
                     JneF64 | JneF32 => x != y,
                     JltF64 | JltF32 => x < y,
                     JleF64 | JleF32 => x <= y,
-                    JnltF64 | JnltF32 => !(x < y),
-                    _ => !(x <= y),
+                    // Taken when unordered (NaN) too.
+                    JnltF64 | JnltF32 => ord != Some(std::cmp::Ordering::Less),
+                    _ => !matches!(
+                        ord,
+                        Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+                    ),
                 };
                 if t {
                     pc = imm as usize;
