@@ -653,3 +653,51 @@ fn unknown_builtin_names_are_refused_at_load() {
         "malformed module: unknown builtin operation `clonk` (compiled by a newer thetac?)"
     );
 }
+
+#[test]
+fn bitwise_immediates_fit_the_operand_type() {
+    // `AND_RI` keeps r2's type (i8), so its immediate must be an i8.
+    let m = with_function(vec![VType::I8], Some(VType::I8), |_, f| {
+        f.op(AndRi, 1, 2, 0, 200);
+        f.op(Ret, 0, 1, 0, 0);
+    });
+    assert_eq!(
+        error_of(&m),
+        "invalid module: function `f` (#1), pc 0 (AND_RI): immediate 200 does not fit i8"
+    );
+    let m = with_function(vec![VType::I8], Some(VType::I8), |_, f| {
+        f.op(XorRi, 1, 2, 0, -128);
+        f.op(Ret, 0, 1, 0, 0);
+    });
+    ok(&m);
+    // r0 reads as zero: `0 | 5` is not zero, so OR_RI/XOR_RI need a typed operand.
+    let m = with_function(vec![], Some(VType::I64), |_, f| {
+        f.op(OrRi, 1, 0, 0, 5);
+        f.op(Ret, 0, 1, 0, 0);
+    });
+    assert_eq!(
+        error_of(&m),
+        "invalid module: function `f` (#1), pc 0 (OR_RI): r0 is a literal zero, expected a typed integer"
+    );
+}
+
+#[test]
+fn float_branches_take_floats_of_their_width() {
+    let m = with_function(vec![VType::F64, VType::F32], None, |_, f| {
+        let out = f.new_label();
+        f.jump(JltF64, 2, 3, out);
+        f.bind(out);
+        f.op(RetVoid, 0, 0, 0, 0);
+    });
+    assert_eq!(
+        error_of(&m),
+        "invalid module: function `f` (#1), pc 0 (JLT_F64): r3 is f32, expected f64"
+    );
+    let m = with_function(vec![VType::F32, VType::F32], None, |_, f| {
+        let out = f.new_label();
+        f.jump(JnleF32, 2, 3, out);
+        f.bind(out);
+        f.op(RetVoid, 0, 0, 0, 0);
+    });
+    ok(&m);
+}

@@ -689,6 +689,38 @@ opcodes! {
     DfMaterialize "DF_MATERIALIZE" [Dst Src None None];
     /// `R[a] := explain(R[b])` (node_ref or table_ref → string).
     DfExplain "DF_EXPLAIN" [Dst Src None None];
+
+    // ---- appended (the numbers above never change, so older modules still load) -----------
+    /// `R[a] := R[b] & imm` (INT; the compiler only emits an imm that fits the type).
+    AndRi "AND_RI" [Dst Src None Int];
+    /// `R[a] := R[b] | imm` (INT; the compiler only emits an imm that fits the type).
+    OrRi "OR_RI" [Dst Src None Int];
+    /// `R[a] := R[b] ^ imm` (INT; the compiler only emits an imm that fits the type).
+    XorRi "XOR_RI" [Dst Src None Int];
+    /// `if R[b] == R[c] then pc := imm` (f64, IEEE: false when either is NaN).
+    JeqF64 "JEQ_F64" [None Src Src Target];
+    /// `if R[b] != R[c] then pc := imm` (f64, IEEE: true when either is NaN).
+    JneF64 "JNE_F64" [None Src Src Target];
+    /// `if R[b] < R[c] then pc := imm` (f64; `>` swaps the operands).
+    JltF64 "JLT_F64" [None Src Src Target];
+    /// `if R[b] <= R[c] then pc := imm` (f64; `>=` swaps the operands).
+    JleF64 "JLE_F64" [None Src Src Target];
+    /// `if not (R[b] < R[c]) then pc := imm` (f64; also taken when either is NaN).
+    JnltF64 "JNLT_F64" [None Src Src Target];
+    /// `if not (R[b] <= R[c]) then pc := imm` (f64; also taken when either is NaN).
+    JnleF64 "JNLE_F64" [None Src Src Target];
+    /// `if R[b] == R[c] then pc := imm` (f32, IEEE: false when either is NaN).
+    JeqF32 "JEQ_F32" [None Src Src Target];
+    /// `if R[b] != R[c] then pc := imm` (f32, IEEE: true when either is NaN).
+    JneF32 "JNE_F32" [None Src Src Target];
+    /// `if R[b] < R[c] then pc := imm` (f32; `>` swaps the operands).
+    JltF32 "JLT_F32" [None Src Src Target];
+    /// `if R[b] <= R[c] then pc := imm` (f32; `>=` swaps the operands).
+    JleF32 "JLE_F32" [None Src Src Target];
+    /// `if not (R[b] < R[c]) then pc := imm` (f32; also taken when either is NaN).
+    JnltF32 "JNLT_F32" [None Src Src Target];
+    /// `if not (R[b] <= R[c]) then pc := imm` (f32; also taken when either is NaN).
+    JnleF32 "JNLE_F32" [None Src Src Target];
 }
 
 impl Opcode {

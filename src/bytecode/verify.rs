@@ -784,6 +784,33 @@ impl<'a> FunctionVerifier<'a> {
             JeqRi | JneRi | JltRi | JleRi | JgtRi | JgeRi => {
                 self.int(state, b)?;
             }
+            AndRi | OrRi | XorRi => {
+                // The result keeps the operand's type, so the immediate must be a value of it
+                // (then `&`, `|`, `^` of two sign-extended values stay sign-extended).
+                let t = self.int(state, b)?;
+                let (lo, hi) = match t {
+                    I8 => (i8::MIN as i32, i8::MAX as i32),
+                    I16 => (i16::MIN as i32, i16::MAX as i32),
+                    _ => (i32::MIN, i32::MAX),
+                };
+                if imm < lo || imm > hi {
+                    return Err(self.err(format!("immediate {imm} does not fit {}", self.name(t))));
+                }
+                if t == ZERO && ins.op != AndRi {
+                    return Err(
+                        self.err(format!("r{b} is a literal zero, expected a typed integer"))
+                    );
+                }
+                self.write(state, a, t);
+            }
+            JeqF64 | JneF64 | JltF64 | JleF64 | JnltF64 | JnleF64 => {
+                self.expect(state, b, F64)?;
+                self.expect(state, c, F64)?;
+            }
+            JeqF32 | JneF32 | JltF32 | JleF32 | JnltF32 | JnleF32 => {
+                self.expect(state, b, F32)?;
+                self.expect(state, c, F32)?;
+            }
             CastToI8 | CastToI16 | CastToI32 | CastToI64 => {
                 let t = self.reg(state, b)?;
                 if !(t == ZERO || t == BOOL || self.types.is_int(t)) {

@@ -493,13 +493,24 @@ impl Emitter<'_> {
             }
             Terminator::CmpBranch {
                 op,
+                kind,
                 lhs,
                 rhs,
                 then_to,
                 else_to,
-                ..
             } => {
                 let l = self.src(*lhs, &mut k)?;
+                if let (Some(((y, ys), (n, ns))), Operand::Reg(rv)) =
+                    (select::float_jumps(*op, *kind), rhs)
+                {
+                    let r = self.src(*rv, &mut k)?;
+                    let pair = |swap: bool| if swap { (r, l) } else { (l, r) };
+                    let ((yb, yc), (nb, nc)) = (pair(ys), pair(ns));
+                    let yes = Instr::abc(y, 0, yb, yc);
+                    let no = Instr::abc(n, 0, nb, nc);
+                    self.two_way(yes, Some(no), *then_to, *else_to, next);
+                    return Ok(());
+                }
                 let (yes, no) = match rhs {
                     Operand::Imm(imm) => {
                         let c = *imm as i8 as u8;

@@ -61,6 +61,10 @@ pub(crate) struct FnBuilder<'p> {
     cur: BlockId,
     locals: Vec<VReg>,
     pub loops: Vec<LoopTargets>,
+    /// Loops (condition, body and step) being lowered: `f64` literals inside one are hoisted.
+    pub loop_depth: u32,
+    /// Hoisted `f64` literals (by bit pattern) and the vreg the entry block loads each into.
+    hoisted_f64: Vec<(u64, VReg)>,
 }
 
 impl<'p> FnBuilder<'p> {
@@ -74,6 +78,8 @@ impl<'p> FnBuilder<'p> {
             cur: BlockId(0),
             locals: Vec::new(),
             loops: Vec::new(),
+            loop_depth: 0,
+            hoisted_f64: Vec::new(),
         };
         for l in &func.locals {
             let v = b.new_named(l.ty.clone(), l.name.clone());
@@ -96,6 +102,31 @@ impl<'p> FnBuilder<'p> {
             name: Some(name),
         });
         VReg(self.vregs.len() as u32 - 1)
+    }
+
+    /// The vreg holding the `f64` literal `value`, loaded once at the top of the entry block
+    /// (loop-invariant constant hoisting: a `LOAD_CONST_F64` per use inside a loop would run
+    /// on every iteration). The vreg is never written again; constants have no inputs, so the
+    /// entry block is a valid place for them whatever it holds.
+    pub fn hoisted_f64(&mut self, value: f64) -> VReg {
+        let bits = value.to_bits();
+        if let Some(&(_, v)) = self.hoisted_f64.iter().find(|(b, _)| *b == bits) {
+            return v;
+        }
+        let dst = self.new_vreg(Type::F64);
+        self.blocks[0].insts.insert(
+            0,
+            Inst {
+                kind: InstKind::LoadFloat { dst, value },
+                // Placed before the body: attribute it to the function's start.
+                span: Span {
+                    end: self.hir.span.start,
+                    ..self.hir.span
+                },
+            },
+        );
+        self.hoisted_f64.push((bits, dst));
+        dst
     }
 
     /// The vreg of a local.
@@ -224,12 +255,25 @@ pub(crate) const RANGE_MAX: usize = 64;
 
 /// The immediate for `op` on `kind` with constant `value`, when an `_RI` opcode exists.
 pub(crate) fn imm_form(op: ArithOp, kind: Kind, value: i64) -> Option<i32> {
-    let ok = kind.is_int()
-        && matches!(
-            op,
-            ArithOp::Add | ArithOp::Sub | ArithOp::Mul | ArithOp::Shl | ArithOp::Shr
-        );
-    if ok { i32::try_from(value).ok() } else { None }
+    if !kind.is_int() {
+        return None;
+    }
+    match op {
+        ArithOp::Add | ArithOp::Sub | ArithOp::Mul | ArithOp::Shl | ArithOp::Shr => {
+            i32::try_from(value).ok()
+        }
+        // `AND_RI`… keep the operand's type, so the immediate must be a value of that type.
+        ArithOp::And | ArithOp::Or | ArithOp::Xor => {
+            let v = i32::try_from(value).ok()?;
+            let fits = match kind {
+                Kind::I8 => i8::try_from(v).is_ok(),
+                Kind::I16 => i16::try_from(v).is_ok(),
+                _ => true,
+            };
+            fits.then_some(v)
+        }
+        _ => None,
+    }
 }
 
 /// The immediate for comparing `kind` against `value`: `EQ_RI`… take an i32, the fused
@@ -247,5 +291,7 @@ pub(crate) fn cmp_imm_form(kind: Kind, value: i64, branch: bool) -> Option<i32> 
 
 /// True when comparing `kind` with `op` has a fused compare-and-branch opcode.
 pub(crate) fn has_cmp_branch(kind: Kind, op: CmpOp) -> bool {
-    kind.is_int() || (kind == Kind::Bool && matches!(op, CmpOp::Eq | CmpOp::Ne))
+    kind.is_int()
+        || matches!(kind, Kind::F32 | Kind::F64)
+        || (kind == Kind::Bool && matches!(op, CmpOp::Eq | CmpOp::Ne))
 }

@@ -76,6 +76,9 @@ impl FnBuilder<'_> {
     pub(crate) fn expr(&mut self, e: &Expr) -> R<VReg> {
         match &e.kind {
             ExprKind::Local(l) => self.local(*l),
+            ExprKind::Float(v) if self.loop_depth > 0 && e.ty == Type::F64 => {
+                Ok(self.hoisted_f64(*v))
+            }
             _ => {
                 let dst = self.new_vreg(e.ty.clone());
                 self.expr_into(e, dst)?;
@@ -379,7 +382,12 @@ impl FnBuilder<'_> {
         lhs: &Expr,
         rhs: &Expr,
     ) -> R<(VReg, Operand)> {
-        if let Some(imm) = int_lit(rhs).and_then(|v| imm_form(op, kind, v)) {
+        // A literal left operand could sit in r0 ("zero", typed by use), which `OR_RI`/`XOR_RI`
+        // do not accept: two literals use the register form.
+        let both_lits = int_lit(lhs).is_some() && int_lit(rhs).is_some();
+        if let Some(imm) = int_lit(rhs).and_then(|v| imm_form(op, kind, v))
+            && !(both_lits && matches!(op, ArithOp::Or | ArithOp::Xor))
+        {
             return Ok((self.expr(lhs)?, Operand::Imm(imm)));
         }
         if is_commutative(op)

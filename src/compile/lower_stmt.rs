@@ -98,6 +98,20 @@ impl FnBuilder<'_> {
         span: Span,
     ) -> R<()> {
         self.stmts(init)?;
+        self.loop_depth += 1;
+        let r = self.loop_parts(cond, step, body, span);
+        self.loop_depth -= 1;
+        r
+    }
+
+    /// The loop of [`Self::for_loop`] after its `init`.
+    fn loop_parts(
+        &mut self,
+        cond: Option<&Expr>,
+        step: &[Stmt],
+        body: &[Stmt],
+        span: Span,
+    ) -> R<()> {
         let always = cond.is_none_or(|c| matches!(c.kind, ExprKind::Bool(true)));
         let body_b = self.new_block();
         let step_b = if step.is_empty() {

@@ -52,8 +52,31 @@ pub fn arith_ri(op: ArithOp, kind: Kind) -> Option<Opcode> {
         ArithOp::Mul => by_width(kind, [MulI8Ri, MulI16Ri, MulI32Ri, MulI64Ri]),
         ArithOp::Shl => by_width(kind, [ShlI8Ri, ShlI16Ri, ShlI32Ri, ShlI64Ri]),
         ArithOp::Shr => by_width(kind, [ShrI8Ri, ShrI16Ri, ShrI32Ri, ShrI64Ri]),
+        ArithOp::And if kind.is_int() => Some(AndRi),
+        ArithOp::Or if kind.is_int() => Some(OrRi),
+        ArithOp::Xor if kind.is_int() => Some(XorRi),
         _ => None,
     }
+}
+
+/// Fused float compare-and-branch `(yes, no)` for `l op r`: the opcode and whether it takes
+/// the operands swapped, for the branch taken when the comparison holds (`yes`) and when it
+/// does not (`no`, exact under NaN: `JNLT`/`JNLE` rather than the reversed comparison).
+pub fn float_jumps(op: CmpOp, kind: Kind) -> Option<((Opcode, bool), (Opcode, bool))> {
+    use Opcode::*;
+    let [eq, ne, lt, le, nlt, nle] = match kind {
+        Kind::F64 => [JeqF64, JneF64, JltF64, JleF64, JnltF64, JnleF64],
+        Kind::F32 => [JeqF32, JneF32, JltF32, JleF32, JnltF32, JnleF32],
+        _ => return None,
+    };
+    Some(match op {
+        CmpOp::Eq => ((eq, false), (ne, false)),
+        CmpOp::Ne => ((ne, false), (eq, false)),
+        CmpOp::Lt => ((lt, false), (nlt, false)),
+        CmpOp::Le => ((le, false), (nle, false)),
+        CmpOp::Gt => ((lt, true), (nlt, true)),
+        CmpOp::Ge => ((le, true), (nle, true)),
+    })
 }
 
 /// `dst = op src`.

@@ -13,7 +13,7 @@ use super::objects::{self as obj, str_cost};
 use super::ops::{self, CmpOp, IntWidth};
 use super::state::{Machine, Runtime};
 use super::trap::{SourceLoc, TraceFrame, Trap, TrapKind};
-use crate::bytecode::{BuiltinOp, Instr, Module, Opcode, Operand};
+use crate::bytecode::{BuiltinOp, Function, Instr, Module, Opcode, Operand};
 
 /// Runs function `entry` with `args` (placed in r2…) to completion on an empty call stack.
 /// Returns the returned slot (0 for `RET_VOID`). `fuel` is the remaining instruction budget and
@@ -24,6 +24,8 @@ use crate::bytecode::{BuiltinOp, Instr, Module, Opcode, Operand};
 /// does no per-instruction work for the budget: it still counts instructions exactly, but only
 /// at control transfers (a taken jump, a call, a return), by accumulating the length of each
 /// straight-line run `pc - run_start`; the budget (then unlimited) is not checked.
+// `JNLT_F64`… are defined as `!(a < b)` (taken on NaN), which is exactly what that lint flags.
+#[allow(clippy::neg_cmp_op_on_partial_ord)]
 pub fn execute<const TRACE: bool, const EXACT: bool>(
     m: &mut Machine,
     entry: u32,
@@ -93,40 +95,6 @@ pub fn execute<const TRACE: bool, const EXACT: bool>(
                 }
             };
         }
-        // Before an allocation of about `$extra` bytes: collect garbage if the heap wants it. Every
-        // live handle is in a register, spill slot or global at this point (built-ins allocate only
-        // after this check, from arguments that are still in registers).
-        macro_rules! gc_point {
-            ($extra:expr) => {
-                if m.rt.heap.wants_collection($extra) {
-                    let top = base + f.num_registers as usize;
-                    let stop = spill_base + f.num_spill_slots as usize;
-                    m.rt.heap
-                        .collect([&m.regs[..top], &m.spills[..stop], &m.globals[..]]);
-                    w = window(&mut m.regs, base);
-                }
-            };
-        }
-        // For allocations whose size the interpreter cannot estimate (a `to_string` result,
-        // `new S[n]` filling in default structs): when the memory limit refuses them, collect
-        // once and retry, so T0008 only fires when the request does not fit after a collection
-        // (§10). The retried operations only allocate; a failed first attempt leaves garbage.
-        macro_rules! gc_retry {
-            ($e:expr) => {
-                match $e {
-                    Ok(v) => v,
-                    Err(t) if t.kind == TrapKind::MemoryLimitExceeded => {
-                        let top = base + f.num_registers as usize;
-                        let stop = spill_base + f.num_spill_slots as usize;
-                        m.rt.heap
-                            .collect([&m.regs[..top], &m.spills[..stop], &m.globals[..]]);
-                        w = window(&mut m.regs, base);
-                        tri!($e)
-                    }
-                    Err(t) => break Err(t),
-                }
-            };
-        }
         macro_rules! bin {
             ($f:path) => {
                 w[ins.a as usize] = $f(w[ins.b as usize], w[ins.c as usize])
@@ -182,6 +150,20 @@ pub fn execute<const TRACE: bool, const EXACT: bool>(
         macro_rules! jcmp_ri {
             ($op:tt) => {
                 if (w[ins.b as usize] as i64) $op (ins.c as i8 as i64) {
+                    goto!(ins.imm);
+                }
+            };
+        }
+        macro_rules! fjump {
+            ($of:ident, $op:tt) => {
+                if ops::$of(w[ins.b as usize]) $op ops::$of(w[ins.c as usize]) {
+                    goto!(ins.imm);
+                }
+            };
+        }
+        macro_rules! fjump_not {
+            ($of:ident, $op:tt) => {
+                if !(ops::$of(w[ins.b as usize]) $op ops::$of(w[ins.c as usize])) {
                     goto!(ins.imm);
                 }
             };
@@ -274,13 +256,6 @@ pub fn execute<const TRACE: bool, const EXACT: bool>(
             }
             Opcode::Ret => ret!(Some(w[b])),
             Opcode::RetVoid => ret!(None),
-            Opcode::Trap => {
-                let msg = module
-                    .strings
-                    .get(ins.imm as usize)
-                    .map_or("explicit trap", |s| s.as_str());
-                break Err(Trap::new(TrapKind::Explicit, msg));
-            }
 
             Opcode::AddI8 => bin!(ops::add_i8),
             Opcode::AddI16 => bin!(ops::add_i16),
@@ -408,36 +383,6 @@ pub fn execute<const TRACE: bool, const EXACT: bool>(
             Opcode::CastF32F64 => un!(ops::f32_to_f64),
             Opcode::CastF64F32 => un!(ops::f64_to_f32),
 
-            Opcode::Concat => {
-                let n = m.rt.heap.str(w[b]).len() + m.rt.heap.str(w[c]).len();
-                gc_point!(str_cost(n));
-                w[a] = tri!(obj::concat(&mut m.rt, w[b], w[c]));
-            }
-            Opcode::StrEq => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Eq),
-            Opcode::StrNe => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Ne),
-            Opcode::StrLt => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Lt),
-            Opcode::StrLe => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Le),
-            Opcode::StrGt => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Gt),
-            Opcode::StrGe => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Ge),
-            Opcode::StrLen => w[a] = m.rt.heap.str(w[b]).len() as u64,
-            Opcode::ToString => {
-                gc_point!(64);
-                w[a] = gc_retry!(obj::to_string(&mut m.rt, ins.imm, w[b]));
-            }
-
-            Opcode::ArrayNew => {
-                let n = (w[b] as i64).max(0) as usize;
-                gc_point!(n.saturating_mul(8));
-                w[a] = gc_retry!(obj::array_new(&mut m.rt, ins.imm, w[b]));
-            }
-            Opcode::ArrayLit => {
-                gc_point!(c * 8);
-                w[a] = tri!(obj::array_lit(
-                    &mut m.rt,
-                    ins.imm,
-                    &w[b..(b + c).min(WINDOW)]
-                ));
-            }
             Opcode::ArrayLen => w[a] = tri!(obj::array_len(&m.rt.heap, w[b])),
             Opcode::ArrayGetI8
             | Opcode::ArrayGetI16
@@ -456,18 +401,6 @@ pub fn execute<const TRACE: bool, const EXACT: bool>(
             | Opcode::ArraySetBool
             | Opcode::ArraySetRef => tri!(obj::array_set(&mut m.rt.heap, w[a], w[b], w[c])),
 
-            Opcode::StructNew => {
-                gc_point!(c * 8);
-                w[a] = tri!(obj::struct_new(
-                    &mut m.rt,
-                    ins.imm,
-                    &w[b..(b + c).min(WINDOW)]
-                ));
-            }
-            Opcode::StructNewDefault => {
-                gc_point!(64);
-                w[a] = gc_retry!(m.rt.default_struct(ins.imm as u32, 0));
-            }
             Opcode::GetFieldI8
             | Opcode::GetFieldI16
             | Opcode::GetFieldI32
@@ -501,62 +434,26 @@ pub fn execute<const TRACE: bool, const EXACT: bool>(
                 }
                 call!(target as usize, ins)
             }
-            Opcode::CallBuiltin => {
-                let Some(&op) = module.builtins.get(ins.imm as usize) else {
-                    break Err(Trap::new(
-                        TrapKind::Internal,
-                        format!("no builtin #{}", ins.imm),
-                    ));
-                };
-                if builtins::allocates(op) {
-                    gc_point!(64);
-                }
-                let mut args = [0u64; 4];
-                let n = c.min(4);
-                args[..n].copy_from_slice(&w[b..b + n]);
-                // Pure string results (their size is unknown up front) may retry after a
-                // collection; other built-ins have effects and must not run twice.
-                let v = if matches!(
-                    op,
-                    BuiltinOp::Substr | BuiltinOp::FromBytes | BuiltinOp::TableGetStr
-                ) {
-                    gc_retry!(builtins::call(&mut m.rt, op, &args[..n]))
-                } else {
-                    tri!(builtins::call(&mut m.rt, op, &args[..n]))
-                };
-                if let (Some(v), true) = (v, a != 0) {
-                    w[a] = v;
-                }
-            }
-
-            Opcode::PrintInt => obj::print_int(&mut m.rt, w[b]),
-            Opcode::PrintF32 => super::format::write_f32(&mut m.rt.out.buf, ops::f32_of(w[b])),
-            Opcode::PrintF64 => super::format::write_f64(&mut m.rt.out.buf, ops::f64_of(w[b])),
-            Opcode::PrintBool => {
-                m.rt.out
-                    .buf
-                    .extend_from_slice(if w[b] != 0 { b"true" } else { b"false" })
-            }
-            Opcode::PrintStr => obj::print_str(&mut m.rt, w[b]),
-            Opcode::PrintValue => tri!(obj::print_value(&mut m.rt, ins.imm, w[b])),
-            Opcode::PrintSpace => m.rt.out.buf.push(b' '),
-            Opcode::PrintNewline => {
-                m.rt.out.buf.push(b'\n');
-                tri!(m.rt.out.maybe_flush());
-            }
-
-            Opcode::DfNode => {
-                gc_point!(64);
-                let args: Vec<u64> = w[b..(b + c).min(WINDOW)].to_vec();
-                w[a] = tri!(dataflow::node(&mut m.rt, ins.imm, &args));
-            }
-            Opcode::DfMaterialize => {
-                gc_point!(64);
-                w[a] = tri!(dataflow::materialize(&mut m.rt, w[b]));
-            }
-            Opcode::DfExplain => {
-                gc_point!(64);
-                w[a] = tri!(dataflow::explain(&mut m.rt, w[b]));
+            Opcode::AndRi => w[a] = w[b] & (ins.imm as i64 as u64),
+            Opcode::OrRi => w[a] = w[b] | (ins.imm as i64 as u64),
+            Opcode::XorRi => w[a] = w[b] ^ (ins.imm as i64 as u64),
+            Opcode::JeqF64 => fjump!(f64_of, ==),
+            Opcode::JneF64 => fjump!(f64_of, !=),
+            Opcode::JltF64 => fjump!(f64_of, <),
+            Opcode::JleF64 => fjump!(f64_of, <=),
+            Opcode::JnltF64 => fjump_not!(f64_of, <),
+            Opcode::JnleF64 => fjump_not!(f64_of, <=),
+            Opcode::JeqF32 => fjump!(f32_of, ==),
+            Opcode::JneF32 => fjump!(f32_of, !=),
+            Opcode::JltF32 => fjump!(f32_of, <),
+            Opcode::JleF32 => fjump!(f32_of, <=),
+            Opcode::JnltF32 => fjump_not!(f32_of, <),
+            Opcode::JnleF32 => fjump_not!(f32_of, <=),
+            // Everything else is rare or heavy (allocation, strings, printing, built-ins,
+            // dataflow): out of line, so the hot loop keeps its state in registers.
+            _ => {
+                tri!(cold_op(m, &module, f, ins, base, spill_base));
+                w = window(&mut m.regs, base);
             }
         }
         if TRACE {
@@ -574,6 +471,161 @@ pub fn execute<const TRACE: bool, const EXACT: bool>(
     m.stats.instructions += *fuel - fuel_left;
     *fuel = fuel_left;
     result.map_err(|t| locate(m, &module, t, func, pc.saturating_sub(1)))
+}
+
+/// The rare or heavy instructions, out of line so that the dispatch loop stays small and keeps
+/// its state in registers. `base`/`spill_base` locate the current frame (for the collector's
+/// roots); the caller re-derives its register window afterwards.
+#[cold]
+#[inline(never)]
+fn cold_op(
+    m: &mut Machine,
+    module: &Module,
+    f: &Function,
+    ins: Instr,
+    base: usize,
+    spill_base: usize,
+) -> Result<(), Trap> {
+    let (a, b, c) = (ins.a as usize, ins.b as usize, ins.c as usize);
+    let mut w: &mut Window = window(&mut m.regs, base);
+    // Before an allocation of about `$extra` bytes: collect garbage if the heap wants it. Every
+    // live handle is in a register, spill slot or global at this point (built-ins allocate only
+    // after this check, from arguments that are still in registers).
+    macro_rules! gc_point {
+        ($extra:expr) => {
+            if m.rt.heap.wants_collection($extra) {
+                let top = base + f.num_registers as usize;
+                let stop = spill_base + f.num_spill_slots as usize;
+                m.rt.heap
+                    .collect([&m.regs[..top], &m.spills[..stop], &m.globals[..]]);
+                w = window(&mut m.regs, base);
+            }
+        };
+    }
+    // For allocations whose size the interpreter cannot estimate (a `to_string` result,
+    // `new S[n]` filling in default structs): when the memory limit refuses them, collect
+    // once and retry, so T0008 only fires when the request does not fit after a collection
+    // (§10). The retried operations only allocate; a failed first attempt leaves garbage.
+    macro_rules! gc_retry {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(t) if t.kind == TrapKind::MemoryLimitExceeded => {
+                    let top = base + f.num_registers as usize;
+                    let stop = spill_base + f.num_spill_slots as usize;
+                    m.rt.heap
+                        .collect([&m.regs[..top], &m.spills[..stop], &m.globals[..]]);
+                    w = window(&mut m.regs, base);
+                    $e?
+                }
+                Err(t) => return Err(t),
+            }
+        };
+    }
+    match ins.op {
+        Opcode::Trap => {
+            let msg = module
+                .strings
+                .get(ins.imm as usize)
+                .map_or("explicit trap", |s| s.as_str());
+            return Err(Trap::new(TrapKind::Explicit, msg));
+        }
+        Opcode::Concat => {
+            let n = m.rt.heap.str(w[b]).len() + m.rt.heap.str(w[c]).len();
+            gc_point!(str_cost(n));
+            w[a] = obj::concat(&mut m.rt, w[b], w[c])?;
+        }
+        Opcode::StrEq => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Eq),
+        Opcode::StrNe => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Ne),
+        Opcode::StrLt => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Lt),
+        Opcode::StrLe => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Le),
+        Opcode::StrGt => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Gt),
+        Opcode::StrGe => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Ge),
+        Opcode::StrLen => w[a] = m.rt.heap.str(w[b]).len() as u64,
+        Opcode::ToString => {
+            gc_point!(64);
+            w[a] = gc_retry!(obj::to_string(&mut m.rt, ins.imm, w[b]));
+        }
+        Opcode::ArrayNew => {
+            let n = (w[b] as i64).max(0) as usize;
+            gc_point!(n.saturating_mul(8));
+            w[a] = gc_retry!(obj::array_new(&mut m.rt, ins.imm, w[b]));
+        }
+        Opcode::ArrayLit => {
+            gc_point!(c * 8);
+            w[a] = obj::array_lit(&mut m.rt, ins.imm, &w[b..(b + c).min(WINDOW)])?;
+        }
+        Opcode::StructNew => {
+            gc_point!(c * 8);
+            w[a] = obj::struct_new(&mut m.rt, ins.imm, &w[b..(b + c).min(WINDOW)])?;
+        }
+        Opcode::StructNewDefault => {
+            gc_point!(64);
+            w[a] = gc_retry!(m.rt.default_struct(ins.imm as u32, 0));
+        }
+        Opcode::CallBuiltin => {
+            let Some(&op) = module.builtins.get(ins.imm as usize) else {
+                return Err(Trap::new(
+                    TrapKind::Internal,
+                    format!("no builtin #{}", ins.imm),
+                ));
+            };
+            if builtins::allocates(op) {
+                gc_point!(64);
+            }
+            let mut args = [0u64; 4];
+            let n = c.min(4);
+            args[..n].copy_from_slice(&w[b..b + n]);
+            // Pure string results (their size is unknown up front) may retry after a
+            // collection; other built-ins have effects and must not run twice.
+            let v = if matches!(
+                op,
+                BuiltinOp::Substr | BuiltinOp::FromBytes | BuiltinOp::TableGetStr
+            ) {
+                gc_retry!(builtins::call(&mut m.rt, op, &args[..n]))
+            } else {
+                builtins::call(&mut m.rt, op, &args[..n])?
+            };
+            if let (Some(v), true) = (v, a != 0) {
+                w[a] = v;
+            }
+        }
+        Opcode::PrintInt => obj::print_int(&mut m.rt, w[b]),
+        Opcode::PrintF32 => super::format::write_f32(&mut m.rt.out.buf, ops::f32_of(w[b])),
+        Opcode::PrintF64 => super::format::write_f64(&mut m.rt.out.buf, ops::f64_of(w[b])),
+        Opcode::PrintBool => {
+            m.rt.out
+                .buf
+                .extend_from_slice(if w[b] != 0 { b"true" } else { b"false" })
+        }
+        Opcode::PrintStr => obj::print_str(&mut m.rt, w[b]),
+        Opcode::PrintValue => obj::print_value(&mut m.rt, ins.imm, w[b])?,
+        Opcode::PrintSpace => m.rt.out.buf.push(b' '),
+        Opcode::PrintNewline => {
+            m.rt.out.buf.push(b'\n');
+            m.rt.out.maybe_flush()?;
+        }
+        Opcode::DfNode => {
+            gc_point!(64);
+            let args: Vec<u64> = w[b..(b + c).min(WINDOW)].to_vec();
+            w[a] = dataflow::node(&mut m.rt, ins.imm, &args)?;
+        }
+        Opcode::DfMaterialize => {
+            gc_point!(64);
+            w[a] = dataflow::materialize(&mut m.rt, w[b])?;
+        }
+        Opcode::DfExplain => {
+            gc_point!(64);
+            w[a] = dataflow::explain(&mut m.rt, w[b])?;
+        }
+        op => {
+            return Err(Trap::new(
+                TrapKind::Internal,
+                format!("{} reached the out-of-line path", op.mnemonic()),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Grows the spill stack to at least `n` slots.

@@ -181,6 +181,30 @@ fn call(
             And => Some(Val::I(get(b).i() & get(c).i())),
             Or => Some(Val::I(get(b).i() | get(c).i())),
             Xor => Some(Val::I(get(b).i() ^ get(c).i())),
+            AndRi => Some(Val::I(get(b).i() & imm as i64)),
+            OrRi => Some(Val::I(get(b).i() | imm as i64)),
+            XorRi => Some(Val::I(get(b).i() ^ imm as i64)),
+            JeqF64 | JneF64 | JltF64 | JleF64 | JnltF64 | JnleF64 | JeqF32 | JneF32 | JltF32
+            | JleF32 | JnltF32 | JnleF32 => {
+                let (x, y) = (get(b).f(), get(c).f());
+                let ord = x.partial_cmp(&y);
+                let t = match op {
+                    JeqF64 | JeqF32 => x == y,
+                    JneF64 | JneF32 => x != y,
+                    JltF64 | JltF32 => x < y,
+                    JleF64 | JleF32 => x <= y,
+                    // Taken when unordered (NaN) too.
+                    JnltF64 | JnltF32 => ord != Some(std::cmp::Ordering::Less),
+                    _ => !matches!(
+                        ord,
+                        Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+                    ),
+                };
+                if t {
+                    pc = imm as usize;
+                }
+                None
+            }
             NotBool => Some(Val::I(1 - get(b).i())),
             Eq | Ne | Lt | Le | Gt | Ge => {
                 let (x, y) = (get(b).i(), get(c).i());
