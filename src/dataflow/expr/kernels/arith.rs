@@ -4,7 +4,7 @@
 use super::eval::Value;
 use super::internal;
 use super::num::Num;
-use super::vector::{Operand, and_validity, binary_map, prim_col};
+use super::vector::{Operand, and_validity, binary_into, binary_map, prim_col_with};
 use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::typed::{ArithOp, Scalar};
@@ -30,10 +30,11 @@ pub fn operand<T: Num>(v: &Value) -> Result<Operand<'_, T>> {
 fn arith_t<T: Num>(op: ArithOp, a: &Value, b: &Value, n: usize) -> Result<Column> {
     let (x, y) = (operand::<T>(a)?, operand::<T>(b)?);
     let mut valid = and_validity(a.validity(), b.validity());
-    let values: Vec<T> = match op {
-        ArithOp::Add => binary_map(x, y, n, T::add),
-        ArithOp::Sub => binary_map(x, y, n, T::sub),
-        ArithOp::Mul => binary_map(x, y, n, T::mul),
+    match op {
+        // Written straight into the column's aligned buffer.
+        ArithOp::Add => prim_col_with(n, valid, |out| binary_into(out, x, y, T::add)),
+        ArithOp::Sub => prim_col_with(n, valid, |out| binary_into(out, x, y, T::sub)),
+        ArithOp::Mul => prim_col_with(n, valid, |out| binary_into(out, x, y, T::mul)),
         ArithOp::Div | ArithOp::Rem => {
             let f = if op == ArithOp::Div { T::div } else { T::rem };
             let r: Vec<Option<T>> = binary_map(x, y, n, f);
@@ -41,10 +42,13 @@ fn arith_t<T: Num>(op: ArithOp, a: &Value, b: &Value, n: usize) -> Result<Column
                 let v = valid.get_or_insert_with(|| vec![true; n]);
                 v.iter_mut().zip(&r).for_each(|(ok, x)| *ok &= x.is_some());
             }
-            r.into_iter().map(|x| x.unwrap_or_default()).collect()
+            prim_col_with(n, valid, |out| {
+                out.iter_mut()
+                    .zip(&r)
+                    .for_each(|(o, x)| *o = x.unwrap_or_default())
+            })
         }
-    };
-    prim_col(&values, valid)
+    }
 }
 
 /// `a op b` where both have numeric type `ty`.
@@ -61,11 +65,7 @@ pub fn arith(op: ArithOp, a: &Value, b: &Value, ty: DataType, n: usize) -> Resul
 }
 
 fn neg_t<T: Num>(a: &Value, n: usize) -> Result<Column> {
-    let vals: Vec<T> = match operand::<T>(a)? {
-        Operand::Slice(x) => x[..n].iter().map(|&v| T::neg(v)).collect(),
-        Operand::Scalar(x) => vec![T::neg(x); n],
-    };
-    prim_col(&vals, a.validity())
+    unary_num(a, n, T::neg)
 }
 
 /// `-a` for numeric type `ty`.
@@ -82,9 +82,9 @@ pub fn neg(a: &Value, ty: DataType, n: usize) -> Result<Value> {
 
 /// Applies `f` to every value of a numeric operand (used by abs/floor/ceil/round).
 pub fn unary_num<T: Num>(a: &Value, n: usize, f: impl Fn(T) -> T) -> Result<Column> {
-    let vals: Vec<T> = match operand::<T>(a)? {
-        Operand::Slice(x) => x[..n].iter().map(|&v| f(v)).collect(),
-        Operand::Scalar(x) => vec![f(x); n],
-    };
-    prim_col(&vals, a.validity())
+    let x = operand::<T>(a)?;
+    prim_col_with(n, a.validity(), |out| match x {
+        Operand::Slice(x) => out.iter_mut().zip(&x[..n]).for_each(|(o, &v)| *o = f(v)),
+        Operand::Scalar(x) => out.fill(f(x)),
+    })
 }

@@ -1,6 +1,7 @@
 //! Compiling typed expressions to kernel trees and evaluating them over a batch.
 
-use super::vector::{bool_col, bool_values, validity_of};
+use super::refine::{self, Leaf};
+use super::vector::{bool_col, bool_values, set_indices, validity_of};
 use super::{arith, cast, compare, internal, like, logic, select, strings};
 use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
@@ -127,37 +128,73 @@ impl CompiledExpr {
         }
     }
 
-    /// The rows (ascending) where the predicate is true. A conjunction is evaluated one side at
-    /// a time: the right side only over the rows the left side kept, gathering just the columns
-    /// it reads, so selective leading conjuncts make the rest cheap.
+    /// The rows (ascending) where the predicate is true (null counts as false).
+    ///
+    /// A conjunction is evaluated one side at a time, each side only over the rows the previous
+    /// ones kept. Comparisons of a column with a constant (or another column) narrow the row
+    /// list in place without materialising anything (`refine.rs`); other predicates gather
+    /// just the columns they read for the rows still live.
     pub fn eval_selection(&self, cols: &[Column], n: usize) -> Result<Vec<u32>> {
-        if let Node::And(x, y) = &self.node {
-            let sel = x.eval_selection(cols, n)?;
-            if sel.is_empty() {
-                return Ok(sel);
+        self.refine(cols, n, None)
+    }
+
+    /// The operand as a column or constant, when it needs no evaluation.
+    fn leaf<'a>(&'a self, cols: &'a [Column]) -> Option<Leaf<'a>> {
+        match &self.node {
+            Node::Col(i) => cols.get(*i).map(Leaf::Col),
+            Node::Const(s) => Some(Leaf::Const(s)),
+            _ => None,
+        }
+    }
+
+    /// The rows of `sel` (all `n` rows when `None`) where the predicate is true.
+    fn refine(&self, cols: &[Column], n: usize, sel: Option<Vec<u32>>) -> Result<Vec<u32>> {
+        match &self.node {
+            Node::And(x, y) => {
+                let kept = x.refine(cols, n, sel)?;
+                if kept.is_empty() {
+                    return Ok(kept);
+                }
+                let kept = (kept.len() < n).then_some(kept);
+                return y.refine(cols, n, kept);
             }
-            if sel.len() == n {
-                return y.eval_selection(cols, n);
-            }
-            let mut used = Vec::new();
-            y.column_refs(&mut used);
-            // Columns `y` does not read keep their full length; they are never looked at.
-            let mut sub = cols.to_vec();
-            for i in used {
-                if let Some(c) = cols.get(i) {
-                    sub[i] = take(c, &sel)?;
+            Node::Cmp(op, x, y) => {
+                if let (Some(a), Some(b)) = (x.leaf(cols), y.leaf(cols))
+                    && refine::supports(a, b, x.ty)
+                {
+                    return refine::refine_cmp(*op, a, b, x.ty, n, sel);
                 }
             }
-            let inner = y.eval_selection(&sub, sel.len())?;
-            return Ok(inner.into_iter().map(|j| sel[j as usize]).collect());
+            _ => {}
         }
-        let keep = self.eval_predicate(cols, n)?;
-        Ok(keep
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| **k)
-            .map(|(i, _)| i as u32)
-            .collect())
+        let sel = match sel {
+            Some(s) if s.len() < n => s,
+            _ => return self.selected_rows(cols, n),
+        };
+        let mut used = Vec::new();
+        self.column_refs(&mut used);
+        // Columns the predicate does not read keep their full length; they are never looked at.
+        let mut sub = cols.to_vec();
+        for i in used {
+            if let Some(c) = cols.get(i) {
+                sub[i] = take(c, &sel)?;
+            }
+        }
+        let inner = self.selected_rows(&sub, sel.len())?;
+        Ok(inner.into_iter().map(|j| sel[j as usize]).collect())
+    }
+
+    /// The rows (ascending) of a dense batch where the predicate is true.
+    fn selected_rows(&self, cols: &[Column], n: usize) -> Result<Vec<u32>> {
+        match self.eval_value(cols, n)? {
+            Value::Const(Scalar::Bool(true)) => Ok((0..n as u32).collect()),
+            Value::Const(_) => Ok(Vec::new()),
+            Value::Col(Column::Bool(c)) => {
+                let valid = c.validity().filter(|_| c.null_count() > 0);
+                Ok(set_indices(c.values(), valid))
+            }
+            Value::Col(_) => Err(internal("predicate is not bool")),
+        }
     }
 
     /// Appends the indices of the input columns this expression reads.

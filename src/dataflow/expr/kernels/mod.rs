@@ -9,6 +9,7 @@ pub mod eval;
 pub mod like;
 pub mod logic;
 pub mod num;
+pub mod refine;
 pub mod select;
 pub mod strings;
 pub mod vector;
