@@ -24,7 +24,11 @@ fn generated_code_matches_schemas() {
         .status()
         .expect("run gen-schemas.sh");
     assert!(status.success());
-    for name in ["program_generated.rs", "tables_generated.rs"] {
+    for name in [
+        "program_generated.rs",
+        "tables_generated.rs",
+        "dataflow_generated.rs",
+    ] {
         let fresh = out.join(name);
         if !fresh.exists() {
             continue; // that schema does not exist yet

@@ -257,6 +257,7 @@ impl ModuleBuilder {
             num_spill_slots: 0,
             code: Vec::new(),
             debug: FunctionDebug::default(),
+            reg_types: Vec::new(),
         });
         self.module.functions.len() as u32 - 1
     }
@@ -316,11 +317,13 @@ impl ModuleBuilder {
     }
 
     /// The finished module (not verified: call [`crate::bytecode::verify`]); fails on an
-    /// unbound label.
-    pub fn finish(self) -> Result<Module, String> {
-        match self.error {
-            Some(e) => Err(e),
-            None => Ok(self.module),
+    /// unbound label. Functions that verify get their register type table filled in; the others
+    /// keep an empty one (the verifier then reports their real error).
+    pub fn finish(mut self) -> Result<Module, String> {
+        if let Some(e) = self.error {
+            return Err(e);
         }
+        let _ = crate::bytecode::verify::fill_register_types(&mut self.module);
+        Ok(self.module)
     }
 }

@@ -1,5 +1,5 @@
 //! A readable listing of a module: header, structs, globals, then every function with its
-//! signature, register names, and one instruction a line (pc, opcode, operands, the type the
+//! signature, register names, declared register types, and one instruction a line (pc, opcode, operands, the type the
 //! instruction writes, the source position).
 
 use std::fmt::Write;
@@ -87,6 +87,26 @@ fn write_function(out: &mut String, m: &Module, index: u32, f: &Function) -> std
             "  ; r{} = {} (pc {}..{})",
             r.reg, r.name, r.start_pc, r.end_pc
         )?;
+    }
+    // The declared typed register file layout, one line per register.
+    let mut i = 0;
+    while i < f.reg_types.len() {
+        let reg = f.reg_types[i].reg;
+        let mut line = format!("  ; r{reg}:");
+        let mut sep = " ";
+        while i < f.reg_types.len() && f.reg_types[i].reg == reg {
+            let r = &f.reg_types[i];
+            let _ = write!(
+                line,
+                "{sep}{} @{}..{}",
+                m.type_name(&r.ty),
+                r.start_pc,
+                r.end_pc
+            );
+            sep = ", ";
+            i += 1;
+        }
+        writeln!(out, "{line}")?;
     }
     let types = destination_types(m, index).ok();
     let mut last_pos = None;

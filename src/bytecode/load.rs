@@ -9,7 +9,7 @@ use crate::bytecode::error::{LoadError, LoadErrorKind};
 use crate::bytecode::instr::Instr;
 use crate::bytecode::module::{
     Export, ExportKind, Field, FnSig, Function, FunctionDebug, Global, LineEntry, MODULE_VERSION,
-    MainInfo, MainReturn, Module, RegName, StructLayout, VType,
+    MainInfo, MainReturn, Module, RegName, RegType, StructLayout, VType,
 };
 use crate::bytecode::verify::verify;
 use crate::generated::program_generated::theta::bc as fb;
@@ -145,6 +145,7 @@ impl Types {
             if size > MAX_TYPE_NODES {
                 return Err(bad("type too large"));
             }
+            check_layout(&ty, &d).map_err(|e| bad(&e))?;
             out.push(ty);
             sizes.push(size);
         }
@@ -171,6 +172,34 @@ impl Types {
             i => self.get(i as u32, what).map(Some),
         }
     }
+}
+
+/// A type descriptor's layout fields must be exactly what its kind implies (the VM relies on
+/// them, so a module claiming another size or nullability is refused).
+fn check_layout(ty: &VType, d: &fb::TypeDesc<'_>) -> Result<(), String> {
+    let want = ty.layout();
+    let kind = ty.display(&[]).to_string();
+    if d.nullable() != want.nullable {
+        return Err(format!(
+            "{kind} is declared {}nullable, but {kind} values are {}nullable",
+            if d.nullable() { "" } else { "non-" },
+            if want.nullable { "" } else { "non-" },
+        ));
+    }
+    for (what, have, need) in [
+        ("register size", d.reg_size(), want.reg_size),
+        ("register alignment", d.reg_align(), want.reg_align),
+        ("storage size", d.storage_size(), want.storage_size),
+        ("storage alignment", d.storage_align(), want.storage_align),
+        ("value size", d.value_size(), want.value_size),
+    ] {
+        if have != need {
+            return Err(format!(
+                "{kind} is declared with {what} {have}, but the layout of {kind} has {need}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn convert(root: fb::Module<'_>) -> Result<Module, LoadError> {
@@ -305,7 +334,20 @@ fn convert_function(
                 .collect()
         })
         .unwrap_or_default();
+    let mut reg_types = Vec::new();
+    for r in f.reg_types().into_iter().flatten() {
+        let ty = types
+            .get(r.ty(), || format!("register type of r{}", r.reg()))
+            .map_err(err)?;
+        reg_types.push(RegType {
+            reg: r.reg(),
+            ty,
+            start_pc: r.start_pc(),
+            end_pc: r.end_pc(),
+        });
+    }
     Ok(Function {
+        reg_types,
         name: name.clone(),
         params,
         ret,

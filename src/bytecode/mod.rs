@@ -14,6 +14,7 @@ pub mod instr;
 pub mod load;
 pub mod module;
 pub mod opcodes;
+pub mod regtypes;
 pub mod verify;
 pub mod write;
 
@@ -25,7 +26,7 @@ pub use instr::Instr;
 pub use load::{FILE_IDENTIFIER, decode, load, module_version};
 pub use module::{
     Export, ExportKind, Field, FnSig, Function, FunctionDebug, Global, LineEntry, MODULE_VERSION,
-    MainInfo, MainReturn, Module, RegName, StructLayout, VType,
+    MainInfo, MainReturn, Module, RegName, RegType, StructLayout, TypeLayout, VType,
 };
 pub use opcodes::{DfArg, DfNodeKind, ElemKind, Opcode, Operand};
 pub use verify::verify;

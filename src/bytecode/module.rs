@@ -8,7 +8,8 @@ use crate::bytecode::instr::Instr;
 use crate::bytecode::opcodes::ElemKind;
 
 /// The schema version this build writes and reads (bump on any incompatible format change).
-pub const MODULE_VERSION: u32 = 1;
+/// Version 2 added type descriptor layout fields and per-function register type tables.
+pub const MODULE_VERSION: u32 = 2;
 
 /// A value type as the bytecode sees it (the compiler maps `check::types::Type` onto it).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -147,6 +148,44 @@ impl fmt::Display for VTypeDisplay<'_> {
     }
 }
 
+/// How a type's values are laid out, as recorded in each type descriptor of a module file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TypeLayout {
+    /// Whether a value can be null: only `fn`, `node_ref` and `table_builder`, which have no
+    /// default value (§3), so a global of such a type is null (and traps) until initialised.
+    pub nullable: bool,
+    /// Bytes of a register / spill slot (always 8: one canonical word).
+    pub reg_size: u8,
+    /// Alignment of a register / spill slot.
+    pub reg_align: u8,
+    /// Bytes of an array element or struct field (always 8: one canonical word).
+    pub storage_size: u8,
+    /// Alignment of an array element or struct field.
+    pub storage_align: u8,
+    /// Significant bytes of the value inside its word.
+    pub value_size: u8,
+}
+
+impl VType {
+    /// The layout of this type's values (see [`TypeLayout`]).
+    pub fn layout(&self) -> TypeLayout {
+        let value_size = match self.elem_kind() {
+            ElemKind::I8 | ElemKind::Bool => 1,
+            ElemKind::I16 => 2,
+            ElemKind::I32 | ElemKind::F32 => 4,
+            ElemKind::I64 | ElemKind::F64 | ElemKind::Ref => 8,
+        };
+        TypeLayout {
+            nullable: matches!(self, VType::Fn(_) | VType::NodeRef | VType::TableBuilder),
+            reg_size: 8,
+            reg_align: 8,
+            storage_size: 8,
+            storage_align: 8,
+            value_size,
+        }
+    }
+}
+
 /// A struct's layout: its name and fields in declaration order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StructLayout {
@@ -242,6 +281,33 @@ pub struct Function {
     pub code: Vec<Instr>,
     /// pc → source position, register → variable name.
     pub debug: FunctionDebug,
+    /// The typed register file layout: each register's type per live range, sorted by
+    /// (reg, start_pc). The verifier refuses a module whose code disagrees with it.
+    pub reg_types: Vec<RegType>,
+}
+
+/// Register `reg` holds a value of type `ty` on entry to every pc in `[start_pc, end_pc)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegType {
+    /// The register (never r0).
+    pub reg: u8,
+    /// Its type over the range.
+    pub ty: VType,
+    /// First pc of the range.
+    pub start_pc: u32,
+    /// One past the last pc of the range.
+    pub end_pc: u32,
+}
+
+impl Function {
+    /// The declared type of `reg` on entry to `pc`, if any.
+    pub fn reg_type(&self, reg: u8, pc: u32) -> Option<&VType> {
+        let i = self
+            .reg_types
+            .partition_point(|r| (r.reg, r.start_pc) <= (reg, pc));
+        let r = self.reg_types.get(i.checked_sub(1)?)?;
+        (r.reg == reg && pc < r.end_pc).then_some(&r.ty)
+    }
 }
 
 impl Function {

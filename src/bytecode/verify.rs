@@ -12,8 +12,9 @@ use std::collections::HashMap;
 
 use crate::bytecode::error::LoadError;
 use crate::bytecode::instr::Instr;
-use crate::bytecode::module::{FnSig, Function, MainReturn, Module, VType};
+use crate::bytecode::module::{FnSig, Function, MainReturn, Module, RegType, VType};
 use crate::bytecode::opcodes::{DfArg, DfNodeKind, ElemKind, Opcode, Operand};
+use crate::bytecode::regtypes;
 
 /// Most registers a frame may have.
 pub const MAX_REGISTERS: u16 = 256;
@@ -35,6 +36,36 @@ pub fn verify(module: &Module) -> Result<(), LoadError> {
             .map_err(|e| e.in_function(i as u32, &f.name))?;
     }
     Ok(())
+}
+
+/// The canonical register type table of function `index` (see [`crate::bytecode::RegType`]),
+/// inferred from its code: what a compiler stores in `Function::reg_types`. Fails when the
+/// function does not verify (its declared table is not consulted).
+pub fn infer_register_types(module: &Module, index: u32) -> Result<Vec<RegType>, LoadError> {
+    let f = module
+        .functions
+        .get(index as usize)
+        .ok_or_else(|| LoadError::verify(format!("function #{index} does not exist")))?;
+    let mut types = Interner::default();
+    let mut v = FunctionVerifier::new(module, index, f, &mut types);
+    v.computed = Some(Vec::new());
+    v.check_all().map_err(|e| e.in_function(index, &f.name))?;
+    Ok(v.computed.unwrap_or_default())
+}
+
+/// Fills the `reg_types` of every function that verifies with its inferred table (compilers and
+/// builders call this once the module is complete); the others keep theirs. Returns the first
+/// verification error met, if any.
+pub fn fill_register_types(module: &mut Module) -> Result<(), LoadError> {
+    let mut first = Ok(());
+    for i in 0..module.functions.len() {
+        match infer_register_types(module, i as u32) {
+            Ok(table) => module.functions[i].reg_types = table,
+            Err(e) if first.is_ok() => first = Err(e),
+            Err(_) => {}
+        }
+    }
+    first
 }
 
 /// For the disassembler: the type each instruction of function `index` writes to its
@@ -270,6 +301,9 @@ struct FunctionVerifier<'a> {
     op: Opcode,
     /// When set: the type each instruction writes to its destination register.
     record: Option<Vec<Ty>>,
+    /// When set, the register types are computed into it instead of checked against the
+    /// function's declared table.
+    computed: Option<Vec<RegType>>,
 }
 
 impl<'a> FunctionVerifier<'a> {
@@ -283,6 +317,7 @@ impl<'a> FunctionVerifier<'a> {
             pc: 0,
             op: Opcode::Nop,
             record: None,
+            computed: None,
         }
     }
 
@@ -548,7 +583,54 @@ impl<'a> FunctionVerifier<'a> {
                 pc += 1;
             }
         }
-        Ok(())
+        self.register_table(&leaders, &entry, &is_leader)
+    }
+
+    /// Replays every reachable block from its fixed-point entry state, building the canonical
+    /// register type table, then checks the declared table against it (or stores it).
+    fn register_table(
+        &mut self,
+        leaders: &[usize],
+        entry: &[Option<Vec<Ty>>],
+        is_leader: &[bool],
+    ) -> Result<(), LoadError> {
+        let code = self.f.code.as_slice();
+        let mut ranges = regtypes::RangeBuilder::new(self.nregs);
+        for (b, &start) in leaders.iter().enumerate() {
+            let Some(mut state) = entry[b].clone() else {
+                continue;
+            };
+            let mut pc = start;
+            loop {
+                ranges.observe(pc as u32, &state, |t| t != UNDEF && t != ZERO);
+                let ins = code[pc];
+                self.pc = pc as u32;
+                self.op = ins.op;
+                self.step(&ins, &mut state)?;
+                if ins.op.is_terminator() || is_leader[pc + 1] {
+                    break;
+                }
+                pc += 1;
+            }
+        }
+        let inferred: Vec<RegType> = ranges
+            .finish()
+            .into_iter()
+            .map(|(reg, t, start_pc, end_pc)| RegType {
+                reg,
+                ty: self.types.get(t).clone(),
+                start_pc,
+                end_pc,
+            })
+            .collect();
+        if let Some(out) = &mut self.computed {
+            *out = inferred;
+            return Ok(());
+        }
+        regtypes::compare(self.m, self.f, &inferred).map_err(|(pc, msg)| {
+            let op = self.f.code.get(pc as usize).map(|i| i.op.mnemonic());
+            LoadError::verify(msg).at(pc, op)
+        })
     }
 
     // ---- reading and writing abstract registers -------------------------------------------

@@ -92,6 +92,9 @@ impl Module {
             if let Some(r) = &f.ret {
                 types.intern(r);
             }
+            for r in &f.reg_types {
+                types.intern(&r.ty);
+            }
         }
 
         let mut b = FlatBufferBuilder::with_capacity(1024 + self.code_len() * 8);
@@ -118,8 +121,15 @@ impl Module {
                 }
                 _ => None,
             };
+            let layout = ty.layout();
             let args = fb::TypeDescArgs {
                 kind: kind_of(ty),
+                nullable: layout.nullable,
+                reg_size: layout.reg_size,
+                reg_align: layout.reg_align,
+                storage_size: layout.storage_size,
+                storage_align: layout.storage_align,
+                value_size: layout.value_size,
                 elem: match ty {
                     VType::Array(e) => types.get(e),
                     _ => 0,
@@ -212,6 +222,12 @@ impl Module {
                 ));
             }
             let reg_names = b.create_vector(&regs);
+            let reg_types: Vec<fb::RegType> = f
+                .reg_types
+                .iter()
+                .map(|r| fb::RegType::new(r.reg, types.get(&r.ty), r.start_pc, r.end_pc))
+                .collect();
+            let reg_types = b.create_vector(&reg_types);
             functions.push(fb::FunctionDesc::create(
                 &mut b,
                 &fb::FunctionDescArgs {
@@ -223,6 +239,7 @@ impl Module {
                     code: Some(code),
                     lines: Some(lines),
                     reg_names: Some(reg_names),
+                    reg_types: Some(reg_types),
                 },
             ));
         }

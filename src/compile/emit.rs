@@ -94,6 +94,8 @@ pub fn emit_function(
         num_spill_slots: alloc.num_slots,
         code,
         debug: FunctionDebug { lines, reg_names },
+        // Filled once the module is complete (calls need every signature): compile_program.
+        reg_types: Vec::new(),
     })
 }
 

@@ -156,7 +156,7 @@ fn compile_on_this_thread(program: &hir::Program) -> Result<Module, CompileError
             index: i as u32,
         });
     }
-    Ok(Module {
+    let mut module = Module {
         source_files: files.iter().map(|f| f.name.clone()).collect(),
         consts_i64: pools.i64s,
         consts_f64: pools.f64s,
@@ -169,7 +169,11 @@ fn compile_on_this_thread(program: &hir::Program) -> Result<Module, CompileError
         init: program.init.0,
         main,
         exports,
-    })
+    };
+    // The typed register file layout (docs/bytecode.md, "Register types"). Should the code not
+    // verify (a compiler bug), the table stays empty and loading reports the real error.
+    let _ = crate::bytecode::verify::fill_register_types(&mut module);
+    Ok(module)
 }
 
 /// Why `compile_source`/`compile_file` produced no module.

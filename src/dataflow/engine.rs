@@ -15,6 +15,7 @@ pub use crate::dataflow::plan::NodeId;
 use crate::dataflow::plan::build::{self, BuildError};
 use crate::dataflow::plan::explain::explain;
 use crate::dataflow::plan::{Node, PlanColumn, PlanKind};
+use crate::dataflow::plan_io::{Origin, owned};
 use crate::dataflow::table::Table;
 use crate::dataflow::types::{Field, Schema};
 
@@ -22,6 +23,8 @@ use crate::dataflow::types::{Field, Schema};
 #[derive(Clone, Debug, Default)]
 pub struct Dag {
     nodes: Vec<Node>,
+    /// The §8 call that created each node (parallel to `nodes`), so a plan can be saved.
+    origins: Vec<Origin>,
 }
 
 fn plan_error(message: BuildError) -> DataflowError {
@@ -31,7 +34,7 @@ fn plan_error(message: BuildError) -> DataflowError {
 impl Dag {
     /// An empty graph.
     pub fn new() -> Self {
-        Dag { nodes: Vec::new() }
+        Dag::default()
     }
 
     /// Number of nodes created so far.
@@ -60,9 +63,46 @@ impl Dag {
         Ok(&self.node(id)?.columns)
     }
 
-    fn push(&mut self, (kind, columns): (PlanKind, Vec<PlanColumn>)) -> NodeId {
+    fn push(&mut self, (kind, columns): (PlanKind, Vec<PlanColumn>), origin: Origin) -> NodeId {
         self.nodes.push(Node { kind, columns });
+        self.origins.push(origin);
         NodeId((self.nodes.len() - 1) as u32)
+    }
+
+    /// Node `id` and the §8 call that created it (for saving plans).
+    pub(crate) fn node_and_origin(&self, id: NodeId) -> Result<(&Node, &Origin)> {
+        Ok((self.node(id)?, &self.origins[id.index()]))
+    }
+
+    /// The ids of the nodes `n` depends on, `n` included, in increasing order.
+    pub(crate) fn ancestors(&self, n: NodeId) -> Result<Vec<NodeId>> {
+        self.node(n)?;
+        let mut keep = vec![false; n.index() + 1];
+        keep[n.index()] = true;
+        for i in (0..=n.index()).rev() {
+            if keep[i] {
+                for input in self.nodes[i].kind.inputs() {
+                    keep[input.index()] = true;
+                }
+            }
+        }
+        Ok((0..keep.len())
+            .filter(|&i| keep[i])
+            .map(|i| NodeId(i as u32))
+            .collect())
+    }
+
+    /// The §8-level inputs of node `n`: its inputs, looking through internal nodes.
+    pub(crate) fn call_inputs(&self, n: NodeId) -> Result<Vec<NodeId>> {
+        let mut out = Vec::new();
+        for input in self.node(n)?.kind.inputs() {
+            if self.origins[input.index()] == Origin::Internal {
+                out.extend(self.call_inputs(input)?);
+            } else {
+                out.push(input);
+            }
+        }
+        Ok(out)
     }
 
     /// The output schema of node `n`.
@@ -88,35 +128,38 @@ impl Dag {
             .collect();
         let columns = (0..table_columns.len()).collect();
         let out = table_columns.clone();
-        self.push((
-            PlanKind::Scan {
-                table: Arc::new(table),
-                table_columns,
-                columns,
-                predicate: None,
-            },
-            out,
-        ))
+        self.push(
+            (
+                PlanKind::Scan {
+                    table: Arc::new(table),
+                    table_columns,
+                    columns,
+                    predicate: None,
+                },
+                out,
+            ),
+            Origin::Scan,
+        )
     }
 
     /// `filter(n, pred)`: rows where `pred` is true (null counts as false).
     pub fn filter(&mut self, input: NodeId, pred: &str) -> Result<NodeId> {
         let k = build::filter(input, self.cols(input)?, pred).map_err(plan_error)?;
-        Ok(self.push(k))
+        Ok(self.push(k, Origin::Filter(pred.to_string())))
     }
 
     /// `project(n, items)`: only the listed items (`col` or `expr as name`), in order.
     pub fn project<S: AsRef<str>>(&mut self, input: NodeId, items: &[S]) -> Result<NodeId> {
         let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
         let k = build::project(input, self.cols(input)?, &items).map_err(plan_error)?;
-        Ok(self.push(k))
+        Ok(self.push(k, Origin::Project(owned(&items))))
     }
 
     /// `map(n, items)`: every input column plus each `expr as name` (replacing a same-named one).
     pub fn map<S: AsRef<str>>(&mut self, input: NodeId, items: &[S]) -> Result<NodeId> {
         let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
         let k = build::map(input, self.cols(input)?, &items).map_err(plan_error)?;
-        Ok(self.push(k))
+        Ok(self.push(k, Origin::Map(owned(&items))))
     }
 
     /// `join(l, r, on, kind)` with `kind` one of `inner left right full semi anti`.
@@ -135,7 +178,8 @@ impl Dag {
     ) -> Result<NodeId> {
         let k = build::join(left, right, self.cols(left)?, self.cols(right)?, on, kind)
             .map_err(plan_error)?;
-        Ok(self.push(k))
+        let on = on.to_string();
+        Ok(self.push(k, Origin::Join { on, kind }))
     }
 
     /// `aggregate(n, keys, aggs)`: one row per distinct key; keys then aggregates.
@@ -150,11 +194,19 @@ impl Dag {
         let plan =
             crate::dataflow::plan::aggregate::aggregate(input, self.cols(input)?, &keys, &aggs)
                 .map_err(plan_error)?;
-        let agg = self.push(plan.node);
+        let origin = Origin::Aggregate {
+            keys: owned(&keys),
+            aggs: owned(&aggs),
+        };
         Ok(match plan.project {
-            // An item combining aggregates: a project over the aggregate's results.
-            Some(items) => self.push(crate::dataflow::plan::aggregate::project_node(agg, items)),
-            None => agg,
+            // An item combining aggregates: a project over the aggregate's results. The inner
+            // aggregate is internal: a saved plan records only the §8 call (on the project).
+            Some(items) => {
+                let agg = self.push(plan.node, Origin::Internal);
+                let project = crate::dataflow::plan::aggregate::project_node(agg, items);
+                self.push(project, origin)
+            }
+            None => self.push(plan.node, origin),
         })
     }
 
@@ -162,48 +214,47 @@ impl Dag {
     pub fn sort<S: AsRef<str>>(&mut self, input: NodeId, keys: &[S]) -> Result<NodeId> {
         let keys: Vec<&str> = keys.iter().map(AsRef::as_ref).collect();
         let k = build::sort(input, self.cols(input)?, &keys).map_err(plan_error)?;
-        Ok(self.push(k))
+        Ok(self.push(k, Origin::Sort(owned(&keys))))
     }
 
     /// `limit(n, count, offset)`.
     pub fn limit(&mut self, input: NodeId, count: i64, offset: i64) -> Result<NodeId> {
         let k = build::limit(input, self.cols(input)?, count, offset).map_err(plan_error)?;
-        Ok(self.push(k))
+        Ok(self.push(k, Origin::Limit { count, offset }))
     }
 
     /// `distinct(n)`: duplicate rows removed.
     pub fn distinct(&mut self, input: NodeId) -> Result<NodeId> {
         let cols = self.cols(input)?.to_vec();
-        Ok(self.push((PlanKind::Distinct { input }, cols)))
+        Ok(self.push((PlanKind::Distinct { input }, cols), Origin::Distinct))
     }
 
     /// `union(a, b)`: rows of both, duplicates removed.
     pub fn union(&mut self, a: NodeId, b: NodeId) -> Result<NodeId> {
         let k = build::union(a, b, self.cols(a)?, self.cols(b)?, false).map_err(plan_error)?;
-        Ok(self.push(k))
+        Ok(self.push(k, Origin::Union { all: false }))
     }
 
     /// `union_all(a, b)`: rows of `a` then rows of `b`.
     pub fn union_all(&mut self, a: NodeId, b: NodeId) -> Result<NodeId> {
         let k = build::union(a, b, self.cols(a)?, self.cols(b)?, true).map_err(plan_error)?;
-        Ok(self.push(k))
+        Ok(self.push(k, Origin::Union { all: true }))
     }
 
     /// Copies the nodes of `other` that `n` depends on into this graph and returns the id of
     /// `n`'s copy. Scans keep sharing their tables, so the optimizer still merges a table that
     /// both graphs scan (a node_ref combines the graphs of its two inputs this way).
     pub fn import(&mut self, other: &Dag, n: NodeId) -> Result<NodeId> {
-        other.node(n)?;
-        let plan = Plan::extract(&other.nodes, n);
-        let offset = self.nodes.len() as u32;
-        for node in plan.nodes {
-            let kind = node.kind.with_inputs(&mut |i| NodeId(i.0 + offset));
-            self.nodes.push(Node {
-                kind,
-                columns: node.columns,
-            });
+        let ids = other.ancestors(n)?;
+        // new id of other's node i (only ancestors are ever looked up: inputs come first).
+        let mut new_id = vec![NodeId(0); n.index() + 1];
+        for id in ids {
+            let node = &other.nodes[id.index()];
+            let kind = node.kind.with_inputs(&mut |i| new_id[i.index()]);
+            let columns = node.columns.clone();
+            new_id[id.index()] = self.push((kind, columns), other.origins[id.index()].clone());
         }
-        Ok(NodeId(plan.root.0 + offset))
+        Ok(new_id[n.index()])
     }
 
     /// The optimised plan for `n` and the names of the rules that fired.

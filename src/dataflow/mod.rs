@@ -20,5 +20,6 @@ pub mod exec;
 pub mod expr;
 pub mod optimize;
 pub mod plan;
+pub mod plan_io;
 
 pub mod validate;

@@ -23,3 +23,14 @@ pub mod program_generated;
 )]
 #[rustfmt::skip]
 pub mod tables_generated;
+#[allow(
+    unused_imports,
+    dead_code,
+    clippy::all,
+    missing_docs,
+    non_snake_case,
+    unsafe_op_in_unsafe_fn,
+    mismatched_lifetime_syntaxes
+)]
+#[rustfmt::skip]
+pub mod dataflow_generated;

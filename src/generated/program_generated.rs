@@ -729,6 +729,201 @@ impl<'a> LineEntry {
 
 }
 
+/// The typed register file layout (module version 2): register `reg` holds a value of type
+/// table entry `ty` on entry to every pc in [start_pc, end_pc). Ranges of one register do not
+/// overlap; a register not covered at a pc holds nothing readable there. r0 (the constant zero)
+/// is never listed. Sorted by (reg, start_pc). See docs/bytecode.md, "Register types".
+// struct RegType, aligned to 4
+#[repr(transparent)]
+#[derive(Clone, Copy, PartialEq)]
+pub struct RegType(pub [u8; 16]);
+impl Default for RegType { 
+  fn default() -> Self { 
+    Self([0; 16])
+  }
+}
+impl ::core::fmt::Debug for RegType {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+    f.debug_struct("RegType")
+      .field("reg", &self.reg())
+      .field("ty", &self.ty())
+      .field("start_pc", &self.start_pc())
+      .field("end_pc", &self.end_pc())
+      .finish()
+  }
+}
+
+impl ::flatbuffers::SimpleToVerifyInSlice for RegType {}
+impl<'a> ::flatbuffers::Follow<'a> for RegType {
+  type Inner = &'a RegType;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    unsafe { <&'a RegType>::follow(buf, loc) }
+  }
+}
+impl<'a> ::flatbuffers::Follow<'a> for &'a RegType {
+  type Inner = &'a RegType;
+  #[inline]
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    unsafe { ::flatbuffers::follow_cast_ref::<RegType>(buf, loc) }
+  }
+}
+impl<'b> ::flatbuffers::Push for RegType {
+    type Output = RegType;
+    #[inline]
+    unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
+        let src = unsafe { ::core::slice::from_raw_parts(self as *const RegType as *const u8, <Self as ::flatbuffers::Push>::size()) };
+        dst.copy_from_slice(src);
+    }
+    #[inline]
+    fn alignment() -> ::flatbuffers::PushAlignment {
+        ::flatbuffers::PushAlignment::new(4)
+    }
+}
+
+impl<'a> ::flatbuffers::Verifiable for RegType {
+  #[inline]
+  fn run_verifier(
+    v: &mut ::flatbuffers::Verifier, pos: usize
+  ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
+    v.in_buffer::<Self>(pos)
+  }
+}
+
+impl<'a> RegType {
+  #[allow(clippy::too_many_arguments)]
+  pub fn new(
+    reg: u8,
+    ty: u32,
+    start_pc: u32,
+    end_pc: u32,
+  ) -> Self {
+    let mut s = Self([0; 16]);
+    s.set_reg(reg);
+    s.set_ty(ty);
+    s.set_start_pc(start_pc);
+    s.set_end_pc(end_pc);
+    s
+  }
+
+  pub fn reg(&self) -> u8 {
+    let mut mem = ::core::mem::MaybeUninit::<<u8 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[0..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_reg(&mut self, x: u8) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[0..].as_mut_ptr(),
+        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  pub fn ty(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[4..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_ty(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[4..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  pub fn start_pc(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[8..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_start_pc(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[8..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  pub fn end_pc(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[12..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_end_pc(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[12..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+}
+
 pub enum ModuleHeaderOffset {}
 #[derive(Copy, Clone, PartialEq)]
 
@@ -850,6 +1045,12 @@ impl<'a> TypeDesc<'a> {
   pub const VT_STRUCT_INDEX: ::flatbuffers::VOffsetT = 8;
   pub const VT_PARAMS: ::flatbuffers::VOffsetT = 10;
   pub const VT_RET: ::flatbuffers::VOffsetT = 12;
+  pub const VT_NULLABLE: ::flatbuffers::VOffsetT = 14;
+  pub const VT_REG_SIZE: ::flatbuffers::VOffsetT = 16;
+  pub const VT_REG_ALIGN: ::flatbuffers::VOffsetT = 18;
+  pub const VT_STORAGE_SIZE: ::flatbuffers::VOffsetT = 20;
+  pub const VT_STORAGE_ALIGN: ::flatbuffers::VOffsetT = 22;
+  pub const VT_VALUE_SIZE: ::flatbuffers::VOffsetT = 24;
 
   #[inline]
   pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
@@ -865,6 +1066,12 @@ impl<'a> TypeDesc<'a> {
     if let Some(x) = args.params { builder.add_params(x); }
     builder.add_struct_index(args.struct_index);
     builder.add_elem(args.elem);
+    builder.add_value_size(args.value_size);
+    builder.add_storage_align(args.storage_align);
+    builder.add_storage_size(args.storage_size);
+    builder.add_reg_align(args.reg_align);
+    builder.add_reg_size(args.reg_size);
+    builder.add_nullable(args.nullable);
     builder.add_kind(args.kind);
     builder.finish()
   }
@@ -909,6 +1116,58 @@ impl<'a> TypeDesc<'a> {
     // which contains a valid value in this slot
     unsafe { self._tab.get::<i32>(TypeDesc::VT_RET, Some(-1)).unwrap()}
   }
+  /// Whether a value of this type can be null: only `fn`, `node_ref` and `table_builder`, which
+  /// have no default value (§3): a global of such a type is a null that traps until its
+  /// initialiser runs. Added in module version 2.
+  #[inline]
+  pub fn nullable(&self) -> bool {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<bool>(TypeDesc::VT_NULLABLE, Some(false)).unwrap()}
+  }
+  /// Bytes of a register / spill slot holding the value (every slot is one 8-byte word).
+  #[inline]
+  pub fn reg_size(&self) -> u8 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u8>(TypeDesc::VT_REG_SIZE, Some(0)).unwrap()}
+  }
+  /// Alignment of that slot in bytes.
+  #[inline]
+  pub fn reg_align(&self) -> u8 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u8>(TypeDesc::VT_REG_ALIGN, Some(0)).unwrap()}
+  }
+  /// Bytes one array element or struct field of this type occupies in the module's layout
+  /// (the VM stores every element and field as one canonical 8-byte word).
+  #[inline]
+  pub fn storage_size(&self) -> u8 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u8>(TypeDesc::VT_STORAGE_SIZE, Some(0)).unwrap()}
+  }
+  /// Alignment of that element / field in bytes.
+  #[inline]
+  pub fn storage_align(&self) -> u8 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u8>(TypeDesc::VT_STORAGE_ALIGN, Some(0)).unwrap()}
+  }
+  /// Significant bytes of the value inside its slot (i8 1, i16 2, i32 4, f32 4, bool 1,
+  /// i64 / f64 / fn / references 8).
+  #[inline]
+  pub fn value_size(&self) -> u8 {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<u8>(TypeDesc::VT_VALUE_SIZE, Some(0)).unwrap()}
+  }
 }
 
 impl ::flatbuffers::Verifiable for TypeDesc<'_> {
@@ -922,6 +1181,12 @@ impl ::flatbuffers::Verifiable for TypeDesc<'_> {
      .visit_field::<u32>("struct_index", Self::VT_STRUCT_INDEX, false)?
      .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u32>>>("params", Self::VT_PARAMS, false)?
      .visit_field::<i32>("ret", Self::VT_RET, false)?
+     .visit_field::<bool>("nullable", Self::VT_NULLABLE, false)?
+     .visit_field::<u8>("reg_size", Self::VT_REG_SIZE, false)?
+     .visit_field::<u8>("reg_align", Self::VT_REG_ALIGN, false)?
+     .visit_field::<u8>("storage_size", Self::VT_STORAGE_SIZE, false)?
+     .visit_field::<u8>("storage_align", Self::VT_STORAGE_ALIGN, false)?
+     .visit_field::<u8>("value_size", Self::VT_VALUE_SIZE, false)?
      .finish();
     Ok(())
   }
@@ -932,6 +1197,12 @@ pub struct TypeDescArgs<'a> {
     pub struct_index: u32,
     pub params: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u32>>>,
     pub ret: i32,
+    pub nullable: bool,
+    pub reg_size: u8,
+    pub reg_align: u8,
+    pub storage_size: u8,
+    pub storage_align: u8,
+    pub value_size: u8,
 }
 impl<'a> Default for TypeDescArgs<'a> {
   #[inline]
@@ -942,6 +1213,12 @@ impl<'a> Default for TypeDescArgs<'a> {
       struct_index: 0,
       params: None,
       ret: -1,
+      nullable: false,
+      reg_size: 0,
+      reg_align: 0,
+      storage_size: 0,
+      storage_align: 0,
+      value_size: 0,
     }
   }
 }
@@ -972,6 +1249,30 @@ impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> TypeDescBuilder<'a, 'b, A> {
     self.fbb_.push_slot::<i32>(TypeDesc::VT_RET, ret, -1);
   }
   #[inline]
+  pub fn add_nullable(&mut self, nullable: bool) {
+    self.fbb_.push_slot::<bool>(TypeDesc::VT_NULLABLE, nullable, false);
+  }
+  #[inline]
+  pub fn add_reg_size(&mut self, reg_size: u8) {
+    self.fbb_.push_slot::<u8>(TypeDesc::VT_REG_SIZE, reg_size, 0);
+  }
+  #[inline]
+  pub fn add_reg_align(&mut self, reg_align: u8) {
+    self.fbb_.push_slot::<u8>(TypeDesc::VT_REG_ALIGN, reg_align, 0);
+  }
+  #[inline]
+  pub fn add_storage_size(&mut self, storage_size: u8) {
+    self.fbb_.push_slot::<u8>(TypeDesc::VT_STORAGE_SIZE, storage_size, 0);
+  }
+  #[inline]
+  pub fn add_storage_align(&mut self, storage_align: u8) {
+    self.fbb_.push_slot::<u8>(TypeDesc::VT_STORAGE_ALIGN, storage_align, 0);
+  }
+  #[inline]
+  pub fn add_value_size(&mut self, value_size: u8) {
+    self.fbb_.push_slot::<u8>(TypeDesc::VT_VALUE_SIZE, value_size, 0);
+  }
+  #[inline]
   pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> TypeDescBuilder<'a, 'b, A> {
     let start = _fbb.start_table();
     TypeDescBuilder {
@@ -994,6 +1295,12 @@ impl ::core::fmt::Debug for TypeDesc<'_> {
       ds.field("struct_index", &self.struct_index());
       ds.field("params", &self.params());
       ds.field("ret", &self.ret());
+      ds.field("nullable", &self.nullable());
+      ds.field("reg_size", &self.reg_size());
+      ds.field("reg_align", &self.reg_align());
+      ds.field("storage_size", &self.storage_size());
+      ds.field("storage_align", &self.storage_align());
+      ds.field("value_size", &self.value_size());
       ds.finish()
   }
 }
@@ -1510,6 +1817,7 @@ impl<'a> FunctionDesc<'a> {
   pub const VT_CODE: ::flatbuffers::VOffsetT = 14;
   pub const VT_LINES: ::flatbuffers::VOffsetT = 16;
   pub const VT_REG_NAMES: ::flatbuffers::VOffsetT = 18;
+  pub const VT_REG_TYPES: ::flatbuffers::VOffsetT = 20;
 
   #[inline]
   pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
@@ -1521,6 +1829,7 @@ impl<'a> FunctionDesc<'a> {
     args: &'args FunctionDescArgs<'args>
   ) -> ::flatbuffers::WIPOffset<FunctionDesc<'bldr>> {
     let mut builder = FunctionDescBuilder::new(_fbb);
+    if let Some(x) = args.reg_types { builder.add_reg_types(x); }
     if let Some(x) = args.reg_names { builder.add_reg_names(x); }
     if let Some(x) = args.lines { builder.add_lines(x); }
     if let Some(x) = args.code { builder.add_code(x); }
@@ -1591,6 +1900,14 @@ impl<'a> FunctionDesc<'a> {
     // which contains a valid value in this slot
     unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<RegName>>>>(FunctionDesc::VT_REG_NAMES, None)}
   }
+  /// Declared register types, per live range (checked by the verifier against the code).
+  #[inline]
+  pub fn reg_types(&self) -> Option<::flatbuffers::Vector<'a, RegType>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, RegType>>>(FunctionDesc::VT_REG_TYPES, None)}
+  }
 }
 
 impl ::flatbuffers::Verifiable for FunctionDesc<'_> {
@@ -1607,6 +1924,7 @@ impl ::flatbuffers::Verifiable for FunctionDesc<'_> {
      .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, Instr>>>("code", Self::VT_CODE, false)?
      .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, LineEntry>>>("lines", Self::VT_LINES, false)?
      .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<RegName>>>>("reg_names", Self::VT_REG_NAMES, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, RegType>>>("reg_types", Self::VT_REG_TYPES, false)?
      .finish();
     Ok(())
   }
@@ -1620,6 +1938,7 @@ pub struct FunctionDescArgs<'a> {
     pub code: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, Instr>>>,
     pub lines: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, LineEntry>>>,
     pub reg_names: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<RegName<'a>>>>>,
+    pub reg_types: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, RegType>>>,
 }
 impl<'a> Default for FunctionDescArgs<'a> {
   #[inline]
@@ -1633,6 +1952,7 @@ impl<'a> Default for FunctionDescArgs<'a> {
       code: None,
       lines: None,
       reg_names: None,
+      reg_types: None,
     }
   }
 }
@@ -1675,6 +1995,10 @@ impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> FunctionDescBuilder<'a, 'b, A
     self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(FunctionDesc::VT_REG_NAMES, reg_names);
   }
   #[inline]
+  pub fn add_reg_types(&mut self, reg_types: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , RegType>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(FunctionDesc::VT_REG_TYPES, reg_types);
+  }
+  #[inline]
   pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> FunctionDescBuilder<'a, 'b, A> {
     let start = _fbb.start_table();
     FunctionDescBuilder {
@@ -1700,6 +2024,7 @@ impl ::core::fmt::Debug for FunctionDesc<'_> {
       ds.field("code", &self.code());
       ds.field("lines", &self.lines());
       ds.field("reg_names", &self.reg_names());
+      ds.field("reg_types", &self.reg_types());
       ds.finish()
   }
 }
