@@ -226,7 +226,9 @@ impl MutableBuffer {
         }
         let target = need.max(self.blocks.capacity() * 2).max(4);
         let extra_bytes = (target - self.blocks.capacity()) * ALIGNMENT;
-        if self.error.is_none() {
+        if self.account.is_forced() {
+            self.reservation.force_grow(extra_bytes);
+        } else if self.error.is_none() {
             let op = self.account.operator().to_string();
             if let Err(e) = self.reservation.grow(extra_bytes, &op) {
                 self.error = Some(e);

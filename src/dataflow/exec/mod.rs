@@ -17,8 +17,12 @@ pub mod grouper;
 pub mod join;
 pub mod keys;
 pub mod limit;
+pub mod merge;
 pub mod physical;
 pub mod scan;
 pub mod setops;
 pub mod shared;
 pub mod sort;
+pub mod spill;
+#[cfg(test)]
+mod spill_tests;
