@@ -114,6 +114,7 @@ pub struct MemoryAccount {
     budget: MemoryBudget,
     operator: Arc<str>,
     forced: bool,
+    arena: Option<super::arena::TableArena>,
 }
 
 impl MemoryAccount {
@@ -123,7 +124,22 @@ impl MemoryAccount {
             budget: budget.clone(),
             operator: operator.into(),
             forced: false,
+            arena: None,
         }
+    }
+
+    /// The same account with a new [`TableArena`](super::arena::TableArena): buffers frozen
+    /// through it (the columns of one result table) are placed in that arena.
+    pub fn with_new_arena(&self) -> MemoryAccount {
+        MemoryAccount {
+            arena: Some(super::arena::TableArena::new(self)),
+            ..self.clone()
+        }
+    }
+
+    /// The arena buffers frozen through this account go to, if any.
+    pub fn arena(&self) -> Option<&super::arena::TableArena> {
+        self.arena.as_ref()
     }
 
     /// The same account, except that buffers growing through it charge the budget without
