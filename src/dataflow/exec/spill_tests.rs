@@ -42,7 +42,7 @@ fn source(batches: usize, keys: i64) -> BoxOp {
             x ^= x >> 7;
             x ^= x << 17;
             let row = b * BATCH_SIZE + i;
-            k.push((row % 97 != 0).then_some((x % keys as u64) as i64));
+            k.push((!row.is_multiple_of(97)).then_some((x % keys as u64) as i64));
             s.push(format!("r{row}é"));
             v.push((x % 1000) as f64 / 8.0);
         }
