@@ -118,13 +118,17 @@ fn memory_limit_names_the_operator() {
     .unwrap();
     let mut g = Dag::new();
     let s = g.scan(t);
+    // A sort spills runs to disk, but one batch must fit in memory.
     let o = g.sort(s, &["x desc"]).unwrap();
     let e = g
-        .materialize(o, &MemoryBudget::with_limit(64 * 1024))
+        .materialize(o, &MemoryBudget::with_limit(16 * 1024))
         .unwrap_err()
         .to_string();
     assert!(e.starts_with("memory limit exceeded in sort"), "{e}");
-    let a = g.aggregate(s, &["x"], &["count(*)"]).unwrap();
+    // An aggregate spills groups to disk, but one group's state must fit in memory.
+    let a = g
+        .aggregate::<&str, &str>(s, &[], &["count(distinct x)"])
+        .unwrap();
     let e = g
         .materialize(a, &MemoryBudget::with_limit(64 * 1024))
         .unwrap_err()

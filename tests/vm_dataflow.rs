@@ -664,9 +664,14 @@ fn memory_limit_traps_in_an_aggregate() {
         ..Limits::default()
     };
     let (r, _) = run_limited(&src, limits);
-    let t = r.expect_err("aggregate state over 60k groups does not fit");
+    let t = r.expect_err("60k groups do not fit");
     assert_eq!(t.kind, TrapKind::MemoryLimitExceeded);
-    assert!(t.message.contains("aggregate"), "{}", t.message);
+    // The aggregate spills its groups to disk; the 60k-row result itself then does not fit.
+    assert!(
+        t.message.contains("in aggregate") || t.message.contains("in materialize"),
+        "{}",
+        t.message
+    );
     // The same program runs without a limit.
     let (r, out) = run_limited(&src, Limits::default());
     r.unwrap();

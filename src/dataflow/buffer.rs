@@ -1,14 +1,16 @@
 //! Immutable, 64-byte aligned byte buffers shared by reference count, and their growable builder.
 //!
-//! Storage is a `Vec` of 64-byte aligned blocks, so the start of every buffer is 64-byte aligned
-//! (the Arrow recommendation) without any `unsafe` allocation code; typed views go through
-//! `bytemuck`, which checks alignment and length.
+//! Storage is either a `Vec` of 64-byte aligned blocks (operator intermediates) or a region of
+//! a [`TableArena`] (result tables: when the builder's account carries an arena, `freeze` puts
+//! the bytes there); either way every buffer starts 64-byte aligned (the Arrow recommendation).
+//! Typed views go through `bytemuck`, which checks alignment and length.
 
 use std::fmt;
 use std::sync::Arc;
 
 use bytemuck::{Pod, Zeroable};
 
+use super::arena::{ArenaRegion, TableArena};
 use super::error::Result;
 use super::memory::{MemoryAccount, Reservation};
 
@@ -32,10 +34,23 @@ fn blocks_for(bytes: usize) -> usize {
     bytes.div_ceil(ALIGNMENT)
 }
 
-struct Storage {
-    blocks: Vec<Block>,
-    // Released when the last buffer sharing this storage is dropped.
-    _reservation: Option<Reservation>,
+enum Storage {
+    /// Heap blocks, charged until the last buffer sharing them is dropped.
+    Heap {
+        blocks: Vec<Block>,
+        _reservation: Option<Reservation>,
+    },
+    /// A region of a table arena (charged to the arena).
+    Arena(ArenaRegion),
+}
+
+impl Storage {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Storage::Heap { blocks, .. } => bytemuck::cast_slice(blocks),
+            Storage::Arena(r) => r.as_slice(),
+        }
+    }
 }
 
 /// An immutable byte range inside shared, 64-byte aligned storage. Cloning and slicing are O(1).
@@ -50,7 +65,7 @@ impl Buffer {
     /// The empty buffer.
     pub fn empty() -> Buffer {
         Buffer {
-            storage: Arc::new(Storage {
+            storage: Arc::new(Storage::Heap {
                 blocks: Vec::new(),
                 _reservation: None,
             }),
@@ -86,8 +101,7 @@ impl Buffer {
 
     /// The bytes.
     pub fn as_slice(&self) -> &[u8] {
-        let all: &[u8] = bytemuck::cast_slice(&self.storage.blocks);
-        &all[self.offset..self.offset + self.len]
+        &self.storage.bytes()[self.offset..self.offset + self.len]
     }
 
     /// Byte offset of this view inside its storage (0 for a freshly built buffer).
@@ -119,6 +133,14 @@ impl Buffer {
             storage: self.storage.clone(),
             offset: self.offset + offset,
             len,
+        }
+    }
+
+    /// The table arena holding the bytes, if they are in one.
+    pub fn arena(&self) -> Option<&TableArena> {
+        match &*self.storage {
+            Storage::Arena(r) => Some(r.arena()),
+            Storage::Heap { .. } => None,
         }
     }
 
@@ -155,6 +177,9 @@ impl Default for Buffer {
 /// append in batches call `check` or `reserve` once per batch, which bounds the overshoot.
 pub struct MutableBuffer {
     blocks: Vec<Block>,
+    /// Set when the final size was reserved up front in an arena account: bytes are written
+    /// straight into the arena and `blocks` stays empty.
+    region: Option<ArenaRegion>,
     len: usize,
     account: MemoryAccount,
     reservation: Reservation,
@@ -167,6 +192,7 @@ impl MutableBuffer {
         let reservation = account.empty_reservation();
         MutableBuffer {
             blocks: Vec::new(),
+            region: None,
             len: 0,
             account,
             reservation,
@@ -186,12 +212,24 @@ impl MutableBuffer {
 
     /// The bytes written so far.
     pub fn as_slice(&self) -> &[u8] {
-        &bytemuck::cast_slice::<Block, u8>(&self.blocks)[..self.len]
+        match &self.region {
+            Some(r) => &r.as_slice()[..self.len],
+            None => &bytemuck::cast_slice::<Block, u8>(&self.blocks)[..self.len],
+        }
+    }
+
+    /// All initialised storage bytes (at least `len`).
+    fn storage_mut(&mut self) -> &mut [u8] {
+        match &mut self.region {
+            Some(r) => r.as_mut_slice(),
+            None => bytemuck::cast_slice_mut::<Block, u8>(&mut self.blocks),
+        }
     }
 
     /// The bytes written so far, mutably.
     pub fn as_mut_slice(&mut self) -> &mut [u8] {
-        &mut bytemuck::cast_slice_mut::<Block, u8>(&mut self.blocks)[..self.len]
+        let len = self.len;
+        &mut self.storage_mut()[..len]
     }
 
     /// The written bytes as `T` values (`T` must divide the length; alignment always holds).
@@ -205,8 +243,20 @@ impl MutableBuffer {
     }
 
     /// Makes room for `additional` more bytes now, failing if the budget does not allow it.
+    ///
+    /// With an arena account and nothing written yet, the room is taken from the arena, so a
+    /// buffer whose size is known up front (a concatenation, a copy) is built in place.
     pub fn reserve(&mut self, additional: usize) -> Result<()> {
         self.check()?;
+        if self.len == 0
+            && additional > 0
+            && self.region.is_none()
+            && self.blocks.capacity() == 0
+            && let Some(arena) = self.account.arena()
+        {
+            self.region = Some(arena.alloc_zeroed(additional)?);
+            return Ok(());
+        }
         self.grow_capacity(self.len.saturating_add(additional));
         self.check()
     }
@@ -220,13 +270,30 @@ impl MutableBuffer {
     }
 
     fn grow_capacity(&mut self, min_bytes: usize) {
+        if let Some(r) = &self.region {
+            if min_bytes <= r.len() {
+                return;
+            }
+            // Outgrew the reserved arena region: continue on the heap (the region stays
+            // allocated in the arena, which frees it with everything else).
+            let bytes = r.as_slice()[..self.len].to_vec();
+            self.region = None;
+            let len = self.len;
+            self.len = 0;
+            self.grow_capacity(min_bytes);
+            self.extend_from_slice(&bytes);
+            debug_assert_eq!(self.len, len);
+            return;
+        }
         let need = blocks_for(min_bytes);
         if need <= self.blocks.capacity() {
             return;
         }
         let target = need.max(self.blocks.capacity() * 2).max(4);
         let extra_bytes = (target - self.blocks.capacity()) * ALIGNMENT;
-        if self.error.is_none() {
+        if self.account.is_forced() {
+            self.reservation.force_grow(extra_bytes);
+        } else if self.error.is_none() {
             let op = self.account.operator().to_string();
             if let Err(e) = self.reservation.grow(extra_bytes, &op) {
                 self.error = Some(e);
@@ -239,13 +306,13 @@ impl MutableBuffer {
     pub fn resize(&mut self, new_len: usize) {
         self.grow_capacity(new_len);
         let need = blocks_for(new_len);
-        if need > self.blocks.len() {
+        if self.region.is_none() && need > self.blocks.len() {
             self.blocks.resize(need, ZERO_BLOCK);
         }
         if new_len < self.len {
             // Keep bytes past the end zero so frozen buffers carry zero padding.
             let old = self.len;
-            bytemuck::cast_slice_mut::<Block, u8>(&mut self.blocks)[new_len..old].fill(0);
+            self.storage_mut()[new_len..old].fill(0);
         }
         self.len = new_len;
     }
@@ -255,8 +322,7 @@ impl MutableBuffer {
         let bytes: &[u8] = bytemuck::cast_slice(values);
         let start = self.len;
         self.resize(start + bytes.len());
-        bytemuck::cast_slice_mut::<Block, u8>(&mut self.blocks)[start..start + bytes.len()]
-            .copy_from_slice(bytes);
+        self.storage_mut()[start..start + bytes.len()].copy_from_slice(bytes);
     }
 
     /// Appends one value.
@@ -265,12 +331,24 @@ impl MutableBuffer {
     }
 
     /// Freezes into an immutable [`Buffer`] that keeps the memory charge until dropped.
+    ///
+    /// With an arena account the bytes end up in the arena: in place when they were reserved
+    /// there, else copied once (exact size) and the heap blocks freed at once.
     pub fn freeze(self) -> Result<Buffer> {
         self.check()?;
         let len = self.len;
-        let storage = Storage {
-            blocks: self.blocks,
-            _reservation: Some(self.reservation),
+        let storage = match (self.region, self.account.arena()) {
+            (Some(region), _) => Storage::Arena(region),
+            (None, Some(arena)) if len > 0 => {
+                let mut region = arena.alloc_zeroed(len)?;
+                let heap: &[u8] = bytemuck::cast_slice(&self.blocks);
+                region.as_mut_slice()[..len].copy_from_slice(&heap[..len]);
+                Storage::Arena(region)
+            }
+            (None, _) => Storage::Heap {
+                blocks: self.blocks,
+                _reservation: Some(self.reservation),
+            },
         };
         Ok(Buffer {
             storage: Arc::new(storage),
@@ -344,6 +422,51 @@ mod tests {
         assert_eq!(budget.used(), 0);
         let mut m = MutableBuffer::new(MemoryAccount::new(&budget, "sort"));
         assert!(m.reserve(1000).is_err());
+    }
+
+    #[test]
+    fn arena_buffers_are_built_in_place_or_copied_once_and_outlive_everything() {
+        let budget = MemoryBudget::with_limit(1 << 20);
+        let account = MemoryAccount::new(&budget, "materialize").with_new_arena();
+        let arena = account.arena().unwrap().clone();
+        // Size known up front: written straight into the arena.
+        let mut a = MutableBuffer::new(account.clone());
+        a.reserve(24).unwrap();
+        a.extend_from_slice(&[1i64, 2, 3]);
+        let a = a.freeze().unwrap();
+        // Grown on the heap, then copied into the arena once.
+        let mut b = MutableBuffer::new(account.clone());
+        for i in 0..100u32 {
+            b.push(i);
+        }
+        let b = b.freeze().unwrap();
+        // Reserved too little: moves to the heap, still ends in the arena.
+        let mut c = MutableBuffer::new(account.clone());
+        c.reserve(8).unwrap();
+        c.extend_from_slice(&[7u8; 100]);
+        let c = c.freeze().unwrap();
+        for buf in [&a, &b, &c] {
+            assert!(buf.arena().unwrap().ptr_eq(&arena));
+            assert_eq!(buf.as_slice().as_ptr() as usize % ALIGNMENT, 0);
+        }
+        assert_eq!(a.typed::<i64>(), &[1, 2, 3]);
+        assert_eq!(b.typed::<u32>()[99], 99);
+        assert_eq!(c.as_slice(), &[7u8; 100]);
+        // Only the arena's regions stay charged (64 + 448 + 64 + 128 bytes).
+        assert_eq!(budget.used(), arena.allocated());
+        assert_eq!(arena.allocated(), 64 + 448 + 64 + 128);
+        drop((account, arena));
+        // Columns keep the arena alive, also on another thread.
+        let s = a.slice(8, 16);
+        drop((a, c));
+        let b = std::thread::spawn(move || b.typed::<u32>().iter().sum::<u32>())
+            .join()
+            .unwrap();
+        assert_eq!(b, 4950);
+        assert_eq!(s.typed::<i64>(), &[2, 3]);
+        assert!(budget.used() > 0);
+        drop(s);
+        assert_eq!(budget.used(), 0);
     }
 
     #[test]

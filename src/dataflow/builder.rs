@@ -497,8 +497,10 @@ pub struct TableBuilder {
 }
 
 impl TableBuilder {
-    /// A builder with one empty column builder per field, charging `account`.
+    /// A builder with one empty column builder per field, charging `account`; the finished
+    /// table's buffers live in one new arena (see `arena.rs`).
     pub fn new(schema: Schema, account: MemoryAccount) -> Self {
+        let account = account.with_new_arena();
         let columns = schema
             .fields()
             .iter()

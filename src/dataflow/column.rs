@@ -538,6 +538,29 @@ impl Column {
         T::into_column(PrimitiveColumn::from_options(values))
     }
 
+    /// Approximate bytes of this column's rows (values, offsets, text, validity), ignoring
+    /// storage shared beyond the viewed rows: what buffering the column costs an operator.
+    pub fn byte_size(&self) -> usize {
+        let rows = self.len();
+        let validity = if self.null_count() > 0 {
+            rows.div_ceil(8)
+        } else {
+            0
+        };
+        validity
+            + match self {
+                Column::I8(_) => rows,
+                Column::I16(_) => rows * 2,
+                Column::I32(_) | Column::F32(_) => rows * 4,
+                Column::I64(_) | Column::F64(_) => rows * 8,
+                Column::Bool(_) => rows.div_ceil(8),
+                Column::Utf8(c) => {
+                    let o = c.offsets();
+                    o.len() * 4 + (o[o.len() - 1] - o[0]).max(0) as usize
+                }
+            }
+    }
+
     /// A string column from optional texts (unaccounted copy).
     pub fn from_strs(values: &[Option<&str>]) -> Column {
         Column::Utf8(StringColumn::from_options(values))

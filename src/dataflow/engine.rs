@@ -285,7 +285,8 @@ pub fn run(plan: &Plan, budget: &MemoryBudget) -> Result<Table> {
     while let Some(b) = next_dense(&mut op) {
         batches.push(b?);
     }
-    let account = MemoryAccount::new(budget, "materialize");
+    // The result's columns are built in one new arena, shared by the table's columns.
+    let account = MemoryAccount::new(budget, "materialize").with_new_arena();
     let columns = cols
         .iter()
         .enumerate()

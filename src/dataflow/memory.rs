@@ -65,6 +65,17 @@ impl MemoryBudget {
         }
     }
 
+    /// Charges `bytes` even past the limit (for memory an operator already holds and can only
+    /// give back by spilling); later [`Self::try_reserve`] calls fail until usage drops.
+    pub fn force_reserve(&self, bytes: usize) {
+        let new = self
+            .0
+            .used
+            .fetch_add(bytes, Ordering::Relaxed)
+            .saturating_add(bytes);
+        self.0.peak.fetch_max(new, Ordering::Relaxed);
+    }
+
     /// Gives back `bytes` charged earlier.
     pub fn release(&self, bytes: usize) {
         let _ = self
@@ -102,6 +113,8 @@ impl Default for MemoryBudget {
 pub struct MemoryAccount {
     budget: MemoryBudget,
     operator: Arc<str>,
+    forced: bool,
+    arena: Option<super::arena::TableArena>,
 }
 
 impl MemoryAccount {
@@ -110,7 +123,38 @@ impl MemoryAccount {
         MemoryAccount {
             budget: budget.clone(),
             operator: operator.into(),
+            forced: false,
+            arena: None,
         }
+    }
+
+    /// The same account with a new [`TableArena`](super::arena::TableArena): buffers frozen
+    /// through it (the columns of one result table) are placed in that arena.
+    pub fn with_new_arena(&self) -> MemoryAccount {
+        MemoryAccount {
+            arena: Some(super::arena::TableArena::new(self)),
+            ..self.clone()
+        }
+    }
+
+    /// The arena buffers frozen through this account go to, if any.
+    pub fn arena(&self) -> Option<&super::arena::TableArena> {
+        self.arena.as_ref()
+    }
+
+    /// The same account, except that buffers growing through it charge the budget without
+    /// ever failing (see [`MemoryBudget::force_reserve`]): for small transient buffers an
+    /// operator needs to make progress, such as one batch read back from a spill file.
+    pub fn forced(&self) -> MemoryAccount {
+        MemoryAccount {
+            forced: true,
+            ..self.clone()
+        }
+    }
+
+    /// True for an account made by [`Self::forced`].
+    pub fn is_forced(&self) -> bool {
+        self.forced
     }
 
     /// An account on a fresh unlimited budget.
@@ -159,6 +203,12 @@ impl Reservation {
         self.budget.try_reserve(more, operator)?;
         self.bytes += more;
         Ok(())
+    }
+
+    /// Charges `more` bytes even past the limit (see [`MemoryBudget::force_reserve`]).
+    pub fn force_grow(&mut self, more: usize) {
+        self.budget.force_reserve(more);
+        self.bytes += more;
     }
 
     /// Gives back `less` bytes (at most what is held).
@@ -217,6 +267,20 @@ mod tests {
         assert_eq!((r.bytes(), b.used()), (3, 3));
         r.grow(7, "join").unwrap();
         assert_eq!(b.used(), 10);
+        drop(r);
+        assert_eq!(b.used(), 0);
+    }
+
+    #[test]
+    fn forced_growth_blocks_later_reservations_until_released() {
+        let b = MemoryBudget::with_limit(10);
+        let acct = MemoryAccount::new(&b, "aggregate");
+        let mut r = acct.empty_reservation();
+        r.force_grow(15);
+        assert_eq!((b.used(), b.peak()), (15, 15));
+        assert!(acct.reserve(1).is_err());
+        r.shrink(10);
+        assert!(acct.reserve(5).is_ok());
         drop(r);
         assert_eq!(b.used(), 0);
     }

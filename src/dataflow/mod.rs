@@ -1,6 +1,7 @@
 //! The dataflow engine: columnar tables, expressions, the lazy DAG, optimizer, operators and I/O.
 
 // Tables, their layout, serialisation, printing and I/O (the `tables` part).
+pub mod arena;
 pub mod bitmap;
 pub mod buffer;
 pub mod builder;

@@ -176,6 +176,15 @@ impl AggState {
         }
     }
 
+    /// Heap bytes that grow with the values seen rather than with the groups (the
+    /// `count(distinct)` value table), for memory accounting.
+    pub fn value_bytes(&self) -> usize {
+        match self {
+            AggState::CountDistinct { seen, .. } => seen.heap_bytes(),
+            _ => 0,
+        }
+    }
+
     /// Folds `n` rows into their groups `groups`; `arg` is the evaluated argument of type `ty`.
     pub fn update(
         &mut self,

@@ -2,12 +2,27 @@
 //! `grouper.rs`) and folding argument values into per-group states (`agg_state.rs`), then emits
 //! the key columns and one column per aggregate in batches. A keyless aggregate emits one row
 //! even for empty input. Group tables and states are charged to the memory budget.
+//!
+//! Spilling (hybrid hash aggregation): when the groups would exceed the budget, the groups
+//! already in memory stay there and keep absorbing rows with their keys, while rows with new
+//! keys are written to one of [`PARTITIONS`] spill files chosen by key hash. After the input ends
+//! the in-memory groups are emitted, then each partition is aggregated in turn the same way
+//! (spilling again, on other hash bits, if it is still too big). Every round keeps at least the
+//! groups of one batch in memory, so it always progresses; only a group whose own state does not
+//! fit (e.g. a huge `count(distinct)`), or more than [`MAX_DEPTH`] rounds, is a memory-limit
+//! error naming `aggregate`. Spilled output comes after the in-memory groups, so group order
+//! is first-seen order only when nothing spilled (§8 leaves it unspecified).
+
+use std::collections::VecDeque;
 
 use super::agg_state::AggState;
 use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_dense};
+use super::columns::take;
 use super::grouper::Grouper;
+use super::keys::{EncodedKeys, encode};
+use super::spill::SpillFile;
 use crate::dataflow::column::Column;
-use crate::dataflow::error::Result;
+use crate::dataflow::error::{DataflowError, Result};
 use crate::dataflow::expr::functions::AggFunc;
 use crate::dataflow::expr::kernels::CompiledExpr;
 use crate::dataflow::memory::{MemoryAccount, Reservation};
@@ -25,15 +40,28 @@ pub struct AggSpec {
     pub name: String,
 }
 
+/// Spill partitions per round (4 bits of the key hash).
+pub const PARTITIONS: usize = 16;
+/// Spill rounds before giving up (16 rounds use all 64 hash bits).
+pub const MAX_DEPTH: u32 = 16;
+
 /// Hash aggregation.
 pub struct AggregateOp {
     input: BoxOp,
     keys: Vec<CompiledExpr>,
     aggs: Vec<AggSpec>,
+    key_types: Vec<DataType>,
     grouper: Grouper,
     states: Vec<AggState>,
+    account: MemoryAccount,
     reservation: Reservation,
     output: Option<(Vec<Column>, usize, usize)>,
+    /// This round's spill partitions, once the groups outgrew the budget.
+    partitions: Option<Vec<Option<SpillFile>>>,
+    /// Spilled partitions still to aggregate, with the round that wrote them.
+    pending: VecDeque<(SpillFile, u32)>,
+    depth: u32,
+    spilled: usize,
 }
 
 impl AggregateOp {
@@ -44,25 +72,137 @@ impl AggregateOp {
         aggs: Vec<AggSpec>,
         account: &MemoryAccount,
     ) -> Self {
-        let types: Vec<DataType> = keys.iter().map(|k| k.ty).collect();
-        let states = aggs
-            .iter()
-            .map(|a| AggState::new(a.func, a.arg.as_ref().map(|e| e.ty)))
-            .collect();
+        let key_types: Vec<DataType> = keys.iter().map(|k| k.ty).collect();
+        let states = Self::new_states(&aggs);
         AggregateOp {
             input,
             keys,
             aggs,
-            grouper: Grouper::new(&types),
+            grouper: Grouper::new(&key_types),
+            key_types,
             states,
+            account: account.clone(),
             reservation: account.empty_reservation(),
             output: None,
+            partitions: None,
+            pending: VecDeque::new(),
+            depth: 0,
+            spilled: 0,
+        }
+    }
+
+    fn new_states(aggs: &[AggSpec]) -> Vec<AggState> {
+        aggs.iter()
+            .map(|a| AggState::new(a.func, a.arg.as_ref().map(|e| e.ty)))
+            .collect()
+    }
+
+    /// Number of partition files written so far (for tests).
+    pub fn spilled_partitions(&self) -> usize {
+        self.spilled
+    }
+
+    /// Folds rows of `columns` (`n` rows) into the groups `groups` (one id per row).
+    fn update(&mut self, columns: &[Column], n: usize, groups: &[u32]) -> Result<()> {
+        let ng = self.grouper.len();
+        for (spec, state) in self.aggs.iter().zip(&mut self.states) {
+            state.resize(ng);
+            let arg = spec.arg.as_ref().map(|a| a.eval(columns, n)).transpose()?;
+            state.update(groups, arg.as_ref(), spec.arg.as_ref().map(|a| a.ty), n)?;
+        }
+        Ok(())
+    }
+
+    /// Approximate bytes of the group table and states.
+    fn state_bytes(&self) -> usize {
+        let per_group: usize = self.states.iter().map(AggState::bytes_per_group).sum();
+        let values: usize = self.states.iter().map(AggState::value_bytes).sum();
+        self.grouper.heap_bytes() + self.grouper.len() * per_group + values
+    }
+
+    /// Charges the current group table and states; false when the budget refuses.
+    fn charge(&mut self) -> bool {
+        let bytes = self.state_bytes();
+        bytes <= self.reservation.bytes()
+            || self
+                .reservation
+                .grow(bytes - self.reservation.bytes(), "aggregate")
+                .is_ok()
+    }
+
+    /// Spill mode: rows whose key already has a group update it; the others go to disk.
+    fn consume_spilling(
+        &mut self,
+        b: &Batch,
+        key_cols: &[Column],
+        groups: &mut Vec<u32>,
+        scratch: &mut EncodedKeys,
+    ) -> Result<()> {
+        self.grouper.lookup(key_cols, b.len, groups)?;
+        let (mut hit, mut hit_groups) = (Vec::new(), Vec::new());
+        let mut miss: Vec<Vec<u32>> = vec![Vec::new(); PARTITIONS];
+        encode(key_cols, b.len, scratch);
+        let shift = 4 * self.depth;
+        for (i, &g) in groups.iter().enumerate() {
+            if g == u32::MAX {
+                let p = (scratch.hashes[i] >> shift) as usize % PARTITIONS;
+                miss[p].push(i as u32);
+            } else {
+                hit.push(i as u32);
+                hit_groups.push(g);
+            }
+        }
+        if hit.len() == b.len {
+            let all = std::mem::take(groups);
+            let r = self.update(&b.columns, b.len, &all);
+            *groups = all;
+            r?;
+        } else if !hit.is_empty() {
+            let cols = b
+                .columns
+                .iter()
+                .map(|c| take(c, &hit))
+                .collect::<Result<Vec<_>>>()?;
+            self.update(&cols, hit.len(), &hit_groups)?;
+        }
+        let types: Vec<DataType> = b.columns.iter().map(Column::data_type).collect();
+        let files = self.partitions.get_or_insert_with(Vec::new);
+        files.resize_with(PARTITIONS, || None);
+        for (p, idx) in miss.iter().enumerate() {
+            if idx.is_empty() {
+                continue;
+            }
+            let cols = b
+                .columns
+                .iter()
+                .map(|c| take(c, idx))
+                .collect::<Result<Vec<_>>>()?;
+            let file = match &mut files[p] {
+                Some(f) => f,
+                slot => slot.insert(SpillFile::create("aggregate", &types)?),
+            };
+            file.write(&cols, idx.len())?;
+        }
+        if !self.charge() {
+            // Only existing groups grew: their own state does not fit, and spilling cannot help.
+            return Err(self.limit_error(self.state_bytes() - self.reservation.bytes()));
+        }
+        Ok(())
+    }
+
+    fn limit_error(&self, requested: usize) -> DataflowError {
+        let budget = self.account.budget();
+        DataflowError::MemoryLimit {
+            operator: "aggregate".into(),
+            requested,
+            used: budget.used(),
+            limit: budget.limit(),
         }
     }
 
     fn consume(&mut self) -> Result<()> {
         let mut groups = Vec::with_capacity(BATCH_SIZE);
-        let per_group: usize = self.states.iter().map(AggState::bytes_per_group).sum();
+        let mut scratch = EncodedKeys::default();
         while let Some(b) = next_dense(&mut self.input) {
             let b = b?;
             let key_cols = self
@@ -70,26 +210,27 @@ impl AggregateOp {
                 .iter()
                 .map(|k| k.eval(&b.columns, b.len))
                 .collect::<Result<Vec<_>>>()?;
-            self.grouper.assign(&key_cols, b.len, &mut groups)?;
-            let ng = self.grouper.len();
-            for (spec, state) in self.aggs.iter().zip(&mut self.states) {
-                state.resize(ng);
-                let arg = spec
-                    .arg
-                    .as_ref()
-                    .map(|a| a.eval(&b.columns, b.len))
-                    .transpose()?;
-                state.update(
-                    &groups,
-                    arg.as_ref(),
-                    spec.arg.as_ref().map(|a| a.ty),
-                    b.len,
-                )?;
+            if self.partitions.is_some() {
+                self.consume_spilling(&b, &key_cols, &mut groups, &mut scratch)?;
+                continue;
             }
-            let bytes = self.grouper.heap_bytes() + ng * per_group;
-            if bytes > self.reservation.bytes() {
-                self.reservation
-                    .grow(bytes - self.reservation.bytes(), "aggregate")?;
+            self.grouper.assign(&key_cols, b.len, &mut groups)?;
+            self.update(&b.columns, b.len, &groups)?;
+            if !self.charge() {
+                if self.depth + 1 >= MAX_DEPTH || self.key_types.is_empty() {
+                    return Err(self.limit_error(self.state_bytes() - self.reservation.bytes()));
+                }
+                // Keep the groups so far (they overshoot the budget by at most this batch, which
+                // stays charged so other operators see it) and send rows with new keys to disk.
+                let over = self.state_bytes() - self.reservation.bytes();
+                self.reservation.force_grow(over);
+                self.partitions = Some(Vec::new());
+            }
+        }
+        if let Some(files) = self.partitions.take() {
+            for f in files.into_iter().flatten() {
+                self.spilled += 1;
+                self.pending.push_back((f, self.depth + 1));
             }
         }
         let ng = self.grouper.len();
@@ -99,7 +240,25 @@ impl AggregateOp {
             cols.push(state.finish(spec.out, &spec.name)?);
         }
         self.output = Some((cols, ng, 0));
+        // The output columns hold everything now: free the groups before emitting them.
+        self.grouper = Grouper::new(&self.key_types);
+        self.states = Self::new_states(&self.aggs);
+        self.reservation.shrink(self.reservation.bytes());
         Ok(())
+    }
+
+    /// Starts aggregating the next spilled partition; false when none is left.
+    fn next_partition(&mut self) -> Result<bool> {
+        let Some((file, depth)) = self.pending.pop_front() else {
+            return Ok(false);
+        };
+        self.output = None;
+        self.depth = depth;
+        // One batch at a time is read back; it must not fail while this round's groups hold
+        // the budget, so it is charged without a limit.
+        self.input = Box::new(file.into_reader(self.account.forced())?);
+        self.consume()?;
+        Ok(true)
     }
 }
 
@@ -110,10 +269,18 @@ impl Operator for AggregateOp {
         {
             return Some(Err(e));
         }
-        let (cols, n, pos) = self.output.as_mut()?;
-        if *pos >= *n {
-            return None;
+        loop {
+            let (_, n, pos) = self.output.as_ref()?;
+            if *pos < *n {
+                break;
+            }
+            match self.next_partition() {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => return Some(Err(e)),
+            }
         }
+        let (cols, n, pos) = self.output.as_mut()?;
         let len = BATCH_SIZE.min(*n - *pos);
         let batch = Batch::new(cols.iter().map(|c| c.slice(*pos, len)).collect(), len);
         *pos += len;

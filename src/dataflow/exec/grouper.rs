@@ -297,6 +297,102 @@ impl Grouper {
         Ok(())
     }
 
+    /// The existing group id of each of the `n` rows of `keys`, or `u32::MAX` for a key that
+    /// has no group yet; creates nothing (the aggregate's spill mode routes those rows to disk).
+    pub fn lookup(&mut self, keys: &[Column], n: usize, out: &mut Vec<u32>) -> Result<()> {
+        const MISSING: u32 = u32::MAX;
+        out.clear();
+        match self {
+            Grouper::Single => out.resize(n, 0),
+            Grouper::Direct { slots, offset, .. } => {
+                let (vals, valid) = as_i64(&keys[0], n)?;
+                for i in 0..n {
+                    let ok = valid.as_ref().is_none_or(|m| m[i]);
+                    let slot = if ok {
+                        (vals[i] + *offset) as usize + 1
+                    } else {
+                        0
+                    };
+                    out.push(slots.get(slot).copied().unwrap_or(MISSING));
+                }
+            }
+            Grouper::Int {
+                map, null_group, ..
+            } => {
+                let (vals, valid) = as_i64(&keys[0], n)?;
+                for i in 0..n {
+                    out.push(if valid.as_ref().is_some_and(|m| !m[i]) {
+                        null_group.unwrap_or(MISSING)
+                    } else {
+                        map.get(&vals[i]).copied().unwrap_or(MISSING)
+                    });
+                }
+            }
+            Grouper::Pair { map, nulls, .. } => {
+                let (a, va) = as_i64(&keys[0], n)?;
+                let (b, vb) = as_i64(&keys[1], n)?;
+                for i in 0..n {
+                    let x = va.as_ref().is_none_or(|m| m[i]).then_some(a[i]);
+                    let y = vb.as_ref().is_none_or(|m| m[i]).then_some(b[i]);
+                    let id = match (x, y) {
+                        (Some(x), Some(y)) => {
+                            let packed = ((x as u64 as u128) << 64) | y as u64 as u128;
+                            map.get(&packed).copied()
+                        }
+                        _ => nulls.get(&(x, y)).copied(),
+                    };
+                    out.push(id.unwrap_or(MISSING));
+                }
+            }
+            Grouper::Dict { dicts, inner } => {
+                let mut missing = vec![false; n];
+                let ids = keys
+                    .iter()
+                    .zip(dicts.iter())
+                    .map(|(k, d)| match (k, d) {
+                        (Column::Utf8(c), Some(d)) => {
+                            let valid = validity_of(k);
+                            let vals: Vec<i64> = (0..n)
+                                .map(|i| {
+                                    if valid.as_ref().is_some_and(|m| !m[i]) {
+                                        return 0;
+                                    }
+                                    let b = c.value_bytes(i);
+                                    d.find(b, hash_bytes(b)).map_or_else(
+                                        || {
+                                            missing[i] = true;
+                                            0
+                                        },
+                                        i64::from,
+                                    )
+                                })
+                                .collect();
+                            prim_col(&vals, valid)
+                        }
+                        _ => Ok(k.clone()),
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                inner.lookup(&ids, n, out)?;
+                for (o, m) in out.iter_mut().zip(missing) {
+                    if m {
+                        *o = MISSING;
+                    }
+                }
+            }
+            Grouper::General { table, scratch, .. } => {
+                encode(keys, n, scratch);
+                for i in 0..n {
+                    out.push(
+                        table
+                            .find(scratch.key(i), scratch.hashes[i])
+                            .unwrap_or(MISSING),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The key columns, one row per group in id order.
     pub fn key_columns(&self) -> Result<Vec<Column>> {
         match self {

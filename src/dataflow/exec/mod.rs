@@ -5,8 +5,8 @@
 //! memory budget: the join's build columns and key table, the aggregate's group table and
 //! per-group state vectors, the sort's buffered columns. Each of these is a set of
 //! independent vectors indexed by row or group id, so a spilling step can partition them by
-//! key hash (join, aggregate, distinct) or by run (sort) and write partitions out; see
-//! `docs/dataflow.md`.
+//! key hash (join, aggregate, distinct) or by run (sort) and write partitions out: sort and
+//! aggregate do spill (`spill.rs`, `merge.rs`); see `docs/dataflow.md`.
 
 pub mod agg_state;
 pub mod aggregate;
@@ -17,9 +17,13 @@ pub mod grouper;
 pub mod join;
 pub mod keys;
 pub mod limit;
+pub mod merge;
 pub mod merge_join;
 pub mod physical;
 pub mod scan;
 pub mod setops;
 pub mod shared;
 pub mod sort;
+pub mod spill;
+#[cfg(test)]
+mod spill_tests;

@@ -1,16 +1,23 @@
 //! `Sort` (stable, multi-key, nulls first/last) and `TopN` (sort + limit, keeping only the best
 //! `offset + count` rows while reading). Buffered rows are charged to the memory budget.
+//!
+//! When buffering the next batch of a full sort would exceed the budget, the buffered rows are
+//! sorted and written out as a run (`spill.rs`); at the end the runs are merged (`merge.rs`), so
+//! a sort larger than `--max-memory` completes. Only a single batch that cannot be buffered at
+//! all is a memory-limit error naming `sort`.
 
 use std::cmp::Ordering;
 
 use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_dense};
 use super::columns::{concat, take};
+use super::merge::MergeOp;
+use super::spill::{SpillFile, batch_bytes};
 use crate::dataflow::column::{Column, PrimitiveColumn};
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::kernels::CompiledExpr;
 use crate::dataflow::expr::kernels::num::Num;
 use crate::dataflow::expr::kernels::vector::{bool_values, validity_of};
-use crate::dataflow::memory::MemoryAccount;
+use crate::dataflow::memory::{MemoryAccount, Reservation};
 use crate::dataflow::types::DataType;
 
 /// A compiled sort key.
@@ -167,6 +174,11 @@ pub struct SortOp {
     buffered: Vec<Batch>,
     buffered_rows: usize,
     output: Option<(Vec<Column>, Vec<u32>, usize)>,
+    /// Charge for the buffered batches (twice their size: room to sort them into a run).
+    reservation: Reservation,
+    runs: Vec<SpillFile>,
+    spilled: usize,
+    merged: Option<MergeOp>,
 }
 
 impl SortOp {
@@ -183,11 +195,52 @@ impl SortOp {
             specs,
             types,
             limit,
-            account,
             buffered: Vec::new(),
             buffered_rows: 0,
             output: None,
+            reservation: account.empty_reservation(),
+            account,
+            runs: Vec::new(),
+            spilled: 0,
+            merged: None,
         }
+    }
+
+    /// Number of runs spilled so far (for tests).
+    pub fn spilled_runs(&self) -> usize {
+        self.spilled
+    }
+
+    /// Sorts the buffered rows and writes them to a new spill file as one run.
+    fn spill_run(&mut self) -> Result<()> {
+        // The reservation made room for the sort's copy of the rows: hand it to `consolidate`.
+        self.reservation.shrink(self.reservation.bytes());
+        let (cols, perm) = self.consolidate()?;
+        self.buffered_rows = 0;
+        let mut file = SpillFile::create("sort", &self.types)?;
+        for idx in perm.chunks(BATCH_SIZE) {
+            let part = cols
+                .iter()
+                .map(|c| take(c, idx))
+                .collect::<Result<Vec<_>>>()?;
+            file.write(&part, idx.len())?;
+        }
+        self.runs.push(file);
+        self.spilled += 1;
+        Ok(())
+    }
+
+    /// Charges a batch about to be buffered by a full sort, spilling a run first when needed.
+    fn charge(&mut self, batch: &Batch) -> Result<()> {
+        let bytes = batch_bytes(&batch.columns).saturating_mul(2);
+        if self.reservation.grow(bytes, "sort").is_ok() {
+            return Ok(());
+        }
+        if !self.buffered.is_empty() {
+            self.spill_run()?;
+        }
+        // With nothing buffered, a failure here means one batch alone exceeds the budget.
+        self.reservation.grow(bytes, "sort")
     }
 
     /// Concatenates the buffered batches and sorts them; returns the columns and permutation.
@@ -221,6 +274,9 @@ impl SortOp {
         let keep = self.limit.map(|(c, o)| c.saturating_add(o) as usize);
         while let Some(b) = next_dense(&mut self.input) {
             let b = b?;
+            if keep.is_none() {
+                self.charge(&b)?;
+            }
             self.buffered_rows += b.len;
             self.buffered.push(b);
             if let Some(k) = keep
@@ -237,6 +293,28 @@ impl SortOp {
                 self.buffered_rows = perm.len();
             }
         }
+        if !self.runs.is_empty() {
+            if self.buffered_rows > 0 {
+                self.spill_run()?;
+            }
+            self.reservation.shrink(self.reservation.bytes());
+            let readers = std::mem::take(&mut self.runs)
+                .into_iter()
+                .map(|f| f.into_reader(self.account.clone()))
+                .collect::<Result<Vec<_>>>()?;
+            let specs = std::mem::take(&mut self.specs);
+            self.merged = Some(MergeOp::new(
+                readers,
+                specs,
+                self.types.clone(),
+                self.account.clone(),
+                0,
+                usize::MAX,
+            ));
+            self.output = Some((Vec::new(), Vec::new(), 0));
+            return Ok(());
+        }
+        self.reservation.shrink(self.reservation.bytes());
         let n = self.buffered_rows;
         let (cols, mut perm) = if n == 0 {
             (Vec::new(), Vec::new())
@@ -259,6 +337,9 @@ impl Operator for SortOp {
             && let Err(e) = self.fill()
         {
             return Some(Err(e));
+        }
+        if let Some(m) = &mut self.merged {
+            return m.next();
         }
         let (cols, perm, pos) = self.output.as_mut()?;
         if *pos >= perm.len() {

@@ -188,6 +188,7 @@ fn cell_kind(c: &Cell) -> Kind {
 /// `account`.
 pub fn read_csv(path: impl AsRef<Path>, account: &MemoryAccount) -> Result<Table> {
     let path = path.as_ref();
+    let account = &account.with_new_arena();
     let (names, mut asm) = inferred_pass(path, account, None)?;
     if asm.needs_second_pass() {
         // A column widened to string after holding other values: re-read with the final types
@@ -255,6 +256,7 @@ pub fn read_csv_with_schema(
     schema: &Schema,
     account: &MemoryAccount,
 ) -> Result<Table> {
+    let account = &account.with_new_arena();
     let mut src = Source::open(path.as_ref())?;
     let names = src.header()?;
     if names.len() != schema.len() {

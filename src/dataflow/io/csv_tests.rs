@@ -278,3 +278,37 @@ fn write_failure_leaves_no_file() {
     let err = write_csv(&t, "/nonexistent-theta-dir/out.csv").unwrap_err();
     assert!(matches!(err, DataflowError::Io { .. }));
 }
+
+#[test]
+fn read_tables_live_in_one_arena_that_outlives_the_reader() {
+    let budget = MemoryBudget::unlimited();
+    let t = read_csv(
+        file(b"a,b,c\n1,x,true\n2,,false\n"),
+        &MemoryAccount::new(&budget, "read_csv"),
+    )
+    .unwrap();
+    let mut arenas = Vec::new();
+    for c in t.columns() {
+        match c {
+            Column::I64(p) => arenas.push(p.values_buffer().arena().cloned()),
+            Column::Utf8(s) => {
+                arenas.push(s.offsets_buffer().arena().cloned());
+                arenas.push(s.data_buffer().arena().cloned());
+            }
+            Column::Bool(b) => arenas.push(b.values().buffer().arena().cloned()),
+            _ => {}
+        }
+    }
+    let first = arenas[0].clone().expect("in an arena");
+    assert!(
+        arenas
+            .iter()
+            .all(|a| a.as_ref().is_some_and(|a| a.ptr_eq(&first)))
+    );
+    assert!(budget.used() >= first.allocated());
+    drop(first);
+    drop(arenas);
+    assert_eq!(t.column(1).unwrap().value(0), ValueRef::Utf8("x"));
+    drop(t);
+    assert_eq!(budget.used(), 0);
+}

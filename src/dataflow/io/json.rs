@@ -342,6 +342,7 @@ fn pass(
 /// `string`). Nested objects or arrays are an error naming the line and column.
 pub fn read_json(path: impl AsRef<Path>, account: &MemoryAccount) -> Result<Table> {
     let path = path.as_ref();
+    let account = &account.with_new_arena();
     let (mut names, mut asm) = pass(path, account, None)?;
     if asm.needs_second_pass() {
         let kinds = asm.kinds().to_vec();
