@@ -580,12 +580,11 @@ impl Heap {
         if bytes == 0 {
             return Ok((NonNull::<u64>::dangling().cast(), 0));
         }
-        if self.fits_nursery(bytes) {
-            if let Some(p) =
+        if self.fits_nursery(bytes)
+            && let Some(p) =
                 payload_layout(bytes).and_then(|l| self.nursery.try_alloc_layout(l).ok())
-            {
-                return Ok((p, NURSERY));
-            }
+        {
+            return Ok((p, NURSERY));
         }
         self.mature_payload(bytes)
     }
