@@ -1,6 +1,6 @@
 //! Heap tests: handles, accounting, the collector moving payloads between arenas, bounded
-//! footprint of allocation loops. They also run under Miri (`cargo +nightly miri test --lib
-//! vm::heap`), which checks every payload access of the `unsafe` code.
+//! footprint of allocation loops. They also run under Miri (`scripts/miri-heap.sh`), which
+//! checks every payload access of the `unsafe` code.
 
 use super::*;
 use std::rc::Rc;
