@@ -33,7 +33,8 @@ enum Command {
         /// Print every executed instruction (pc, registers written, source line) to stderr.
         #[arg(long)]
         trace: bool,
-        /// Print instructions executed, calls, peak memory and time to stderr at exit.
+        /// Print instructions executed, calls, peak memory (arena chunks + tables, and live bytes),
+        /// collections and time to stderr at exit.
         #[arg(long)]
         stats: bool,
         /// Trap (T0007) after this many instructions.
@@ -171,7 +172,10 @@ fn run(file: &Path, args: &[String], limits: Limits, trace: bool, stats: bool) -
         let s = vm.stats();
         eprintln!("instructions: {}", s.instructions);
         eprintln!("calls: {}", s.calls);
-        eprintln!("peak memory: {} bytes", s.peak_memory);
+        eprintln!(
+            "peak memory: {} bytes (heap arena chunks + tables; {} bytes live)",
+            s.peak_memory, s.peak_live
+        );
         eprintln!("collections: {}", s.collections);
         eprintln!("time: {:.6} s", s.seconds);
     }

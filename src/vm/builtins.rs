@@ -2,7 +2,6 @@
 //! called by `CALL_BUILTIN`; the §8 table built-ins are forwarded to the dataflow bridge.
 
 use super::dataflow;
-use super::heap::Obj;
 use super::objects::str_cost;
 use super::ops::{self, MathFn, f32_of, f64_of, slot_f32, slot_f64};
 use super::state::Runtime;
@@ -138,9 +137,8 @@ fn substr(rt: &mut Runtime, h: u64, start: i64, count: i64) -> Result<u64, Trap>
     if piece.is_empty() {
         return Ok(rt.empty_str);
     }
-    let piece: Box<str> = piece.into();
     rt.heap.check_room(str_cost(piece.len()))?;
-    rt.heap.alloc(Obj::Str(piece))
+    rt.heap.alloc_substr(h, range.start, range.end)
 }
 
 /// `from_bytes(b: i64[])`: each element must be in `0..=255` and the bytes valid UTF-8.
@@ -170,7 +168,7 @@ fn from_bytes(rt: &mut Runtime, h: u64) -> Result<u64, Trap> {
         )
     })?;
     rt.heap.check_room(str_cost(s.len()))?;
-    rt.heap.alloc(Obj::Str(s.into_boxed_str()))
+    rt.heap.alloc_str(&s)
 }
 
 /// `string_find(s, needle, from)`: the first byte offset `>= from` where `needle` occurs, or -1.

@@ -1,5 +1,5 @@
 //! The VM side of the dataflow bridge (§8): `table_ref`, `node_ref` and `table_builder` values
-//! are heap objects of kind [`Obj::Foreign`] holding the engine's values (a `table_ref` holds a
+//! are heap objects of kind [`Obj::Foreign`](super::heap::Obj::Foreign) holding the engine's values (a `table_ref` holds a
 //! [`Table`], which shares its columns through an `Arc`, so a host can keep it after the run).
 //! `DF_NODE`, `DF_MATERIALIZE`, `DF_EXPLAIN` and the table built-ins enter here.
 //!
@@ -17,7 +17,6 @@
 //! which shares the `--max-memory` limit with the heap's own bytes; exceeding it traps T0008
 //! naming the operator.
 
-use super::heap::Obj;
 use super::objects::bad_handle;
 use super::ops::slot_f64;
 use super::state::Runtime;
@@ -80,7 +79,7 @@ pub fn table(rt: &Runtime, h: u64) -> Result<Table, Trap> {
 
 /// Wraps a table as a `table_ref` slot.
 pub fn new_table(rt: &mut Runtime, t: Table) -> Result<u64, Trap> {
-    rt.heap.alloc(Obj::Foreign(Box::new(t)))
+    rt.heap.alloc_foreign(Box::new(t))
 }
 
 /// A node argument: a `node_ref`, or a `table_ref` (the null reference is the empty table).
@@ -213,10 +212,10 @@ pub fn node(rt: &mut Runtime, kind: i32, args: &[u64]) -> Result<u64, Trap> {
             .map_err(trap_of)?
         }
     };
-    rt.heap.alloc(Obj::Foreign(Box::new(NodeObj {
+    rt.heap.alloc_foreign(Box::new(NodeObj {
         dag: Rc::new(b.dag),
         id,
-    })))
+    }))
 }
 
 /// Runs `f` with the heap's own bytes charged to the table budget, so that operators see the
@@ -229,7 +228,14 @@ fn with_heap_charged<R>(
     let budget = rt.heap.budget();
     let held = rt.heap.stats().bytes;
     budget.try_reserve(held, operator).map_err(trap_of)?;
+    let peak_before = budget.peak();
     let r = f();
+    // The heap stands still while the operator runs; if the budget reached a new peak in it,
+    // that peak minus the heap's charge is the most table memory the run held (`--stats`).
+    let peak_after = budget.peak();
+    if peak_after > peak_before {
+        rt.heap.observe_tables(peak_after.saturating_sub(held));
+    }
     budget.release(held);
     r.map_err(trap_of)
 }
@@ -402,10 +408,10 @@ pub fn builtin(rt: &mut Runtime, op: BuiltinOp, args: &[u64]) -> Result<Option<u
         B::TableBuilderNew => {
             let items = strings(rt, arg(0))?;
             let schema = Schema::parse_items(&items).map_err(trap_of)?;
-            rt.heap.alloc(Obj::Foreign(Box::new(TableBuilder::new(
+            rt.heap.alloc_foreign(Box::new(TableBuilder::new(
                 schema,
                 account(rt, "table_builder"),
-            ))))?
+            )))?
         }
         B::BuilderAppendI64
         | B::BuilderAppendF64

@@ -9,7 +9,7 @@
 //! - a reference cycle (possible through mutation) or nesting deeper than [`MAX_DEPTH`] prints
 //!   `...` instead of recursing further.
 
-use super::heap::{Heap, Obj};
+use super::heap::Heap;
 use crate::bytecode::{StructLayout, VType};
 
 /// Nesting depth beyond which values print as `...`.
@@ -117,10 +117,12 @@ impl FmtCtx<'_> {
                     out.extend_from_slice(s.as_bytes());
                 }
             }
-            VType::TableRef | VType::NodeRef | VType::TableBuilder => match self.heap.get(v) {
-                Some(Obj::Foreign(b)) => (self.foreign)(b.as_ref(), out),
-                _ => out.extend_from_slice(b"<empty table>"),
-            },
+            VType::TableRef | VType::NodeRef | VType::TableBuilder => {
+                match self.heap.foreign_any(v) {
+                    Some(b) => (self.foreign)(b, out),
+                    None => out.extend_from_slice(b"<empty table>"),
+                }
+            }
             VType::Array(elem) => {
                 if path.len() >= MAX_DEPTH || path.contains(&v) {
                     out.extend_from_slice(b"...");
@@ -177,7 +179,7 @@ impl FmtCtx<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::heap::{ArrayObj, StructObj};
+    use super::super::heap::{ArrayObj, Obj, StructObj};
     use super::super::ops::{slot_f32, slot_f64};
     use super::*;
     use crate::bytecode::Field;
@@ -296,7 +298,7 @@ mod tests {
         // A cycle: tree.kids = [tree].
         let kids = heap
             .alloc(Obj::Array(ArrayObj {
-                elems: vec![],
+                elems: vec![0],
                 refs: true,
             }))
             .unwrap();
@@ -306,7 +308,7 @@ mod tests {
                 fields: vec![kids].into(),
             }))
             .unwrap();
-        heap.array_mut(kids).unwrap().elems.push(tree);
+        heap.array_mut(kids).unwrap().elems[0] = tree;
         let ctx = FmtCtx {
             heap: &heap,
             structs: &structs,

@@ -31,7 +31,6 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::heap::{ArrayObj, Obj, StructObj};
 use super::interp;
 use super::output::Sink;
 use super::state::{Limits, Machine, RunStats};
@@ -68,7 +67,8 @@ impl Vm {
 
     /// A VM sharing a module that `crate::bytecode::verify` (or `load`) has already accepted;
     /// several VMs may run one module. Passing an unverified module is not memory-unsafe (the
-    /// VM has no `unsafe` code) but may end in a T0999 trap or a panic.
+    /// heap checks every handle's tag, generation and kind before it reads a payload) but may end
+    /// in a T0999 trap or a panic.
     pub fn with_verified(module: Arc<Module>) -> Vm {
         Vm {
             m: Machine::new(module),
@@ -125,6 +125,7 @@ impl Vm {
 
     fn begin(&mut self) -> (u64, Instant) {
         self.m.stats = RunStats::default();
+        self.m.rt.heap.reset_peaks();
         (
             self.m.limits.max_instructions.unwrap_or(u64::MAX),
             Instant::now(),
@@ -134,7 +135,8 @@ impl Vm {
     fn finish<T>(&mut self, started: Instant, r: Result<T, Trap>) -> Result<T, Trap> {
         let flushed = self.m.rt.out.flush();
         let hs = self.m.rt.heap.stats();
-        self.m.stats.peak_memory = hs.peak_bytes;
+        self.m.stats.peak_memory = hs.peak_footprint;
+        self.m.stats.peak_live = hs.peak_bytes;
         self.m.stats.collections = hs.collections;
         self.m.stats.seconds = started.elapsed().as_secs_f64();
         let v = r?;
@@ -189,12 +191,7 @@ impl Vm {
             for a in args {
                 elems.push(self.m.rt.new_str(a)?);
             }
-            slots.push(
-                self.m
-                    .rt
-                    .heap
-                    .alloc(Obj::Array(ArrayObj { elems, refs: true }))?,
-            );
+            slots.push(self.m.rt.heap.alloc_array(true, &elems)?);
         }
         let v = self.exec(main.func, &slots, fuel)?;
         Ok(match main.returns {
@@ -268,10 +265,7 @@ impl Vm {
                 for item in items {
                     elems.push(self.value_to_slot(elem, item)?);
                 }
-                self.m.rt.heap.alloc(Obj::Array(ArrayObj {
-                    elems,
-                    refs: !elem.is_scalar(),
-                }))?
+                self.m.rt.heap.alloc_array(!elem.is_scalar(), &elems)?
             }
             (VType::Struct(id), Value::Struct(sv)) => {
                 let layout = module
@@ -295,10 +289,7 @@ impl Vm {
                 for (f, (_, fv)) in layout.fields.iter().zip(&sv.fields) {
                     fields.push(self.value_to_slot(&f.ty, fv)?);
                 }
-                self.m.rt.heap.alloc(Obj::Struct(StructObj {
-                    struct_id: *id,
-                    fields: fields.into(),
-                }))?
+                self.m.rt.heap.alloc_struct(*id, &fields)?
             }
             (VType::Fn(sig), Value::Function(name)) => {
                 let i = module

@@ -2,7 +2,7 @@
 //! Kept out of `interp.rs` so the loop stays small; each helper is `#[inline]` where hot.
 
 use super::format::{self, FmtCtx};
-use super::heap::{ArrayObj, Heap, OBJECT_OVERHEAD, Obj, StructObj};
+use super::heap::{Heap, OBJECT_OVERHEAD};
 use super::ops;
 use super::state::Runtime;
 use super::trap::{Trap, TrapKind};
@@ -29,20 +29,20 @@ fn out_of_bounds(i: u64, len: usize) -> Trap {
 /// `a[i]`: traps T0002 outside `0..len`.
 #[inline(always)]
 pub fn array_get(heap: &Heap, h: u64, i: u64) -> Result<u64, Trap> {
-    let arr = heap.array(h).ok_or_else(|| bad_handle("array"))?;
+    let elems = heap.array_elems(h).ok_or_else(|| bad_handle("array"))?;
     // A negative index becomes a huge usize and fails the same check.
-    match arr.elems.get(i as usize) {
+    match elems.get(i as usize) {
         Some(&v) => Ok(v),
-        None => Err(out_of_bounds(i, arr.elems.len())),
+        None => Err(out_of_bounds(i, elems.len())),
     }
 }
 
 /// `a[i] = v`: traps T0002 outside `0..len`.
 #[inline(always)]
 pub fn array_set(heap: &mut Heap, h: u64, i: u64, v: u64) -> Result<(), Trap> {
-    let arr = heap.array_mut(h).ok_or_else(|| bad_handle("array"))?;
-    let len = arr.elems.len();
-    match arr.elems.get_mut(i as usize) {
+    let elems = heap.array_elems_mut(h).ok_or_else(|| bad_handle("array"))?;
+    let len = elems.len();
+    match elems.get_mut(i as usize) {
         Some(slot) => {
             *slot = v;
             Ok(())
@@ -55,17 +55,16 @@ pub fn array_set(heap: &mut Heap, h: u64, i: u64, v: u64) -> Result<(), Trap> {
 #[inline]
 pub fn array_len(heap: &Heap, h: u64) -> Result<u64, Trap> {
     Ok(heap
-        .array(h)
+        .array_elems(h)
         .ok_or_else(|| bad_handle("array"))?
-        .elems
         .len() as u64)
 }
 
 /// `p.f`.
 #[inline(always)]
 pub fn get_field(heap: &Heap, h: u64, field: i32) -> Result<u64, Trap> {
-    heap.struct_obj(h)
-        .and_then(|s| s.fields.get(field as usize))
+    heap.struct_fields(h)
+        .and_then(|s| s.get(field as usize))
         .copied()
         .ok_or_else(|| bad_handle("struct"))
 }
@@ -74,8 +73,8 @@ pub fn get_field(heap: &Heap, h: u64, field: i32) -> Result<u64, Trap> {
 #[inline(always)]
 pub fn set_field(heap: &mut Heap, h: u64, field: i32, v: u64) -> Result<(), Trap> {
     let slot = heap
-        .struct_mut(h)
-        .and_then(|s| s.fields.get_mut(field as usize))
+        .struct_fields_mut(h)
+        .and_then(|s| s.get_mut(field as usize))
         .ok_or_else(|| bad_handle("struct"))?;
     *slot = v;
     Ok(())
@@ -83,10 +82,7 @@ pub fn set_field(heap: &mut Heap, h: u64, field: i32, v: u64) -> Result<(), Trap
 
 /// A struct literal from field slots.
 pub fn struct_new(rt: &mut Runtime, id: i32, fields: &[u64]) -> Result<u64, Trap> {
-    rt.heap.alloc(Obj::Struct(StructObj {
-        struct_id: id as u32,
-        fields: fields.into(),
-    }))
+    rt.heap.alloc_struct(id as u32, fields)
 }
 
 /// The element type of the array type `T[ty]`.
@@ -109,10 +105,7 @@ pub fn array_new(rt: &mut Runtime, ty: i32, n: u64) -> Result<u64, Trap> {
 /// An array literal of type `T[ty]` from element slots.
 pub fn array_lit(rt: &mut Runtime, ty: i32, elems: &[u64]) -> Result<u64, Trap> {
     let elem = elem_type(rt, ty)?;
-    rt.heap.alloc(Obj::Array(ArrayObj {
-        elems: elems.to_vec(),
-        refs: !elem.is_scalar(),
-    }))
+    rt.heap.alloc_array(!elem.is_scalar(), elems)
 }
 
 /// The bytes an allocation of a string of `len` bytes accounts for.
@@ -122,18 +115,14 @@ pub fn str_cost(len: usize) -> usize {
 
 /// `a + b` on strings.
 pub fn concat(rt: &mut Runtime, a: u64, b: u64) -> Result<u64, Trap> {
-    let (sa, sb) = (rt.heap.str(a), rt.heap.str(b));
-    if sb.is_empty() {
+    let (la, lb) = (rt.heap.str(a).len(), rt.heap.str(b).len());
+    if lb == 0 {
         return Ok(a);
     }
-    if sa.is_empty() {
+    if la == 0 {
         return Ok(b);
     }
-    rt.heap.check_room(str_cost(sa.len() + sb.len()))?;
-    let mut s = String::with_capacity(sa.len() + sb.len());
-    s.push_str(sa);
-    s.push_str(sb);
-    rt.heap.alloc(Obj::Str(s.into_boxed_str()))
+    rt.heap.concat(a, b)
 }
 
 /// String comparison by bytes (§6).

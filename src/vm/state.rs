@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::frame::{DEFAULT_MAX_FRAMES, Frame, WINDOW};
-use super::heap::{ArrayObj, Heap, Obj, StructObj, make_handle};
+use super::heap::{Heap, make_handle};
 use super::output::Output;
 use super::trap::{Trap, TrapKind};
 use crate::bytecode::{Module, VType};
@@ -22,7 +22,8 @@ pub const NULL_REF: u64 = 0;
 pub struct Limits {
     /// Maximum instructions executed per run (`None`: unlimited).
     pub max_instructions: Option<u64>,
-    /// Maximum accounted live heap bytes (`None`: unlimited).
+    /// Maximum accounted live bytes: heap objects (payload + 32-byte header each) plus dataflow
+    /// tables, after a collection (`None`: unlimited).
     pub max_memory: Option<usize>,
     /// Maximum call depth (default 100,000).
     pub max_frames: usize,
@@ -45,8 +46,12 @@ pub struct RunStats {
     pub instructions: u64,
     /// Calls made (Theta functions, not built-ins).
     pub calls: u64,
-    /// Peak accounted heap bytes.
+    /// Peak memory the run held: heap arena chunk capacity (used or not), the heap's slot
+    /// tables, and dataflow tables charged to the run.
     pub peak_memory: usize,
+    /// Peak accounted live bytes (object payloads + 32-byte headers + tables): what
+    /// `--max-memory` limits.
+    pub peak_live: usize,
     /// Garbage collections run.
     pub collections: u64,
     /// Wall time of the run in seconds.
@@ -86,14 +91,15 @@ pub struct Machine {
 }
 
 impl Machine {
-    /// A machine for `module`: its string constants are pinned on the heap so that
-    /// `LOAD_CONST_STR k` is the handle of slot `k` (no lookup, no allocation).
+    /// A machine for `module`: its string constants are pinned on the heap, with their bytes in
+    /// the heap's module arena, so that `LOAD_CONST_STR k` is the handle of slot `k` (no lookup,
+    /// no allocation).
     pub fn new(module: Arc<Module>) -> Machine {
         let mut heap = Heap::new();
         for s in &module.strings {
-            heap.alloc_str(s).expect("no limit is set yet");
+            heap.alloc_const_str(s).expect("no limit is set yet");
         }
-        let empty_str = heap.alloc_str("").expect("no limit is set yet");
+        let empty_str = heap.alloc_const_str("").expect("no limit is set yet");
         heap.pin_all();
         let globals = vec![0; module.globals.len()];
         Machine {
@@ -152,10 +158,7 @@ impl Runtime {
             VType::Str => self.empty_str,
             VType::Fn(_) => NULL_FN,
             VType::TableRef | VType::NodeRef | VType::TableBuilder => NULL_REF,
-            VType::Array(elem) => self.heap.alloc(Obj::Array(ArrayObj {
-                elems: Vec::new(),
-                refs: !elem.is_scalar(),
-            }))?,
+            VType::Array(elem) => self.heap.alloc_array(!elem.is_scalar(), &[])?,
             VType::Struct(id) => self.default_struct(*id, depth)?,
         })
     }
@@ -177,10 +180,7 @@ impl Runtime {
         for f in &layout.fields {
             fields.push(self.default_value(&f.ty, depth + 1)?);
         }
-        self.heap.alloc(Obj::Struct(StructObj {
-            struct_id: id,
-            fields: fields.into(),
-        }))
+        self.heap.alloc_struct(id, &fields)
     }
 
     /// A new array of `n` default elements of type `elem` (traps T0003 when `n < 0`).
@@ -194,29 +194,29 @@ impl Runtime {
         let bytes = (n as u64).saturating_mul(8);
         let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
         self.heap.check_room(bytes)?;
-        let mut elems: Vec<u64> = Vec::new();
-        elems.try_reserve_exact(n as usize).map_err(|_| {
+        let cannot = || {
             Trap::new(
                 TrapKind::MemoryLimitExceeded,
                 format!("memory limit exceeded: cannot allocate an array of {n} elements"),
             )
-        })?;
+        };
+        let n = usize::try_from(n).map_err(|_| cannot())?;
         match elem {
             VType::Array(_) | VType::Struct(_) => {
+                // Each element is a fresh object; no collection runs before the array holds them.
+                let mut elems: Vec<u64> = Vec::new();
+                elems.try_reserve_exact(n).map_err(|_| cannot())?;
                 for _ in 0..n {
                     let v = self.default_value(elem, 0)?;
                     elems.push(v);
                 }
+                self.heap.alloc_array(true, &elems)
             }
             _ => {
                 let v = self.default_value(elem, 0)?;
-                elems.resize(n as usize, v);
+                self.heap.alloc_array_fill(!elem.is_scalar(), n, v)
             }
         }
-        self.heap.alloc(Obj::Array(ArrayObj {
-            elems,
-            refs: !elem.is_scalar(),
-        }))
     }
 
     /// Allocates a new string.
