@@ -469,3 +469,59 @@ fn temporary_strings_in_a_loop_are_collected_under_a_memory_limit() {
     assert!(stats.collections > 0, "{stats:?}");
     assert!(stats.peak_memory <= 4 << 20, "{stats:?}");
 }
+
+/// The interpreter fetches instructions unchecked on the verifier's word, so no public
+/// constructor may hand it an unverified module: a jump out of the function, code that falls
+/// off its end and an empty function are refused by `Vm::new` and `Vm::shared`.
+#[test]
+fn every_public_vm_constructor_refuses_modules_the_verifier_rejects() {
+    use std::sync::Arc;
+    let good = module(add_sum);
+    let sum = good
+        .functions
+        .iter()
+        .position(|f| f.name == "sum")
+        .expect("sum is defined");
+    let last = good.functions[sum].code.len() - 1;
+
+    let mut jump_out = good.clone();
+    let j = jump_out.functions[sum]
+        .code
+        .iter()
+        .position(|i| i.op == O::Jlt)
+        .expect("the loop's back edge");
+    jump_out.functions[sum].code[j].imm = 1_000;
+    let mut falls_off = good.clone();
+    falls_off.functions[sum].code[last].op = O::Nop;
+    let mut empty = good.clone();
+    empty.functions[sum].code.clear();
+    for bad in [jump_out, falls_off, empty] {
+        assert!(Vm::new(bad.clone()).is_err());
+        assert!(Vm::shared(Arc::new(bad)).is_err());
+    }
+
+    let shared = Arc::new(good);
+    let mut a = Vm::shared(shared.clone()).expect("verifies");
+    let mut b = Vm::shared(shared).expect("verifies");
+    assert_eq!(a.call("sum", &[Value::I64(10)]), Ok(Value::I64(45)));
+    assert_eq!(b.call("sum", &[Value::I64(100)]), Ok(Value::I64(4950)));
+}
+
+#[test]
+fn frame_limit_counts_the_running_function_and_returns_restore_callers() {
+    let mut vm = vm(module(|mb| {
+        add_fib(mb);
+    }));
+    // fib(25) recurses 25 deep and makes 242,785 calls; each return re-derives its caller's
+    // window and the result register from the call instruction.
+    assert_eq!(vm.call("fib", &[Value::I64(25)]), Ok(Value::I64(75025)));
+    assert_eq!(vm.stats().calls, 242_785 - 1);
+    vm.set_limits(Limits {
+        max_frames: 3,
+        ..Limits::default()
+    });
+    // fib(3) nests 3 deep (fib(3) -> fib(2) -> fib(1)): at the limit; fib(4) nests 4.
+    assert_eq!(vm.call("fib", &[Value::I64(3)]), Ok(Value::I64(2)));
+    let t = vm.call("fib", &[Value::I64(4)]).unwrap_err();
+    assert_eq!(t.code(), "T0004");
+}

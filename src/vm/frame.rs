@@ -12,7 +12,11 @@ pub const WINDOW: usize = 256;
 /// expects to work (about what an 8 MiB native stack holds), small enough to trap quickly.
 pub const DEFAULT_MAX_FRAMES: usize = 100_000;
 
-/// A suspended caller.
+/// A suspended caller: 16 bytes. The caller's spill base is re-derived on return (the callee's
+/// minus the caller's `num_spill_slots`: spill blocks are stacked exactly), and the register
+/// receiving the result is operand `a` of the call instruction at `ret_pc - 1`. The register
+/// base is stored rather than re-derived the same way, because the next instruction's register
+/// reads wait for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Frame {
     /// The caller's function index.
@@ -21,10 +25,6 @@ pub struct Frame {
     pub ret_pc: u32,
     /// The caller's register base.
     pub base: usize,
-    /// The caller's spill base.
-    pub spill_base: usize,
-    /// The caller's register that receives the result (0: discard).
-    pub dst: u8,
 }
 
 /// A fixed-size view of one register window. Indexing it with a `u8` register number needs no

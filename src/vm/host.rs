@@ -57,19 +57,33 @@ impl Vm {
     /// verified modules run).
     pub fn new(module: Module) -> Result<Vm, LoadError> {
         crate::bytecode::verify(&module)?;
-        Ok(Vm::with_verified(Arc::new(module)))
+        // SAFETY: verified just above.
+        Ok(unsafe { Vm::with_verified(Arc::new(module)) })
     }
 
     /// A VM for a module file's bytes: decoded and verified (§9).
     pub fn from_bytes(bytes: &[u8]) -> Result<Vm, LoadError> {
-        Ok(Vm::with_verified(Arc::new(crate::bytecode::load(bytes)?)))
+        let module = crate::bytecode::load(bytes)?;
+        // SAFETY: `load` runs the verifier and returns only modules that pass it.
+        Ok(unsafe { Vm::with_verified(Arc::new(module)) })
     }
 
-    /// A VM sharing a module that `crate::bytecode::verify` (or `load`) has already accepted;
-    /// several VMs may run one module. Passing an unverified module is not memory-unsafe (the
-    /// heap checks every handle's tag, generation and kind before it reads a payload) but may end
-    /// in a T0999 trap or a panic.
-    pub fn with_verified(module: Arc<Module>) -> Vm {
+    /// A VM sharing `module` with other VMs (several VMs may run one module). The module is
+    /// verified first, as by [`Vm::new`].
+    pub fn shared(module: Arc<Module>) -> Result<Vm, LoadError> {
+        crate::bytecode::verify(&module)?;
+        // SAFETY: verified just above; a `Module` has no interior mutability, so the shared
+        // module stays the one verified.
+        Ok(unsafe { Vm::with_verified(module) })
+    }
+
+    /// A VM for a module that `crate::bytecode::verify` (or `load`) has already accepted.
+    ///
+    /// # Safety
+    ///
+    /// `module` must have passed the verifier: the interpreter fetches instructions without
+    /// bounds checks on its guarantees (see `interp::execute`).
+    pub(crate) unsafe fn with_verified(module: Arc<Module>) -> Vm {
         Vm {
             m: Machine::new(module),
             trace: false,
@@ -145,13 +159,17 @@ impl Vm {
     }
 
     fn exec(&mut self, func: u32, args: &[u64], fuel: &mut u64) -> Result<u64, Trap> {
-        if self.trace {
-            interp::execute::<true, true>(&mut self.m, func, args, fuel)
-        } else if self.m.limits.max_instructions.is_some() {
-            interp::execute::<false, true>(&mut self.m, func, args, fuel)
-        } else {
-            // No budget: the loop without a per-instruction budget check (counts stay exact).
-            interp::execute::<false, false>(&mut self.m, func, args, fuel)
+        // SAFETY: every constructor of `Vm` verifies its module (or is `with_verified`, whose
+        // contract is that it was verified), and `self.m.rt.module` is never replaced.
+        unsafe {
+            if self.trace {
+                interp::execute::<true, true>(&mut self.m, func, args, fuel)
+            } else if self.m.limits.max_instructions.is_some() {
+                interp::execute::<false, true>(&mut self.m, func, args, fuel)
+            } else {
+                // No budget: the loop without a per-instruction budget check (counts stay exact).
+                interp::execute::<false, false>(&mut self.m, func, args, fuel)
+            }
         }
     }
 

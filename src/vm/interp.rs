@@ -26,7 +26,12 @@ use crate::bytecode::{BuiltinOp, Function, Instr, Module, Opcode, Operand};
 /// straight-line run `pc - run_start`; the budget (then unlimited) is not checked.
 // `JNLT_F64`… are defined as `!(a < b)` (taken on NaN), which is exactly what that lint flags.
 #[allow(clippy::neg_cmp_op_on_partial_ord)]
-pub fn execute<const TRACE: bool, const EXACT: bool>(
+///
+/// # Safety
+///
+/// `m.rt.module` must have passed [`crate::bytecode::verify`]: the loop fetches instructions
+/// without bounds checks on the verifier's guarantee that control never leaves a function's code.
+pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
     m: &mut Machine,
     entry: u32,
     args: &[u64],
@@ -51,6 +56,10 @@ pub fn execute<const TRACE: bool, const EXACT: bool>(
     // control transfer as `pc_before - pc_after`).
     let mut ran: u64 = 0;
     let max_frames = m.limits.max_frames;
+    // A call traps T0004 when it would make the call stack (suspended callers plus the running
+    // function) reach `max_frames`: one compare against this bound.
+    let frame_bound = max_frames.saturating_sub(1);
+    let mut calls: u64 = 0;
     if m.regs.len() < WINDOW {
         m.regs.resize(WINDOW, 0);
     }
@@ -78,7 +87,15 @@ pub fn execute<const TRACE: bool, const EXACT: bool>(
             }
             fuel_left -= 1;
         }
-        let ins = code[pc];
+        // SAFETY: `pc < code.len()` here. `execute`'s contract is that the module passed the
+        // verifier, which proves, for every function: its code is non-empty (entry pc 0 and a
+        // call's `goto!(0)` are in range); every jump target (`Operand::Target`) is in
+        // `0..code.len()`; no reachable instruction that can fall through (anything but
+        // RET/RET_VOID/TRAP/JMP) is the last one, so `pc + 1` after it, and a return's
+        // `ret_pc` (the pc after a CALL/CALL_INDIRECT), are in range. `code` only ever changes
+        // together with `pc` (a call sets pc 0, a return the caller's `ret_pc`), and the module
+        // is immutable behind its `Arc` while the loop runs.
+        let ins = unsafe { *code.get_unchecked(pc) };
         if TRACE {
             traced = (func, pc, ins);
         }
@@ -168,41 +185,39 @@ pub fn execute<const TRACE: bool, const EXACT: bool>(
                 }
             };
         }
-        // Switches the loop to the callee `$callee` with arguments R[b .. b+c).
+        // Switches the loop to the callee `$callee` with arguments R[b .. b+c). The callee's
+        // window starts right after the caller's registers; the result register is re-read from
+        // the call instruction on return, so the frame is (func, ret_pc, base).
         macro_rules! call {
             ($callee:expr, $ins:expr) => {{
                 let callee = $callee;
-                if m.frames.len() + 1 >= max_frames {
-                    break Err(Trap::new(
-                        TrapKind::StackOverflow,
-                        format!(
-                            "stack overflow: more than {max_frames} nested calls (calling {})",
-                            funcs[callee].name
-                        ),
-                    ));
+                if m.frames.len() >= frame_bound {
+                    break Err(stack_overflow(max_frames, &funcs[callee].name));
                 }
                 let cf = &funcs[callee];
                 let new_base = base + f.num_registers as usize;
                 let new_spill = spill_base + f.num_spill_slots as usize;
-                if m.regs.len() < new_base + WINDOW {
-                    let n = (new_base + WINDOW).max(m.regs.len() * 2);
-                    m.regs.resize(n, 0);
+                if new_base + WINDOW > m.regs.len() {
+                    grow_regs(&mut m.regs, new_base + WINDOW);
                 }
                 let (b, c) = ($ins.b as usize, $ins.c as usize);
-                // At most 14 arguments: an element loop beats a `memmove` call here.
+                // At most 14 arguments: an element loop beats a `memmove` call here. One slice
+                // covers both windows, so the loop indexes one bounds-checked slice.
+                let regs = &mut m.regs[base..new_base + WINDOW];
+                let to = new_base - base + 2;
                 for i in 0..c {
-                    m.regs[new_base + 2 + i] = m.regs[base + b + i];
+                    regs[to + i] = regs[b + i];
                 }
-                m.regs[new_base] = 0;
-                ensure_spills(&mut m.spills, new_spill + cf.num_spill_slots as usize);
+                let need = new_spill + cf.num_spill_slots as usize;
+                if need > m.spills.len() {
+                    ensure_spills(&mut m.spills, need);
+                }
                 m.frames.push(Frame {
                     func: func as u32,
                     ret_pc: pc as u32,
                     base,
-                    spill_base,
-                    dst: $ins.a,
                 });
-                m.stats.calls += 1;
+                calls += 1;
                 func = callee;
                 f = cf;
                 code = &cf.code;
@@ -210,6 +225,7 @@ pub fn execute<const TRACE: bool, const EXACT: bool>(
                 base = new_base;
                 spill_base = new_spill;
                 w = window(&mut m.regs, base);
+                w[0] = 0;
             }};
         }
         // Returns `$v` (None: nothing) to the caller, or leaves the loop from the entry frame.
@@ -224,10 +240,13 @@ pub fn execute<const TRACE: bool, const EXACT: bool>(
                         code = &f.code;
                         goto!(fr.ret_pc);
                         base = fr.base;
-                        spill_base = fr.spill_base;
+                        spill_base -= f.num_spill_slots as usize;
                         w = window(&mut m.regs, base);
-                        if let (Some(v), true) = (v, fr.dst != 0) {
-                            w[fr.dst as usize] = v;
+                        // SAFETY: `ret_pc - 1` is the pc of the call instruction that pushed
+                        // this frame, inside `code` (see the fetch below).
+                        let dst = unsafe { code.get_unchecked(pc - 1) }.a;
+                        if let (Some(v), true) = (v, dst != 0) {
+                            w[dst as usize] = v;
                         }
                     }
                 }
@@ -469,6 +488,7 @@ pub fn execute<const TRACE: bool, const EXACT: bool>(
         fuel_left = fuel_left.saturating_sub(executed);
     }
     m.stats.instructions += *fuel - fuel_left;
+    m.stats.calls += calls;
     *fuel = fuel_left;
     result.map_err(|t| locate(m, &module, t, func, pc.saturating_sub(1)))
 }
@@ -628,7 +648,27 @@ fn cold_op(
     Ok(())
 }
 
+/// The T0004 trap of a call that would exceed `max_frames` (out of line: the call path only
+/// compares).
+#[cold]
+#[inline(never)]
+fn stack_overflow(max_frames: usize, callee: &str) -> Trap {
+    Trap::new(
+        TrapKind::StackOverflow,
+        format!("stack overflow: more than {max_frames} nested calls (calling {callee})"),
+    )
+}
+
+/// Grows the register stack geometrically to at least `n` slots.
+#[cold]
+#[inline(never)]
+fn grow_regs(regs: &mut Vec<u64>, n: usize) {
+    regs.resize(n.max(regs.len() * 2), 0);
+}
+
 /// Grows the spill stack to at least `n` slots.
+#[cold]
+#[inline(never)]
 fn ensure_spills(spills: &mut Vec<u64>, n: usize) {
     if spills.len() < n {
         spills.resize(n.max(spills.len() * 2), 0);
