@@ -316,12 +316,13 @@ impl Dag {
         // The graph id of each saved node (a call may add internal nodes, so ids can run ahead).
         let mut ids: Vec<NodeId> = Vec::with_capacity(saved.len());
         for (i, node) in saved.iter().enumerate() {
-            let id = load_node(&mut tmp, &plan, &mut tables, &ids, &node, account).map_err(|e| {
-                format_err(format!(
-                    "saved plan node #{i} ({}): {e}",
-                    node.kind().variant_name().unwrap_or("unknown kind")
-                ))
-            })?;
+            let id =
+                load_node(&mut tmp, &plan, &mut tables, &ids, &node, account).map_err(|e| {
+                    format_err(format!(
+                        "saved plan node #{i} ({}): {e}",
+                        node.kind().variant_name().unwrap_or("unknown kind")
+                    ))
+                })?;
             ids.push(id);
         }
         self.import(&tmp, ids[root])

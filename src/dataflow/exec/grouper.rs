@@ -68,6 +68,9 @@ pub(crate) enum Grouper {
     /// Two integer keys (rows with a null key go through `nulls`).
     Pair {
         map: HashMap<u128, u32, BuildHasherDefault<IntHasher>>,
+        /// Direct index for pairs of values in `0..SMALL` (e.g. dictionary ids), allocated on
+        /// first use; such pairs never go to `map`.
+        small: Vec<u32>,
         nulls: std::collections::HashMap<(Option<i64>, Option<i64>), u32>,
         keys: Vec<(Option<i64>, Option<i64>)>,
         types: [DataType; 2],
@@ -76,6 +79,9 @@ pub(crate) enum Grouper {
     /// per-column dictionary (`None` for integer keys) and `inner` groups the ids.
     Dict {
         dicts: Vec<Option<KeyTable>>,
+        /// Per text key, the id of each text of at most one byte (index: the byte, or 256 for
+        /// ""), `u32::MAX` until seen: the common one-letter codes skip hashing.
+        short: Vec<Vec<u32>>,
         inner: Box<Grouper>,
     },
     /// Any keys, encoded.
@@ -111,6 +117,7 @@ impl Grouper {
             },
             [a, b] if is_int(a) && is_int(b) => Grouper::Pair {
                 map: HashMap::default(),
+                small: Vec::new(),
                 nulls: std::collections::HashMap::new(),
                 keys: Vec::new(),
                 types: [*a, *b],
@@ -129,6 +136,7 @@ impl Grouper {
                     })
                     .collect();
                 Grouper::Dict {
+                    short: vec![vec![u32::MAX; 257]; types.len()],
                     dicts: types
                         .iter()
                         .map(|t| (*t == DataType::Utf8).then(KeyTable::new))
@@ -161,8 +169,10 @@ impl Grouper {
             Grouper::Single => 0,
             Grouper::Direct { slots, keys, .. } => slots.len() * 4 + keys.capacity() * 16,
             Grouper::Int { map, keys, .. } => map.capacity() * 13 + keys.capacity() * 16,
-            Grouper::Pair { map, keys, .. } => map.capacity() * 21 + keys.capacity() * 32,
-            Grouper::Dict { dicts, inner } => {
+            Grouper::Pair {
+                map, keys, small, ..
+            } => map.capacity() * 21 + keys.capacity() * 32 + small.len() * 4,
+            Grouper::Dict { dicts, inner, .. } => {
                 inner.heap_bytes()
                     + dicts
                         .iter()
@@ -229,46 +239,49 @@ impl Grouper {
             }
             Grouper::Pair {
                 map,
+                small,
                 nulls,
                 keys: gk,
                 ..
             } => {
                 let (a, va) = as_i64(&keys[0], n)?;
                 let (b, vb) = as_i64(&keys[1], n)?;
-                if va.is_none() && vb.is_none() {
-                    for (&x, &y) in a.iter().zip(&b) {
-                        let packed = ((x as u64 as u128) << 64) | y as u64 as u128;
-                        let next = gk.len() as u32;
-                        let id = *map.entry(packed).or_insert(next);
-                        if id == next {
-                            gk.push((Some(x), Some(y)));
-                        }
-                        out.push(id);
-                    }
-                } else {
-                    for i in 0..n {
-                        let x = va.as_ref().is_none_or(|m| m[i]).then_some(a[i]);
-                        let y = vb.as_ref().is_none_or(|m| m[i]).then_some(b[i]);
-                        let next = gk.len() as u32;
-                        let id = match (x, y) {
-                            (Some(x), Some(y)) => {
-                                let packed = ((x as u64 as u128) << 64) | y as u64 as u128;
-                                *map.entry(packed).or_insert(next)
+                for i in 0..n {
+                    let x = va.as_ref().is_none_or(|m| m[i]).then_some(a[i]);
+                    let y = vb.as_ref().is_none_or(|m| m[i]).then_some(b[i]);
+                    let next = gk.len() as u32;
+                    let id = match (x, y) {
+                        (Some(x), Some(y)) => match small_slot(x, y) {
+                            Some(slot) => {
+                                if small.is_empty() {
+                                    small.resize(SMALL * SMALL, u32::MAX);
+                                }
+                                let s = &mut small[slot];
+                                if *s == u32::MAX {
+                                    *s = next;
+                                }
+                                *s
                             }
-                            _ => *nulls.entry((x, y)).or_insert(next),
-                        };
-                        if id == next {
-                            gk.push((x, y));
-                        }
-                        out.push(id);
+                            None => *map.entry(pack(x, y)).or_insert(next),
+                        },
+                        _ => *nulls.entry((x, y)).or_insert(next),
+                    };
+                    if id == next {
+                        gk.push((x, y));
                     }
+                    out.push(id);
                 }
             }
-            Grouper::Dict { dicts, inner } => {
+            Grouper::Dict {
+                dicts,
+                short,
+                inner,
+            } => {
                 let ids = keys
                     .iter()
                     .zip(dicts.iter_mut())
-                    .map(|(k, d)| match (k, d) {
+                    .zip(short.iter_mut())
+                    .map(|((k, d), short)| match (k, d) {
                         (Column::Utf8(c), Some(d)) => {
                             let valid = validity_of(k);
                             let vals: Vec<i64> = (0..n)
@@ -277,7 +290,21 @@ impl Grouper {
                                         return 0;
                                     }
                                     let b = c.value_bytes(i);
-                                    d.find_or_insert(b, hash_bytes(b)).0 as i64
+                                    let slot = match b {
+                                        [] => Some(256),
+                                        [x] => Some(*x as usize),
+                                        _ => None,
+                                    };
+                                    if let Some(s) = slot
+                                        && short[s] != u32::MAX
+                                    {
+                                        return short[s] as i64;
+                                    }
+                                    let id = d.find_or_insert(b, hash_bytes(b)).0;
+                                    if let Some(s) = slot {
+                                        short[s] = id;
+                                    }
+                                    id as i64
                                 })
                                 .collect();
                             prim_col(&vals, valid)
@@ -328,23 +355,25 @@ impl Grouper {
                     });
                 }
             }
-            Grouper::Pair { map, nulls, .. } => {
+            Grouper::Pair {
+                map, small, nulls, ..
+            } => {
                 let (a, va) = as_i64(&keys[0], n)?;
                 let (b, vb) = as_i64(&keys[1], n)?;
                 for i in 0..n {
                     let x = va.as_ref().is_none_or(|m| m[i]).then_some(a[i]);
                     let y = vb.as_ref().is_none_or(|m| m[i]).then_some(b[i]);
                     let id = match (x, y) {
-                        (Some(x), Some(y)) => {
-                            let packed = ((x as u64 as u128) << 64) | y as u64 as u128;
-                            map.get(&packed).copied()
-                        }
+                        (Some(x), Some(y)) => match small_slot(x, y) {
+                            Some(slot) => small.get(slot).copied(),
+                            None => map.get(&pack(x, y)).copied(),
+                        },
                         _ => nulls.get(&(x, y)).copied(),
                     };
                     out.push(id.unwrap_or(MISSING));
                 }
             }
-            Grouper::Dict { dicts, inner } => {
+            Grouper::Dict { dicts, inner, .. } => {
                 let mut missing = vec![false; n];
                 let ids = keys
                     .iter()
@@ -405,7 +434,7 @@ impl Grouper {
                 let b: Vec<Option<i64>> = keys.iter().map(|k| k.1).collect();
                 Ok(vec![int_column(&a, types[0])?, int_column(&b, types[1])?])
             }
-            Grouper::Dict { dicts, inner } => inner
+            Grouper::Dict { dicts, inner, .. } => inner
                 .key_columns()?
                 .into_iter()
                 .zip(dicts)
@@ -417,6 +446,19 @@ impl Grouper {
             Grouper::General { table, types, .. } => table.decode(types),
         }
     }
+}
+
+/// Side of the direct table of [`Grouper::Pair`] for small value pairs.
+const SMALL: usize = 256;
+
+/// The direct-table slot of the pair `(x, y)`, when both are in `0..SMALL`.
+fn small_slot(x: i64, y: i64) -> Option<usize> {
+    ((x as u64 | y as u64) < SMALL as u64).then(|| x as usize * SMALL + y as usize)
+}
+
+/// Two integer keys packed into one hash key.
+fn pack(x: i64, y: i64) -> u128 {
+    ((x as u64 as u128) << 64) | y as u64 as u128
 }
 
 /// The text of each id in `ids` (an `i64` column of dictionary ids, nulls kept).
