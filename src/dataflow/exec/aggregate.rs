@@ -24,8 +24,8 @@ use super::spill::SpillFile;
 use crate::dataflow::column::Column;
 use crate::dataflow::error::{DataflowError, Result};
 use crate::dataflow::expr::functions::AggFunc;
-use crate::dataflow::expr::kernels::CompiledExpr;
 use crate::dataflow::expr::kernels::eval::share_common_subexprs;
+use crate::dataflow::expr::kernels::{CompiledExpr, internal};
 use crate::dataflow::memory::{MemoryAccount, Reservation};
 use crate::dataflow::types::DataType;
 
@@ -51,9 +51,11 @@ pub struct AggregateOp {
     input: BoxOp,
     keys: Vec<CompiledExpr>,
     aggs: Vec<AggSpec>,
-    /// Input columns the keys and arguments read (only these are gathered from a filtered
-    /// batch); all refer to columns below `base`.
+    /// Input columns read by the arguments (and by the keys unless `plain_keys`): only these
+    /// are gathered from a filtered batch; all are below `base`.
     used: Vec<usize>,
+    /// Every key is an input column: keys are grouped in place over the batch's selection.
+    plain_keys: bool,
     /// Sub-expressions shared by keys and arguments, evaluated once per batch into columns
     /// `base..` (see [`share_common_subexprs`]).
     shared: Vec<CompiledExpr>,
@@ -96,11 +98,24 @@ impl AggregateOp {
             .chain(aggs.iter_mut().filter_map(|a| a.arg.as_mut()))
             .collect();
         let shared = share_common_subexprs(&mut exprs, base);
+        let plain_keys = keys
+            .iter()
+            .all(|k| k.column_index().is_some_and(|i| i < base));
+        let mut used = Vec::new();
+        let args = aggs.iter().filter_map(|a| a.arg.as_ref());
+        for e in args
+            .chain(&shared)
+            .chain(keys.iter().filter(|_| !plain_keys))
+        {
+            e.column_refs(&mut used);
+        }
+        used.retain(|&i| i < base);
         AggregateOp {
             input,
             keys,
             aggs,
             used,
+            plain_keys,
             shared,
             base,
             grouper: Grouper::new(&key_types),
@@ -276,12 +291,28 @@ impl AggregateOp {
                 continue;
             }
             let (cols, n) = self.gather(&b)?;
-            let key_cols = self
-                .keys
-                .iter()
-                .map(|k| k.eval(&cols, n))
-                .collect::<Result<Vec<_>>>()?;
-            self.grouper.assign(&key_cols, n, &mut groups)?;
+            if self.plain_keys {
+                let key_cols = self
+                    .keys
+                    .iter()
+                    .map(|k| {
+                        k.column_index()
+                            .and_then(|i| b.columns.get(i))
+                            .cloned()
+                            .ok_or_else(|| internal("key column out of range"))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let sel = b.selection.as_deref();
+                self.grouper
+                    .assign_selected(&key_cols, sel, b.len, &mut groups)?;
+            } else {
+                let key_cols = self
+                    .keys
+                    .iter()
+                    .map(|k| k.eval(&cols, n))
+                    .collect::<Result<Vec<_>>>()?;
+                self.grouper.assign(&key_cols, n, &mut groups)?;
+            }
             self.update(&cols, n, &groups)?;
             if !self.charge() {
                 if self.depth + 1 >= MAX_DEPTH || self.key_types.is_empty() {

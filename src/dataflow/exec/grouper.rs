@@ -4,6 +4,7 @@
 use hashbrown::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use super::columns::take;
 use super::keys::{EncodedKeys, KeyTable, encode, hash_bytes};
 use crate::dataflow::builder::StringBuilder;
 use crate::dataflow::column::Column;
@@ -184,6 +185,35 @@ impl Grouper {
         }
     }
 
+    /// Like [`Self::assign`] for the rows `sel` of `keys` (all rows when `None`; `len` is
+    /// then their length). Text keys are looked up in place rather than gathered first.
+    pub fn assign_selected(
+        &mut self,
+        keys: &[Column],
+        sel: Option<&[u32]>,
+        len: usize,
+        out: &mut Vec<u32>,
+    ) -> Result<()> {
+        let Some(sel) = sel else {
+            return self.assign(keys, len, out);
+        };
+        if let Grouper::Dict {
+            dicts,
+            short,
+            inner,
+        } = self
+        {
+            let ids = dict_ids(keys, dicts, short, Some(sel), sel.len())?;
+            out.clear();
+            return inner.assign(&ids, sel.len(), out);
+        }
+        let dense = keys
+            .iter()
+            .map(|k| take(k, sel))
+            .collect::<Result<Vec<_>>>()?;
+        self.assign(&dense, sel.len(), out)
+    }
+
     /// The group id of each of the `n` rows of `keys`, creating groups as needed.
     pub fn assign(&mut self, keys: &[Column], n: usize, out: &mut Vec<u32>) -> Result<()> {
         out.clear();
@@ -277,41 +307,7 @@ impl Grouper {
                 short,
                 inner,
             } => {
-                let ids = keys
-                    .iter()
-                    .zip(dicts.iter_mut())
-                    .zip(short.iter_mut())
-                    .map(|((k, d), short)| match (k, d) {
-                        (Column::Utf8(c), Some(d)) => {
-                            let valid = validity_of(k);
-                            let vals: Vec<i64> = (0..n)
-                                .map(|i| {
-                                    if valid.as_ref().is_some_and(|m| !m[i]) {
-                                        return 0;
-                                    }
-                                    let b = c.value_bytes(i);
-                                    let slot = match b {
-                                        [] => Some(256),
-                                        [x] => Some(*x as usize),
-                                        _ => None,
-                                    };
-                                    if let Some(s) = slot
-                                        && short[s] != u32::MAX
-                                    {
-                                        return short[s] as i64;
-                                    }
-                                    let id = d.find_or_insert(b, hash_bytes(b)).0;
-                                    if let Some(s) = slot {
-                                        short[s] = id;
-                                    }
-                                    id as i64
-                                })
-                                .collect();
-                            prim_col(&vals, valid)
-                        }
-                        _ => Ok(k.clone()),
-                    })
-                    .collect::<Result<Vec<_>>>()?;
+                let ids = dict_ids(keys, dicts, short, None, n)?;
                 inner.assign(&ids, n, out)?;
             }
             Grouper::General { table, scratch, .. } => {
@@ -448,6 +444,59 @@ impl Grouper {
     }
 }
 
+/// The key columns of a [`Grouper::Dict`] for its inner grouper (`n` dense rows): each text
+/// key replaced by its dictionary ids (created as needed), taken at rows `sel` when given.
+fn dict_ids(
+    keys: &[Column],
+    dicts: &mut [Option<KeyTable>],
+    short: &mut [Vec<u32>],
+    sel: Option<&[u32]>,
+    n: usize,
+) -> Result<Vec<Column>> {
+    let row = |k: usize| sel.map_or(k, |s| s[k] as usize);
+    keys.iter()
+        .zip(dicts.iter_mut())
+        .zip(short.iter_mut())
+        .map(|((k, d), short)| match (k, d) {
+            (Column::Utf8(c), Some(d)) => {
+                let valid = validity_of(k);
+                let valid: Option<Vec<bool>> = match (valid, sel) {
+                    (Some(v), Some(s)) => Some(s.iter().map(|&i| v[i as usize]).collect()),
+                    (v, _) => v,
+                };
+                let vals: Vec<i64> = (0..n)
+                    .map(|k| {
+                        if valid.as_ref().is_some_and(|m| !m[k]) {
+                            return 0;
+                        }
+                        let b = c.value_bytes(row(k));
+                        let slot = match b {
+                            [] => Some(256),
+                            [x] => Some(*x as usize),
+                            _ => None,
+                        };
+                        if let Some(s) = slot
+                            && short[s] != u32::MAX
+                        {
+                            return short[s] as i64;
+                        }
+                        let id = d.find_or_insert(b, hash_bytes(b)).0;
+                        if let Some(s) = slot {
+                            short[s] = id;
+                        }
+                        id as i64
+                    })
+                    .collect();
+                prim_col(&vals, valid)
+            }
+            _ => match sel {
+                Some(s) => take(k, s),
+                None => Ok(k.clone()),
+            },
+        })
+        .collect()
+}
+
 /// Side of the direct table of [`Grouper::Pair`] for small value pairs.
 const SMALL: usize = 256;
 
@@ -546,5 +595,45 @@ mod tests {
             cells(&keys[0]),
             ["Utf8(\"R\")", "Utf8(\"A\")", "Null", "Utf8(\"\")"]
         );
+    }
+
+    #[test]
+    fn selected_rows_group_like_gathered_ones() {
+        let s = Column::from_strs(&[
+            Some("N"),
+            Some("long"),
+            None,
+            Some("N"),
+            Some(""),
+            Some("A"),
+        ]);
+        let k = Column::from_options(&[Some(1i64), Some(2), Some(3), None, Some(1), Some(300)]);
+        let sel = [1u32, 2, 3, 5];
+        let types = [DataType::Utf8, DataType::I64];
+        let (mut a, mut b) = (Grouper::new(&types), Grouper::new(&types));
+        let (mut got, mut want) = (Vec::new(), Vec::new());
+        a.assign_selected(&[s.clone(), k.clone()], Some(&sel), 6, &mut got)
+            .unwrap();
+        let dense = [take(&s, &sel).unwrap(), take(&k, &sel).unwrap()];
+        b.assign(&dense, 4, &mut want).unwrap();
+        assert_eq!(got, want);
+        assert_eq!(got, vec![0, 1, 2, 3]);
+        let cols = |g: &Grouper| {
+            g.key_columns()
+                .unwrap()
+                .iter()
+                .map(cells)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(cols(&a), cols(&b));
+        // Small pairs (direct table) and large ones (hash map) keep one id per key.
+        let mut p = Grouper::new(&[DataType::I64, DataType::I64]);
+        let x = Column::from_values(&[0i64, 255, 256, -1, 0, 255]);
+        let y = Column::from_values(&[0i64, 255, 0, 0, 0, 255]);
+        p.assign_selected(&[x.clone(), y.clone()], None, 6, &mut got)
+            .unwrap();
+        assert_eq!(got, vec![0, 1, 2, 3, 0, 1]);
+        p.lookup(&[x, y], 6, &mut got).unwrap();
+        assert_eq!(got, vec![0, 1, 2, 3, 0, 1]);
     }
 }

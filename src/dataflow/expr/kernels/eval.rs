@@ -226,6 +226,14 @@ impl CompiledExpr {
         }
     }
 
+    /// The input column index, when the expression is just a column.
+    pub fn column_index(&self) -> Option<usize> {
+        match self.node {
+            Node::Col(i) => Some(i),
+            _ => None,
+        }
+    }
+
     /// The direct sub-expressions.
     fn children_mut(&mut self) -> Vec<&mut CompiledExpr> {
         match &mut self.node {
