@@ -346,3 +346,79 @@ fn large_inputs_cross_batch_boundaries() {
     let l = g.limit(top, 3, 4000).unwrap();
     assert_eq!(run(&g, l), "id i64 | g i64\n5999 | 0\n5998 | 6\n5997 | 5\n");
 }
+
+/// Aggregating a filtered input (rows passed on by selection) with one-letter and other text
+/// keys, small and large integer pairs, and arguments sharing a sub-expression.
+#[test]
+fn aggregate_over_filtered_rows_with_shared_arguments_and_small_keys() {
+    let t = Table::from_columns(vec![
+        (
+            "f",
+            Column::from_strs(&[
+                Some("R"),
+                Some("A"),
+                Some(""),
+                Some("R"),
+                None,
+                Some("AB"),
+                Some("A"),
+                Some("R"),
+            ]),
+        ),
+        (
+            "h",
+            Column::from_strs(&[
+                Some("F"),
+                Some("O"),
+                Some("F"),
+                Some("F"),
+                Some("F"),
+                Some("O"),
+                Some("O"),
+                Some("F"),
+            ]),
+        ),
+        ("c", Column::from_values(&[1i64, 2, 3, 4, 5, 6, 7, 8])),
+        ("x", Column::from_values(&[1i64, 1, 300, 1, -1, 1, 1, 1])),
+        ("y", Column::from_values(&[2i64, 2, 2, 2, 2, 2, 2, 3])),
+        (
+            "p",
+            Column::from_values(&[1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]),
+        ),
+        ("d", Column::from_values(&[0.5f64; 8])),
+    ])
+    .unwrap();
+    let mut g = Dag::new();
+    let s = g.scan(t);
+    let kept = g.filter(s, "c != 4").unwrap();
+    let a = g
+        .aggregate(
+            kept,
+            &["f"],
+            &[
+                "sum(p * (1 - d)) as a",
+                "sum(p * (1 - d) * 2) as b",
+                "avg(p * (1 - d)) as m",
+                "count(*) as n",
+            ],
+        )
+        .unwrap();
+    assert_eq!(
+        run(&g, a),
+        "f string | a f64 | b f64 | m f64 | n i64\n'R' | 4.5 | 9.0 | 2.25 | 2\n'A' | 4.5 | 9.0 | 2.25 | 2\n\
+         '' | 1.5 | 3.0 | 1.5 | 1\nnull | 2.5 | 5.0 | 2.5 | 1\n'AB' | 3.0 | 6.0 | 3.0 | 1\n"
+    );
+    let two = g.aggregate(kept, &["f", "h"], &["count(*) as n"]).unwrap();
+    assert_eq!(
+        run(&g, two),
+        "f string | h string | n i64\n'R' | 'F' | 2\n'A' | 'O' | 2\n'' | 'F' | 1\nnull | 'F' | 1\n\
+         'AB' | 'O' | 1\n"
+    );
+    let pairs = g
+        .aggregate(kept, &["x", "y"], &["sum(c) as sc", "count(*) as n"])
+        .unwrap();
+    assert_eq!(
+        run(&g, pairs),
+        "x i64 | y i64 | sc i64 | n i64\n1 | 2 | 16 | 4\n300 | 2 | 3 | 1\n-1 | 2 | 5 | 1\n1 | 3 | 8 | 1\n"
+    );
+}

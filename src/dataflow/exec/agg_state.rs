@@ -62,11 +62,57 @@ pub(crate) enum AggState {
     },
 }
 
-fn f64s(col: &Column, ty: DataType, n: usize) -> Result<(Vec<f64>, Option<Vec<bool>>)> {
+/// Runs `f` over the first `n` values of `col` (of type `ty`) as `f64`, with the validity
+/// (`None` when no row is null). An `f64` column is read in place; others are cast first.
+fn with_f64<R>(
+    col: &Column,
+    ty: DataType,
+    n: usize,
+    f: impl FnOnce(&[f64], Option<&[bool]>) -> R,
+) -> Result<R> {
+    if let Column::F64(c) = col {
+        let valid = validity_of(col);
+        let vals = c
+            .values()
+            .get(..n)
+            .ok_or_else(|| internal("short column"))?;
+        return Ok(f(vals, valid.as_deref()));
+    }
     let c = cast(&Value::Col(col.clone()), ty, DataType::F64, n)?.into_column(DataType::F64, n)?;
     let valid = validity_of(&c);
-    let vals = c.as_f64_slice().ok_or_else(|| internal("f64 expected"))?[..n].to_vec();
-    Ok((vals, valid))
+    let vals = c.as_f64_slice().ok_or_else(|| internal("f64 expected"))?;
+    let vals = vals.get(..n).ok_or_else(|| internal("short column"))?;
+    Ok(f(vals, valid.as_deref()))
+}
+
+/// Adds each valid value to its group's sum (and count, when given).
+fn add_f64(
+    vals: &[f64],
+    valid: Option<&[bool]>,
+    groups: &[u32],
+    sum: &mut [f64],
+    mut count: Option<&mut [i64]>,
+) {
+    match valid {
+        None => {
+            for (&v, &g) in vals.iter().zip(groups) {
+                sum[g as usize] += v;
+            }
+            if let Some(c) = count.as_deref_mut() {
+                groups.iter().for_each(|&g| c[g as usize] += 1);
+            }
+        }
+        Some(m) => {
+            for ((&v, &g), &ok) in vals.iter().zip(groups).zip(m) {
+                if ok {
+                    sum[g as usize] += v;
+                    if let Some(c) = count.as_deref_mut() {
+                        c[g as usize] += 1;
+                    }
+                }
+            }
+        }
+    }
 }
 
 impl AggState {
@@ -233,13 +279,14 @@ impl AggState {
                 }
             }
             AggState::SumFloat { sum, seen } => {
-                let (vals, valid) = f64s(arg, ty, n)?;
-                for (i, &g) in groups.iter().enumerate() {
-                    if ok(&valid, i) {
-                        sum[g as usize] += vals[i];
-                        seen[g as usize] = true;
+                with_f64(arg, ty, n, |vals, valid| {
+                    add_f64(vals, valid, groups, sum, None);
+                    for (i, &g) in groups.iter().enumerate() {
+                        if valid.is_none_or(|m| m[i]) {
+                            seen[g as usize] = true;
+                        }
                     }
-                }
+                })?;
             }
             AggState::Avg {
                 isum,
@@ -256,13 +303,9 @@ impl AggState {
                         }
                     }
                 } else {
-                    let (vals, valid) = f64s(arg, ty, n)?;
-                    for (i, &g) in groups.iter().enumerate() {
-                        if ok(&valid, i) {
-                            fsum[g as usize] += vals[i];
-                            count[g as usize] += 1;
-                        }
-                    }
+                    with_f64(arg, ty, n, |vals, valid| {
+                        add_f64(vals, valid, groups, fsum, Some(count));
+                    })?;
                 }
             }
             AggState::MinMaxInt { val, seen, max } => {
@@ -278,19 +321,20 @@ impl AggState {
                 }
             }
             AggState::MinMaxFloat { val, seen, max } => {
-                let (vals, valid) = f64s(arg, ty, n)?;
-                for (i, &g) in groups.iter().enumerate() {
-                    let g = g as usize;
-                    if !ok(&valid, i) {
-                        continue;
+                with_f64(arg, ty, n, |vals, valid| {
+                    for (i, &g) in groups.iter().enumerate() {
+                        let g = g as usize;
+                        if !valid.is_none_or(|m| m[i]) {
+                            continue;
+                        }
+                        let o = f64::sql_cmp(vals[i], val[g]);
+                        let better = if *max { o.is_gt() } else { o.is_lt() };
+                        if !seen[g] || better {
+                            val[g] = vals[i];
+                            seen[g] = true;
+                        }
                     }
-                    let o = f64::sql_cmp(vals[i], val[g]);
-                    let better = if *max { o.is_gt() } else { o.is_lt() };
-                    if !seen[g] || better {
-                        val[g] = vals[i];
-                        seen[g] = true;
-                    }
-                }
+                })?;
             }
             AggState::MinMaxStr { val, max } => {
                 let Column::Utf8(s) = arg else {
@@ -324,16 +368,17 @@ impl AggState {
             AggState::Var {
                 n: cnt, mean, m2, ..
             } => {
-                let (vals, valid) = f64s(arg, ty, n)?;
-                for (i, &g) in groups.iter().enumerate() {
-                    if ok(&valid, i) {
-                        let g = g as usize;
-                        cnt[g] += 1;
-                        let d = vals[i] - mean[g];
-                        mean[g] += d / cnt[g] as f64;
-                        m2[g] += d * (vals[i] - mean[g]);
+                with_f64(arg, ty, n, |vals, valid| {
+                    for (i, &g) in groups.iter().enumerate() {
+                        if valid.is_none_or(|m| m[i]) {
+                            let g = g as usize;
+                            cnt[g] += 1;
+                            let d = vals[i] - mean[g];
+                            mean[g] += d / cnt[g] as f64;
+                            m2[g] += d * (vals[i] - mean[g]);
+                        }
                     }
-                }
+                })?;
             }
         }
         Ok(())

@@ -16,7 +16,7 @@
 use std::collections::VecDeque;
 
 use super::agg_state::AggState;
-use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_dense};
+use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator};
 use super::columns::take;
 use super::grouper::Grouper;
 use super::keys::{EncodedKeys, encode};
@@ -24,7 +24,8 @@ use super::spill::SpillFile;
 use crate::dataflow::column::Column;
 use crate::dataflow::error::{DataflowError, Result};
 use crate::dataflow::expr::functions::AggFunc;
-use crate::dataflow::expr::kernels::CompiledExpr;
+use crate::dataflow::expr::kernels::eval::share_common_subexprs;
+use crate::dataflow::expr::kernels::{CompiledExpr, internal};
 use crate::dataflow::memory::{MemoryAccount, Reservation};
 use crate::dataflow::types::DataType;
 
@@ -50,6 +51,15 @@ pub struct AggregateOp {
     input: BoxOp,
     keys: Vec<CompiledExpr>,
     aggs: Vec<AggSpec>,
+    /// Input columns read by the arguments (and by the keys unless `plain_keys`): only these
+    /// are gathered from a filtered batch; all are below `base`.
+    used: Vec<usize>,
+    /// Every key is an input column: keys are grouped in place over the batch's selection.
+    plain_keys: bool,
+    /// Sub-expressions shared by keys and arguments, evaluated once per batch into columns
+    /// `base..` (see [`share_common_subexprs`]).
+    shared: Vec<CompiledExpr>,
+    base: usize,
     key_types: Vec<DataType>,
     grouper: Grouper,
     states: Vec<AggState>,
@@ -68,16 +78,46 @@ impl AggregateOp {
     /// Aggregates `input` by `keys`.
     pub fn new(
         input: BoxOp,
-        keys: Vec<CompiledExpr>,
-        aggs: Vec<AggSpec>,
+        mut keys: Vec<CompiledExpr>,
+        mut aggs: Vec<AggSpec>,
         account: &MemoryAccount,
     ) -> Self {
         let key_types: Vec<DataType> = keys.iter().map(|k| k.ty).collect();
         let states = Self::new_states(&aggs);
+        let mut used = Vec::new();
+        for e in keys
+            .iter()
+            .chain(aggs.iter().filter_map(|a| a.arg.as_ref()))
+        {
+            e.column_refs(&mut used);
+        }
+        used.sort_unstable();
+        let base = used.last().map_or(0, |&i| i + 1);
+        let mut exprs: Vec<&mut CompiledExpr> = keys
+            .iter_mut()
+            .chain(aggs.iter_mut().filter_map(|a| a.arg.as_mut()))
+            .collect();
+        let shared = share_common_subexprs(&mut exprs, base);
+        let plain_keys = keys
+            .iter()
+            .all(|k| k.column_index().is_some_and(|i| i < base));
+        let mut used = Vec::new();
+        let args = aggs.iter().filter_map(|a| a.arg.as_ref());
+        for e in args
+            .chain(&shared)
+            .chain(keys.iter().filter(|_| !plain_keys))
+        {
+            e.column_refs(&mut used);
+        }
+        used.retain(|&i| i < base);
         AggregateOp {
             input,
             keys,
             aggs,
+            used,
+            plain_keys,
+            shared,
+            base,
             grouper: Grouper::new(&key_types),
             key_types,
             states,
@@ -102,7 +142,37 @@ impl AggregateOp {
         self.spilled
     }
 
-    /// Folds rows of `columns` (`n` rows) into the groups `groups` (one id per row).
+    /// The columns keys and arguments are evaluated over: the first `base` of `columns` (`n`
+    /// rows; those not read may have any length) followed by the shared sub-expressions.
+    fn extend(&self, mut columns: Vec<Column>, n: usize) -> Result<Vec<Column>> {
+        columns.truncate(self.base);
+        for e in &self.shared {
+            let c = e.eval(&columns, n)?;
+            columns.push(c);
+        }
+        Ok(columns)
+    }
+
+    /// A batch's live rows of the columns keys and arguments read, extended (see
+    /// [`Self::extend`]); the other columns are passed along untouched and never read.
+    fn gather(&self, b: &Batch) -> Result<(Vec<Column>, usize)> {
+        let cols: Vec<Column> = match &b.selection {
+            None => b.columns.iter().take(self.base).cloned().collect(),
+            Some(sel) => {
+                let mut cols: Vec<Column> = b.columns.iter().take(self.base).cloned().collect();
+                for &i in &self.used {
+                    if let Some(c) = cols.get_mut(i) {
+                        *c = take(c, sel)?;
+                    }
+                }
+                cols
+            }
+        };
+        let n = b.num_rows();
+        Ok((self.extend(cols, n)?, n))
+    }
+
+    /// Folds rows of `columns` (`n` rows, extended) into the groups `groups` (one id per row).
     fn update(&mut self, columns: &[Column], n: usize, groups: &[u32]) -> Result<()> {
         let ng = self.grouper.len();
         for (spec, state) in self.aggs.iter().zip(&mut self.states) {
@@ -134,6 +204,7 @@ impl AggregateOp {
     fn consume_spilling(
         &mut self,
         b: &Batch,
+        ext: &[Column],
         key_cols: &[Column],
         groups: &mut Vec<u32>,
         scratch: &mut EncodedKeys,
@@ -154,12 +225,11 @@ impl AggregateOp {
         }
         if hit.len() == b.len {
             let all = std::mem::take(groups);
-            let r = self.update(&b.columns, b.len, &all);
+            let r = self.update(ext, b.len, &all);
             *groups = all;
             r?;
         } else if !hit.is_empty() {
-            let cols = b
-                .columns
+            let cols = ext
                 .iter()
                 .map(|c| take(c, &hit))
                 .collect::<Result<Vec<_>>>()?;
@@ -203,19 +273,47 @@ impl AggregateOp {
     fn consume(&mut self) -> Result<()> {
         let mut groups = Vec::with_capacity(BATCH_SIZE);
         let mut scratch = EncodedKeys::default();
-        while let Some(b) = next_dense(&mut self.input) {
+        while let Some(b) = self.input.next() {
             let b = b?;
-            let key_cols = self
-                .keys
-                .iter()
-                .map(|k| k.eval(&b.columns, b.len))
-                .collect::<Result<Vec<_>>>()?;
-            if self.partitions.is_some() {
-                self.consume_spilling(&b, &key_cols, &mut groups, &mut scratch)?;
+            if b.num_rows() == 0 {
                 continue;
             }
-            self.grouper.assign(&key_cols, b.len, &mut groups)?;
-            self.update(&b.columns, b.len, &groups)?;
+            if self.partitions.is_some() {
+                // Spilled rows keep every column, so the whole batch is gathered.
+                let b = b.compact()?;
+                let ext = self.extend(b.columns.clone(), b.len)?;
+                let key_cols = self
+                    .keys
+                    .iter()
+                    .map(|k| k.eval(&ext, b.len))
+                    .collect::<Result<Vec<_>>>()?;
+                self.consume_spilling(&b, &ext, &key_cols, &mut groups, &mut scratch)?;
+                continue;
+            }
+            let (cols, n) = self.gather(&b)?;
+            if self.plain_keys {
+                let key_cols = self
+                    .keys
+                    .iter()
+                    .map(|k| {
+                        k.column_index()
+                            .and_then(|i| b.columns.get(i))
+                            .cloned()
+                            .ok_or_else(|| internal("key column out of range"))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let sel = b.selection.as_deref();
+                self.grouper
+                    .assign_selected(&key_cols, sel, b.len, &mut groups)?;
+            } else {
+                let key_cols = self
+                    .keys
+                    .iter()
+                    .map(|k| k.eval(&cols, n))
+                    .collect::<Result<Vec<_>>>()?;
+                self.grouper.assign(&key_cols, n, &mut groups)?;
+            }
+            self.update(&cols, n, &groups)?;
             if !self.charge() {
                 if self.depth + 1 >= MAX_DEPTH || self.key_types.is_empty() {
                     return Err(self.limit_error(self.state_bytes() - self.reservation.bytes()));

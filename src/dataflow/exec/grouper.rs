@@ -4,6 +4,7 @@
 use hashbrown::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use super::columns::take;
 use super::keys::{EncodedKeys, KeyTable, encode, hash_bytes};
 use crate::dataflow::builder::StringBuilder;
 use crate::dataflow::column::Column;
@@ -68,6 +69,9 @@ pub(crate) enum Grouper {
     /// Two integer keys (rows with a null key go through `nulls`).
     Pair {
         map: HashMap<u128, u32, BuildHasherDefault<IntHasher>>,
+        /// Direct index for pairs of values in `0..SMALL` (e.g. dictionary ids), allocated on
+        /// first use; such pairs never go to `map`.
+        small: Vec<u32>,
         nulls: std::collections::HashMap<(Option<i64>, Option<i64>), u32>,
         keys: Vec<(Option<i64>, Option<i64>)>,
         types: [DataType; 2],
@@ -76,6 +80,9 @@ pub(crate) enum Grouper {
     /// per-column dictionary (`None` for integer keys) and `inner` groups the ids.
     Dict {
         dicts: Vec<Option<KeyTable>>,
+        /// Per text key, the id of each text of at most one byte (index: the byte, or 256 for
+        /// ""), `u32::MAX` until seen: the common one-letter codes skip hashing.
+        short: Vec<Vec<u32>>,
         inner: Box<Grouper>,
     },
     /// Any keys, encoded.
@@ -111,6 +118,7 @@ impl Grouper {
             },
             [a, b] if is_int(a) && is_int(b) => Grouper::Pair {
                 map: HashMap::default(),
+                small: Vec::new(),
                 nulls: std::collections::HashMap::new(),
                 keys: Vec::new(),
                 types: [*a, *b],
@@ -129,6 +137,7 @@ impl Grouper {
                     })
                     .collect();
                 Grouper::Dict {
+                    short: vec![vec![u32::MAX; 257]; types.len()],
                     dicts: types
                         .iter()
                         .map(|t| (*t == DataType::Utf8).then(KeyTable::new))
@@ -161,8 +170,10 @@ impl Grouper {
             Grouper::Single => 0,
             Grouper::Direct { slots, keys, .. } => slots.len() * 4 + keys.capacity() * 16,
             Grouper::Int { map, keys, .. } => map.capacity() * 13 + keys.capacity() * 16,
-            Grouper::Pair { map, keys, .. } => map.capacity() * 21 + keys.capacity() * 32,
-            Grouper::Dict { dicts, inner } => {
+            Grouper::Pair {
+                map, keys, small, ..
+            } => map.capacity() * 21 + keys.capacity() * 32 + small.len() * 4,
+            Grouper::Dict { dicts, inner, .. } => {
                 inner.heap_bytes()
                     + dicts
                         .iter()
@@ -172,6 +183,35 @@ impl Grouper {
             }
             Grouper::General { table, .. } => table.heap_bytes(),
         }
+    }
+
+    /// Like [`Self::assign`] for the rows `sel` of `keys` (all rows when `None`; `len` is
+    /// then their length). Text keys are looked up in place rather than gathered first.
+    pub fn assign_selected(
+        &mut self,
+        keys: &[Column],
+        sel: Option<&[u32]>,
+        len: usize,
+        out: &mut Vec<u32>,
+    ) -> Result<()> {
+        let Some(sel) = sel else {
+            return self.assign(keys, len, out);
+        };
+        if let Grouper::Dict {
+            dicts,
+            short,
+            inner,
+        } = self
+        {
+            let ids = dict_ids(keys, dicts, short, Some(sel), sel.len())?;
+            out.clear();
+            return inner.assign(&ids, sel.len(), out);
+        }
+        let dense = keys
+            .iter()
+            .map(|k| take(k, sel))
+            .collect::<Result<Vec<_>>>()?;
+        self.assign(&dense, sel.len(), out)
     }
 
     /// The group id of each of the `n` rows of `keys`, creating groups as needed.
@@ -229,62 +269,45 @@ impl Grouper {
             }
             Grouper::Pair {
                 map,
+                small,
                 nulls,
                 keys: gk,
                 ..
             } => {
                 let (a, va) = as_i64(&keys[0], n)?;
                 let (b, vb) = as_i64(&keys[1], n)?;
-                if va.is_none() && vb.is_none() {
-                    for (&x, &y) in a.iter().zip(&b) {
-                        let packed = ((x as u64 as u128) << 64) | y as u64 as u128;
-                        let next = gk.len() as u32;
-                        let id = *map.entry(packed).or_insert(next);
-                        if id == next {
-                            gk.push((Some(x), Some(y)));
-                        }
-                        out.push(id);
-                    }
-                } else {
-                    for i in 0..n {
-                        let x = va.as_ref().is_none_or(|m| m[i]).then_some(a[i]);
-                        let y = vb.as_ref().is_none_or(|m| m[i]).then_some(b[i]);
-                        let next = gk.len() as u32;
-                        let id = match (x, y) {
-                            (Some(x), Some(y)) => {
-                                let packed = ((x as u64 as u128) << 64) | y as u64 as u128;
-                                *map.entry(packed).or_insert(next)
+                for i in 0..n {
+                    let x = va.as_ref().is_none_or(|m| m[i]).then_some(a[i]);
+                    let y = vb.as_ref().is_none_or(|m| m[i]).then_some(b[i]);
+                    let next = gk.len() as u32;
+                    let id = match (x, y) {
+                        (Some(x), Some(y)) => match small_slot(x, y) {
+                            Some(slot) => {
+                                if small.is_empty() {
+                                    small.resize(SMALL * SMALL, u32::MAX);
+                                }
+                                let s = &mut small[slot];
+                                if *s == u32::MAX {
+                                    *s = next;
+                                }
+                                *s
                             }
-                            _ => *nulls.entry((x, y)).or_insert(next),
-                        };
-                        if id == next {
-                            gk.push((x, y));
-                        }
-                        out.push(id);
+                            None => *map.entry(pack(x, y)).or_insert(next),
+                        },
+                        _ => *nulls.entry((x, y)).or_insert(next),
+                    };
+                    if id == next {
+                        gk.push((x, y));
                     }
+                    out.push(id);
                 }
             }
-            Grouper::Dict { dicts, inner } => {
-                let ids = keys
-                    .iter()
-                    .zip(dicts.iter_mut())
-                    .map(|(k, d)| match (k, d) {
-                        (Column::Utf8(c), Some(d)) => {
-                            let valid = validity_of(k);
-                            let vals: Vec<i64> = (0..n)
-                                .map(|i| {
-                                    if valid.as_ref().is_some_and(|m| !m[i]) {
-                                        return 0;
-                                    }
-                                    let b = c.value_bytes(i);
-                                    d.find_or_insert(b, hash_bytes(b)).0 as i64
-                                })
-                                .collect();
-                            prim_col(&vals, valid)
-                        }
-                        _ => Ok(k.clone()),
-                    })
-                    .collect::<Result<Vec<_>>>()?;
+            Grouper::Dict {
+                dicts,
+                short,
+                inner,
+            } => {
+                let ids = dict_ids(keys, dicts, short, None, n)?;
                 inner.assign(&ids, n, out)?;
             }
             Grouper::General { table, scratch, .. } => {
@@ -328,23 +351,25 @@ impl Grouper {
                     });
                 }
             }
-            Grouper::Pair { map, nulls, .. } => {
+            Grouper::Pair {
+                map, small, nulls, ..
+            } => {
                 let (a, va) = as_i64(&keys[0], n)?;
                 let (b, vb) = as_i64(&keys[1], n)?;
                 for i in 0..n {
                     let x = va.as_ref().is_none_or(|m| m[i]).then_some(a[i]);
                     let y = vb.as_ref().is_none_or(|m| m[i]).then_some(b[i]);
                     let id = match (x, y) {
-                        (Some(x), Some(y)) => {
-                            let packed = ((x as u64 as u128) << 64) | y as u64 as u128;
-                            map.get(&packed).copied()
-                        }
+                        (Some(x), Some(y)) => match small_slot(x, y) {
+                            Some(slot) => small.get(slot).copied(),
+                            None => map.get(&pack(x, y)).copied(),
+                        },
                         _ => nulls.get(&(x, y)).copied(),
                     };
                     out.push(id.unwrap_or(MISSING));
                 }
             }
-            Grouper::Dict { dicts, inner } => {
+            Grouper::Dict { dicts, inner, .. } => {
                 let mut missing = vec![false; n];
                 let ids = keys
                     .iter()
@@ -405,7 +430,7 @@ impl Grouper {
                 let b: Vec<Option<i64>> = keys.iter().map(|k| k.1).collect();
                 Ok(vec![int_column(&a, types[0])?, int_column(&b, types[1])?])
             }
-            Grouper::Dict { dicts, inner } => inner
+            Grouper::Dict { dicts, inner, .. } => inner
                 .key_columns()?
                 .into_iter()
                 .zip(dicts)
@@ -417,6 +442,72 @@ impl Grouper {
             Grouper::General { table, types, .. } => table.decode(types),
         }
     }
+}
+
+/// The key columns of a [`Grouper::Dict`] for its inner grouper (`n` dense rows): each text
+/// key replaced by its dictionary ids (created as needed), taken at rows `sel` when given.
+fn dict_ids(
+    keys: &[Column],
+    dicts: &mut [Option<KeyTable>],
+    short: &mut [Vec<u32>],
+    sel: Option<&[u32]>,
+    n: usize,
+) -> Result<Vec<Column>> {
+    let row = |k: usize| sel.map_or(k, |s| s[k] as usize);
+    keys.iter()
+        .zip(dicts.iter_mut())
+        .zip(short.iter_mut())
+        .map(|((k, d), short)| match (k, d) {
+            (Column::Utf8(c), Some(d)) => {
+                let valid = validity_of(k);
+                let valid: Option<Vec<bool>> = match (valid, sel) {
+                    (Some(v), Some(s)) => Some(s.iter().map(|&i| v[i as usize]).collect()),
+                    (v, _) => v,
+                };
+                let vals: Vec<i64> = (0..n)
+                    .map(|k| {
+                        if valid.as_ref().is_some_and(|m| !m[k]) {
+                            return 0;
+                        }
+                        let b = c.value_bytes(row(k));
+                        let slot = match b {
+                            [] => Some(256),
+                            [x] => Some(*x as usize),
+                            _ => None,
+                        };
+                        if let Some(s) = slot
+                            && short[s] != u32::MAX
+                        {
+                            return short[s] as i64;
+                        }
+                        let id = d.find_or_insert(b, hash_bytes(b)).0;
+                        if let Some(s) = slot {
+                            short[s] = id;
+                        }
+                        id as i64
+                    })
+                    .collect();
+                prim_col(&vals, valid)
+            }
+            _ => match sel {
+                Some(s) => take(k, s),
+                None => Ok(k.clone()),
+            },
+        })
+        .collect()
+}
+
+/// Side of the direct table of [`Grouper::Pair`] for small value pairs.
+const SMALL: usize = 256;
+
+/// The direct-table slot of the pair `(x, y)`, when both are in `0..SMALL`.
+fn small_slot(x: i64, y: i64) -> Option<usize> {
+    ((x as u64 | y as u64) < SMALL as u64).then(|| x as usize * SMALL + y as usize)
+}
+
+/// Two integer keys packed into one hash key.
+fn pack(x: i64, y: i64) -> u128 {
+    ((x as u64 as u128) << 64) | y as u64 as u128
 }
 
 /// The text of each id in `ids` (an `i64` column of dictionary ids, nulls kept).
@@ -504,5 +595,45 @@ mod tests {
             cells(&keys[0]),
             ["Utf8(\"R\")", "Utf8(\"A\")", "Null", "Utf8(\"\")"]
         );
+    }
+
+    #[test]
+    fn selected_rows_group_like_gathered_ones() {
+        let s = Column::from_strs(&[
+            Some("N"),
+            Some("long"),
+            None,
+            Some("N"),
+            Some(""),
+            Some("A"),
+        ]);
+        let k = Column::from_options(&[Some(1i64), Some(2), Some(3), None, Some(1), Some(300)]);
+        let sel = [1u32, 2, 3, 5];
+        let types = [DataType::Utf8, DataType::I64];
+        let (mut a, mut b) = (Grouper::new(&types), Grouper::new(&types));
+        let (mut got, mut want) = (Vec::new(), Vec::new());
+        a.assign_selected(&[s.clone(), k.clone()], Some(&sel), 6, &mut got)
+            .unwrap();
+        let dense = [take(&s, &sel).unwrap(), take(&k, &sel).unwrap()];
+        b.assign(&dense, 4, &mut want).unwrap();
+        assert_eq!(got, want);
+        assert_eq!(got, vec![0, 1, 2, 3]);
+        let cols = |g: &Grouper| {
+            g.key_columns()
+                .unwrap()
+                .iter()
+                .map(cells)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(cols(&a), cols(&b));
+        // Small pairs (direct table) and large ones (hash map) keep one id per key.
+        let mut p = Grouper::new(&[DataType::I64, DataType::I64]);
+        let x = Column::from_values(&[0i64, 255, 256, -1, 0, 255]);
+        let y = Column::from_values(&[0i64, 255, 0, 0, 0, 255]);
+        p.assign_selected(&[x.clone(), y.clone()], None, 6, &mut got)
+            .unwrap();
+        assert_eq!(got, vec![0, 1, 2, 3, 0, 1]);
+        p.lookup(&[x, y], 6, &mut got).unwrap();
+        assert_eq!(got, vec![0, 1, 2, 3, 0, 1]);
     }
 }

@@ -198,7 +198,7 @@ impl CompiledExpr {
     }
 
     /// Appends the indices of the input columns this expression reads.
-    fn column_refs(&self, out: &mut Vec<usize>) {
+    pub fn column_refs(&self, out: &mut Vec<usize>) {
         match &self.node {
             Node::Col(i) => {
                 if !out.contains(i) {
@@ -223,6 +223,66 @@ impl CompiledExpr {
                 otherwise.column_refs(out);
             }
             Node::Call(_, args) => args.iter().for_each(|a| a.column_refs(out)),
+        }
+    }
+
+    /// The input column index, when the expression is just a column.
+    pub fn column_index(&self) -> Option<usize> {
+        match self.node {
+            Node::Col(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The direct sub-expressions.
+    fn children_mut(&mut self) -> Vec<&mut CompiledExpr> {
+        match &mut self.node {
+            Node::Col(_) | Node::Const(_) => Vec::new(),
+            Node::Neg(x)
+            | Node::Not(x)
+            | Node::Cast(x)
+            | Node::IsNull(x, _)
+            | Node::Like(x, ..) => {
+                vec![&mut **x]
+            }
+            Node::Arith(_, x, y) | Node::Cmp(_, x, y) | Node::And(x, y) | Node::Or(x, y) => {
+                vec![&mut **x, &mut **y]
+            }
+            Node::Case(whens, otherwise) => {
+                let mut v: Vec<&mut CompiledExpr> = Vec::new();
+                for (c, x) in whens {
+                    v.push(c);
+                    v.push(x);
+                }
+                v.push(&mut **otherwise);
+                v
+            }
+            Node::Call(_, args) => args.iter_mut().collect(),
+        }
+    }
+
+    /// Counts every non-leaf sub-expression (by its structural text) into `counts`.
+    fn count_subexprs(&mut self, counts: &mut std::collections::HashMap<String, usize>) {
+        if matches!(self.node, Node::Col(_) | Node::Const(_)) {
+            return;
+        }
+        *counts.entry(format!("{self:?}")).or_insert(0) += 1;
+        for c in self.children_mut() {
+            c.count_subexprs(counts);
+        }
+    }
+
+    /// Replaces every sub-expression whose structural text is `key` with column `col`.
+    fn replace_subexpr(&mut self, key: &str, col: usize) {
+        if matches!(self.node, Node::Col(_) | Node::Const(_)) {
+            return;
+        }
+        if format!("{self:?}") == key {
+            self.node = Node::Col(col);
+            return;
+        }
+        for c in self.children_mut() {
+            c.replace_subexpr(key, col);
         }
     }
 
@@ -290,5 +350,128 @@ impl CompiledExpr {
                 strings::call(*f, &vals, &tys, self.ty, n)?
             }
         })
+    }
+}
+
+/// Shares common sub-expressions among `exprs` (evaluated over the same columns): each
+/// computed sub-expression occurring more than once is taken out and every occurrence replaced
+/// by a reference to column `base + j`. Returns the taken-out expressions in order; the
+/// caller evaluates them in that order and appends them as columns `base..`, after which
+/// `exprs` give the same results as before. The `j`-th one reads only input columns (`< base`)
+/// and columns `base..base + j`, so evaluating in order is always possible. Largest first, so
+/// `a * (1 - b)` shared by `sum(a * (1 - b))` and `sum(a * (1 - b) * (1 + c))` is computed once.
+pub fn share_common_subexprs(exprs: &mut [&mut CompiledExpr], base: usize) -> Vec<CompiledExpr> {
+    let mut shared: Vec<CompiledExpr> = Vec::new();
+    loop {
+        let mut counts = std::collections::HashMap::new();
+        for e in exprs.iter_mut() {
+            e.count_subexprs(&mut counts);
+        }
+        // The longest text is the largest expression; ties broken by text for determinism.
+        let Some(key) = counts
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .map(|(k, _)| k)
+            .max_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)))
+        else {
+            return shared;
+        };
+        let col = base + shared.len();
+        let mut found = None;
+        for e in exprs.iter_mut() {
+            if found.is_none() {
+                found = e.find_subexpr(&key);
+            }
+            e.replace_subexpr(&key, col);
+        }
+        match found {
+            Some(f) => shared.push(f),
+            None => return shared,
+        }
+    }
+}
+
+impl CompiledExpr {
+    /// A copy of the first sub-expression whose structural text is `key`.
+    fn find_subexpr(&mut self, key: &str) -> Option<CompiledExpr> {
+        if format!("{self:?}") == key {
+            return Some(self.clone());
+        }
+        self.children_mut()
+            .into_iter()
+            .find_map(|c| c.find_subexpr(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(name: &str) -> TExpr {
+        TExpr {
+            kind: TKind::Column(name.into()),
+            ty: DataType::F64,
+        }
+    }
+
+    fn arith(op: ArithOp, a: TExpr, b: TExpr) -> TExpr {
+        TExpr {
+            kind: TKind::Arith(op, Box::new(a), Box::new(b)),
+            ty: DataType::F64,
+        }
+    }
+
+    fn one() -> TExpr {
+        TExpr {
+            kind: TKind::Literal(Scalar::Float(1.0)),
+            ty: DataType::F64,
+        }
+    }
+
+    #[test]
+    fn common_subexpressions_are_evaluated_once_with_the_same_results() {
+        let names = ["p", "d", "t"];
+        // p * (1 - d), p * (1 - d) * (1 + t), (1 + t), p
+        let disc = || arith(ArithOp::Mul, col("p"), arith(ArithOp::Sub, one(), col("d")));
+        let tax = || arith(ArithOp::Add, one(), col("t"));
+        let typed = [disc(), arith(ArithOp::Mul, disc(), tax()), tax(), col("p")];
+        let mut exprs: Vec<CompiledExpr> =
+            typed.iter().map(|e| compile(e, &names).unwrap()).collect();
+        let original = exprs.clone();
+        let mut refs: Vec<&mut CompiledExpr> = exprs.iter_mut().collect();
+        let shared = share_common_subexprs(&mut refs, 3);
+        assert_eq!(shared.len(), 2, "{shared:?}");
+        assert!(matches!(exprs[0].node, Node::Col(3)), "{:?}", exprs[0]);
+        assert!(matches!(exprs[2].node, Node::Col(4)), "{:?}", exprs[2]);
+        assert!(matches!(exprs[3].node, Node::Col(0)));
+
+        let mut cols = vec![
+            Column::from_values(&[10.0f64, 20.0, 30.0]),
+            Column::from_values(&[0.5f64, 0.25, 0.0]),
+            Column::from_options(&[Some(0.5f64), None, Some(1.0)]),
+        ];
+        let want: Vec<Column> = original.iter().map(|e| e.eval(&cols, 3).unwrap()).collect();
+        for s in &shared {
+            let c = s.eval(&cols, 3).unwrap();
+            cols.push(c);
+        }
+        for (e, w) in exprs.iter().zip(&want) {
+            let got = e.eval(&cols, 3).unwrap();
+            let cells = |c: &Column| {
+                (0..3)
+                    .map(|i| format!("{:?}", c.value(i)))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(cells(&got), cells(w));
+        }
+    }
+
+    #[test]
+    fn nothing_is_shared_without_repeats() {
+        let names = ["p", "d", "t"];
+        let mut e = compile(&arith(ArithOp::Mul, col("p"), col("d")), &names).unwrap();
+        let mut c = compile(&col("t"), &names).unwrap();
+        assert!(share_common_subexprs(&mut [&mut e, &mut c], 3).is_empty());
+        assert!(matches!(e.node, Node::Arith(..)));
     }
 }
