@@ -71,8 +71,8 @@ pub struct JoinOp {
     queue: VecDeque<Batch>,
     probe_done: bool,
     scratch: EncodedKeys,
-    /// (probe row, build row) pairs emitted for the current probe batch, kept only by joins
-    /// that also emit unmatched probe rows, so those can be merged back in probe order.
+    /// (probe row, build row) matches of the current probe batch, for joins that also emit
+    /// unmatched probe rows: they are assembled once, merged with those rows in probe order.
     emitted: (Vec<u32>, Vec<u32>),
 }
 
@@ -260,14 +260,16 @@ impl JoinOp {
         }
         if !pidx.is_empty() && !matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti) {
             if self.keeps_unmatched_probe() {
+                // Assembled once, in probe order with the unmatched rows, at the end of `process`.
                 self.emitted.0.extend_from_slice(pidx);
                 self.emitted.1.extend_from_slice(bidx);
+            } else {
+                let out = match batch {
+                    Some(b) => b,
+                    None => self.assemble(probe, pidx, bidx)?,
+                };
+                self.queue.push_back(out);
             }
-            let out = match batch {
-                Some(b) => b,
-                None => self.assemble(probe, pidx, bidx)?,
-            };
-            self.queue.push_back(out);
         }
         pidx.clear();
         bidx.clear();
@@ -378,20 +380,18 @@ impl JoinOp {
             }
             _ => Vec::new(),
         };
-        if keep_probe.is_empty() {
-            return Ok(());
-        }
         if semi_like {
-            let cols = probe
-                .columns
-                .iter()
-                .map(|c| take_opt(c, &keep_probe))
-                .collect::<Result<Vec<_>>>()?;
-            self.queue.push_back(Batch::new(cols, keep_probe.len()));
-        } else {
+            if !keep_probe.is_empty() {
+                let cols = probe
+                    .columns
+                    .iter()
+                    .map(|c| take_opt(c, &keep_probe))
+                    .collect::<Result<Vec<_>>>()?;
+                self.queue.push_back(Batch::new(cols, keep_probe.len()));
+            }
+        } else if self.keeps_unmatched_probe() {
             // Output in probe order (a left join lists the left rows in order, §8): merge the
-            // matched pairs and the unmatched rows by probe row, replacing this batch's output.
-            self.queue.clear();
+            // matched pairs and the unmatched rows by probe row.
             let (mp, mb) = std::mem::take(&mut self.emitted);
             let total = mp.len() + keep_probe.len();
             let (mut pidx, mut bidx) = (Vec::with_capacity(total), Vec::with_capacity(total));
