@@ -525,3 +525,44 @@ fn frame_limit_counts_the_running_function_and_returns_restore_callers() {
     let t = vm.call("fib", &[Value::I64(4)]).unwrap_err();
     assert_eq!(t.code(), "T0004");
 }
+
+/// The unbudgeted loop counts instructions only at control transfers (calls, returns, taken
+/// jumps); the budgeted one counts every instruction. Both must agree exactly, across nested
+/// calls and loops.
+#[test]
+fn instruction_counts_agree_with_and_without_a_budget() {
+    let build = || {
+        vm(module(|mb| {
+            add_fib(mb);
+            add_sum(mb);
+        }))
+    };
+    let mut free = build();
+    assert_eq!(free.call("fib", &[Value::I64(15)]), Ok(Value::I64(610)));
+    let fib_free = free.stats();
+    assert_eq!(free.call("sum", &[Value::I64(100)]), Ok(Value::I64(4950)));
+    let sum_free = free.stats();
+
+    let mut budgeted = build();
+    budgeted.set_limits(Limits {
+        max_instructions: Some(1 << 40),
+        ..Limits::default()
+    });
+    assert_eq!(budgeted.call("fib", &[Value::I64(15)]), Ok(Value::I64(610)));
+    let fib_budgeted = budgeted.stats();
+    assert_eq!(
+        budgeted.call("sum", &[Value::I64(100)]),
+        Ok(Value::I64(4950))
+    );
+    let sum_budgeted = budgeted.stats();
+
+    // fib(15): 987 leaf activations of 2 instructions, 986 inner ones of 7, plus the first
+    // call's `<init>` (one RET_VOID); 1972 nested calls.
+    assert_eq!(fib_free.calls, 1972);
+    assert_eq!(fib_free.instructions, 987 * 2 + 986 * 7 + 1);
+    assert_eq!(fib_free.instructions, fib_budgeted.instructions);
+    assert_eq!(fib_free.calls, fib_budgeted.calls);
+    // sum(100): 3 set-up instructions, 3 per iteration, 1 return.
+    assert_eq!(sum_free.instructions, 3 + 3 * 100 + 1);
+    assert_eq!(sum_free.instructions, sum_budgeted.instructions);
+}

@@ -12,17 +12,18 @@ pub const WINDOW: usize = 256;
 /// expects to work (about what an 8 MiB native stack holds), small enough to trap quickly.
 pub const DEFAULT_MAX_FRAMES: usize = 100_000;
 
-/// A suspended caller: 16 bytes. The caller's spill base is re-derived on return (the callee's
-/// minus the caller's `num_spill_slots`: spill blocks are stacked exactly), and the register
-/// receiving the result is operand `a` of the call instruction at `ret_pc - 1`. The register
-/// base is stored rather than re-derived the same way, because the next instruction's register
-/// reads wait for it.
+/// A suspended caller: 24 bytes. The caller's spill base is re-derived on return (the callee's
+/// minus the caller's `num_spill_slots`: spill blocks are stacked exactly). The register that
+/// receives the result is stored here (`dst`) rather than re-read from the call instruction, so a
+/// return does not wait for a load of the caller's code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Frame {
     /// The caller's function index.
     pub func: u32,
     /// The pc in the caller to resume at (the instruction after the call).
     pub ret_pc: u32,
+    /// The caller's register receiving the result (0: none; r0 is the constant zero).
+    pub dst: u32,
     /// The caller's register base.
     pub base: usize,
 }

@@ -39,27 +39,31 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
 ) -> Result<u64, Trap> {
     let module = m.rt.module.clone();
     let funcs = &module.functions[..];
-    let Some(mut f) = funcs.get(entry as usize) else {
+    let Some(f) = funcs.get(entry as usize) else {
         return Err(Trap::new(
             TrapKind::HostCall,
             format!("no function #{entry}"),
         ));
     };
     m.frames.clear();
-    let mut func = entry as usize;
-    let mut code: &[Instr] = &f.code;
-    let mut pc: usize = 0;
-    let mut base: usize = 0;
-    let mut spill_base: usize = 0;
+    // The running function: read only at calls, returns and out-of-line instructions, so it
+    // lives in memory and the dispatch loop keeps `ip`, `code` and `w` in machine registers.
+    let mut cur = Cur {
+        func: entry as usize,
+        f,
+        base: 0,
+        spill_base: 0,
+        calls: 0,
+        frame_bound: m.limits.max_frames.saturating_sub(1),
+    };
+    // `code` is the running function's first instruction and `ip` the next one to execute;
+    // both always point into (or, for `ip`, one past) the running function's `code`.
+    let mut code: *const Instr = f.code.as_ptr();
+    let mut ip: *const Instr = code;
     let mut fuel_left = *fuel;
-    // Not EXACT: instructions executed so far = `ran + pc` (wrapping; `ran` absorbs every
-    // control transfer as `pc_before - pc_after`).
-    let mut ran: u64 = 0;
-    let max_frames = m.limits.max_frames;
-    // A call traps T0004 when it would make the call stack (suspended callers plus the running
-    // function) reach `max_frames`: one compare against this bound.
-    let frame_bound = max_frames.saturating_sub(1);
-    let mut calls: u64 = 0;
+    // Not EXACT: 8 × instructions executed so far = `ran + ip` (wrapping, in bytes; `ran`
+    // absorbs every control transfer as `ip_before - ip_after`).
+    let mut ran: usize = 0usize.wrapping_sub(ip as usize);
     if m.regs.len() < WINDOW {
         m.regs.resize(WINDOW, 0);
     }
@@ -68,12 +72,13 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
         m.regs[2 + i] = a;
     }
     ensure_spills(&mut m.spills, f.num_spill_slots as usize);
-    let mut w: &mut Window = window(&mut m.regs, base);
+    let mut w: &mut Window = window(&mut m.regs, 0);
 
     let mut traced = (
-        func,
-        pc,
-        code.first()
+        cur.func,
+        0,
+        f.code
+            .first()
             .copied()
             .unwrap_or(Instr::new(Opcode::Nop, 0, 0, 0, 0)),
     );
@@ -87,23 +92,26 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
             }
             fuel_left -= 1;
         }
-        // SAFETY: `pc < code.len()` here. `execute`'s contract is that the module passed the
-        // verifier, which proves, for every function: its code is non-empty (entry pc 0 and a
-        // call's `goto!(0)` are in range); every jump target (`Operand::Target`) is in
-        // `0..code.len()`; no reachable instruction that can fall through (anything but
-        // RET/RET_VOID/TRAP/JMP) is the last one, so `pc + 1` after it, and a return's
-        // `ret_pc` (the pc after a CALL/CALL_INDIRECT), are in range. `code` only ever changes
-        // together with `pc` (a call sets pc 0, a return the caller's `ret_pc`), and the module
-        // is immutable behind its `Arc` while the loop runs.
-        let ins = unsafe { *code.get_unchecked(pc) };
+        // SAFETY: `ip` points at an instruction of the running function's `code` here.
+        // `execute`'s contract is that the module passed the verifier, which proves, for every
+        // function: its code is non-empty (the entry and a call's callee start at index 0);
+        // every jump target (`Operand::Target`) is in `0..code.len()`; no reachable
+        // instruction that can fall through (anything but RET/RET_VOID/TRAP/JMP) is the last
+        // one, so `ip + 1` after it, and a return's `ret_pc` (the pc after a
+        // CALL/CALL_INDIRECT), are in range. `code` only ever changes together with `ip` (a
+        // call sets both to the callee's start, a return to the caller's start and `ret_pc`),
+        // and the module is immutable behind its `Arc` (held by `module`) while the loop runs.
+        let ins = unsafe { *ip };
         if TRACE {
-            traced = (func, pc, ins);
+            // SAFETY: `ip` and `code` point into the same `code` vector (see above).
+            traced = (cur.func, unsafe { ip.offset_from(code) } as usize, ins);
         }
-        pc += 1;
+        // SAFETY: at most one past the end of `code` (see above).
+        ip = unsafe { ip.add(1) };
         let a = ins.a as usize;
         let b = ins.b as usize;
         let c = ins.c as usize;
-        // On an error: leave the loop with the trap (pc already points past the instruction).
+        // On an error: leave the loop with the trap (ip already points past the instruction).
         macro_rules! tri {
             ($e:expr) => {
                 match $e {
@@ -147,14 +155,22 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
                 w[ins.a as usize] = $f(w[ins.b as usize], w[ins.c as usize]) as u64
             };
         }
-        // A taken jump to `$t` (and the run accounting of the non-EXACT loop).
+        // Moves `ip` to `$t` (a pointer into the running function's code), with the run
+        // accounting of the non-EXACT loop.
+        macro_rules! transfer {
+            ($t:expr) => {{
+                let t: *const Instr = $t;
+                if !EXACT {
+                    ran = ran.wrapping_add(ip as usize).wrapping_sub(t as usize);
+                }
+                ip = t;
+            }};
+        }
+        // A taken jump to pc `$t`.
         macro_rules! goto {
             ($t:expr) => {{
-                let t = $t as usize;
-                if !EXACT {
-                    ran = ran.wrapping_add(pc as u64).wrapping_sub(t as u64);
-                }
-                pc = t;
+                // SAFETY: a jump target is in `0..code.len()` (the verifier, see the fetch).
+                transfer!(unsafe { code.add($t as usize) })
             }};
         }
         macro_rules! jcmp {
@@ -185,47 +201,15 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
                 }
             };
         }
-        // Switches the loop to the callee `$callee` with arguments R[b .. b+c). The callee's
-        // window starts right after the caller's registers; the result register is re-read from
-        // the call instruction on return, so the frame is (func, ret_pc, base).
+        // Switches the loop to the callee `$callee` (see `enter`).
         macro_rules! call {
-            ($callee:expr, $ins:expr) => {{
-                let callee = $callee;
-                if m.frames.len() >= frame_bound {
-                    break Err(stack_overflow(max_frames, &funcs[callee].name));
-                }
-                let cf = &funcs[callee];
-                let new_base = base + f.num_registers as usize;
-                let new_spill = spill_base + f.num_spill_slots as usize;
-                if new_base + WINDOW > m.regs.len() {
-                    grow_regs(&mut m.regs, new_base + WINDOW);
-                }
-                let (b, c) = ($ins.b as usize, $ins.c as usize);
-                // At most 14 arguments: an element loop beats a `memmove` call here. One slice
-                // covers both windows, so the loop indexes one bounds-checked slice.
-                let regs = &mut m.regs[base..new_base + WINDOW];
-                let to = new_base - base + 2;
-                for i in 0..c {
-                    regs[to + i] = regs[b + i];
-                }
-                let need = new_spill + cf.num_spill_slots as usize;
-                if need > m.spills.len() {
-                    ensure_spills(&mut m.spills, need);
-                }
-                m.frames.push(Frame {
-                    func: func as u32,
-                    ret_pc: pc as u32,
-                    base,
-                });
-                calls += 1;
-                func = callee;
-                f = cf;
-                code = &cf.code;
-                goto!(0);
-                base = new_base;
-                spill_base = new_spill;
-                w = window(&mut m.regs, base);
-                w[0] = 0;
+            ($callee:expr) => {{
+                // SAFETY: `ip` is one past the call instruction, inside `code` (see the fetch).
+                let ret_pc = unsafe { ip.offset_from(code) } as usize;
+                let entry = tri!(enter(m, funcs, &mut cur, $callee, ins, ret_pc));
+                transfer!(entry);
+                code = entry;
+                w = window(&mut m.regs, cur.base);
             }};
         }
         // Returns `$v` (None: nothing) to the caller, or leaves the loop from the entry frame.
@@ -235,24 +219,25 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
                 match m.frames.pop() {
                     None => break Ok(v.unwrap_or(0)),
                     Some(fr) => {
-                        func = fr.func as usize;
-                        f = &funcs[func];
-                        code = &f.code;
-                        goto!(fr.ret_pc);
-                        base = fr.base;
-                        spill_base -= f.num_spill_slots as usize;
-                        w = window(&mut m.regs, base);
-                        // SAFETY: `ret_pc - 1` is the pc of the call instruction that pushed
-                        // this frame, inside `code` (see the fetch below).
-                        let dst = unsafe { code.get_unchecked(pc - 1) }.a;
-                        if let (Some(v), true) = (v, dst != 0) {
-                            w[dst as usize] = v;
+                        cur.func = fr.func as usize;
+                        cur.f = &funcs[cur.func];
+                        code = cur.f.code.as_ptr();
+                        // SAFETY: `ret_pc` is the pc after the CALL that pushed this frame, in
+                        // the caller's code (see the fetch).
+                        transfer!(unsafe { code.add(fr.ret_pc as usize) });
+                        cur.base = fr.base;
+                        cur.spill_base -= cur.f.num_spill_slots as usize;
+                        w = window(&mut m.regs, cur.base);
+                        if let Some(v) = v {
+                            // r0 is the constant zero: a call with no result register (or a
+                            // void callee) writes there, and r0 is restored below.
+                            w[fr.dst as u8 as usize] = v;
+                            w[0] = 0;
                         }
                     }
                 }
             }};
         }
-
         match ins.op {
             Opcode::Nop => {}
             Opcode::Mov => w[a] = w[b],
@@ -439,10 +424,10 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
 
             Opcode::GetGlobal => w[a] = m.globals[ins.imm as usize],
             Opcode::SetGlobal => m.globals[ins.imm as usize] = w[b],
-            Opcode::Spill => m.spills[spill_base + ins.imm as usize] = w[b],
-            Opcode::Reload => w[a] = m.spills[spill_base + ins.imm as usize],
+            Opcode::Spill => m.spills[cur.spill_base + ins.imm as usize] = w[b],
+            Opcode::Reload => w[a] = m.spills[cur.spill_base + ins.imm as usize],
 
-            Opcode::Call => call!(ins.imm as usize, ins),
+            Opcode::Call => call!(ins.imm as usize),
             Opcode::CallIndirect => {
                 let target = w[ins.imm as u8 as usize];
                 if target >= funcs.len() as u64 {
@@ -451,7 +436,7 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
                         "call of a null function value (a global read before its initialiser ran)",
                     ));
                 }
-                call!(target as usize, ins)
+                call!(target as usize)
             }
             Opcode::AndRi => w[a] = w[b] & (ins.imm as i64 as u64),
             Opcode::OrRi => w[a] = w[b] | (ins.imm as i64 as u64),
@@ -471,8 +456,8 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
             // Everything else is rare or heavy (allocation, strings, printing, built-ins,
             // dataflow): out of line, so the hot loop keeps its state in registers.
             _ => {
-                tri!(cold_op(m, &module, f, ins, base, spill_base));
-                w = window(&mut m.regs, base);
+                tri!(cold_op(m, &module, cur.f, ins, cur.base, cur.spill_base));
+                w = window(&mut m.regs, cur.base);
             }
         }
         if TRACE {
@@ -484,13 +469,82 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
         trace_line(&module, traced, None);
     }
     if !EXACT {
-        let executed = ran.wrapping_add(pc as u64);
+        let executed = (ran.wrapping_add(ip as usize) / std::mem::size_of::<Instr>()) as u64;
         fuel_left = fuel_left.saturating_sub(executed);
     }
     m.stats.instructions += *fuel - fuel_left;
-    m.stats.calls += calls;
+    m.stats.calls += cur.calls;
     *fuel = fuel_left;
-    result.map_err(|t| locate(m, &module, t, func, pc.saturating_sub(1)))
+    // SAFETY: `ip` and `code` point into the running function's code (see the fetch).
+    let pc = unsafe { ip.offset_from(code) } as usize;
+    result.map_err(|t| locate(m, &module, t, cur.func, pc.saturating_sub(1)))
+}
+
+/// The running function and what only calls, returns and out-of-line instructions need.
+struct Cur<'a> {
+    /// Its index.
+    func: usize,
+    /// The function.
+    f: &'a Function,
+    /// Its register base.
+    base: usize,
+    /// Its spill base.
+    spill_base: usize,
+    /// Calls made so far.
+    calls: u64,
+    /// A call traps T0004 when it would make the call stack (suspended callers plus the
+    /// running function) reach `max_frames`: one compare against this bound.
+    frame_bound: usize,
+}
+
+/// A call: pushes the caller's frame and switches `cur` to the callee `callee`, whose window
+/// starts right after the caller's registers and receives the arguments `R[b] .. R[b+c-1]` of
+/// the call instruction `ins` in r2…; `ret_pc` is the pc after the call. Returns the callee's
+/// first instruction. Out of line: the dispatch loop then keeps fewer values live.
+#[inline(never)]
+fn enter<'a>(
+    m: &mut Machine,
+    funcs: &'a [Function],
+    cur: &mut Cur<'a>,
+    callee: usize,
+    ins: Instr,
+    ret_pc: usize,
+) -> Result<*const Instr, Trap> {
+    let cf = &funcs[callee];
+    if m.frames.len() >= cur.frame_bound {
+        return Err(stack_overflow(m.limits.max_frames, &cf.name));
+    }
+    let base = cur.base;
+    let new_base = base + cur.f.num_registers as usize;
+    let new_spill = cur.spill_base + cur.f.num_spill_slots as usize;
+    if new_base + WINDOW > m.regs.len() {
+        grow_regs(&mut m.regs, new_base + WINDOW);
+    }
+    let (b, c) = (ins.b as usize, ins.c as usize);
+    // At most 14 arguments: an element loop beats a `memmove` call here. One slice covers
+    // both windows, so the loop indexes one bounds-checked slice.
+    let regs = &mut m.regs[base..new_base + WINDOW];
+    let to = new_base - base;
+    regs[to] = 0;
+    for i in 0..c {
+        regs[to + 2 + i] = regs[b + i];
+    }
+    let need = new_spill + cf.num_spill_slots as usize;
+    if need > m.spills.len() {
+        ensure_spills(&mut m.spills, need);
+    }
+    m.frames.push(Frame {
+        func: cur.func as u32,
+        ret_pc: ret_pc as u32,
+        dst: ins.a as u32,
+        base,
+    });
+    cur.calls += 1;
+    cur.func = callee;
+    cur.f = cf;
+    cur.base = new_base;
+    cur.spill_base = new_spill;
+    Ok(cf.code.as_ptr())
 }
 
 /// The rare or heavy instructions, out of line so that the dispatch loop stays small and keeps
