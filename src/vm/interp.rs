@@ -204,9 +204,13 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
         // Switches the loop to the callee `$callee` (see `enter`).
         macro_rules! call {
             ($callee:expr) => {{
+                let callee: usize = $callee;
+                if m.frames.len() >= cur.frame_bound {
+                    break Err(stack_overflow(m.limits.max_frames, &funcs[callee].name));
+                }
                 // SAFETY: `ip` is one past the call instruction, inside `code` (see the fetch).
                 let ret_pc = unsafe { ip.offset_from(code) } as usize;
-                let entry = tri!(enter(m, funcs, &mut cur, $callee, ins, ret_pc));
+                let entry = enter(m, &funcs[callee], &mut cur, callee, ins, ret_pc);
                 transfer!(entry);
                 code = entry;
                 w = window(&mut m.regs, cur.base);
@@ -497,37 +501,42 @@ struct Cur<'a> {
     frame_bound: usize,
 }
 
-/// A call: pushes the caller's frame and switches `cur` to the callee `callee`, whose window
-/// starts right after the caller's registers and receives the arguments `R[b] .. R[b+c-1]` of
-/// the call instruction `ins` in r2…; `ret_pc` is the pc after the call. Returns the callee's
-/// first instruction. Out of line: the dispatch loop then keeps fewer values live.
+/// A call: pushes the caller's frame and switches `cur` to the callee `cf` (index `callee`),
+/// whose window starts right after the caller's registers and receives the arguments
+/// `R[b] .. R[b+c-1]` of the call instruction `ins` in r2…; `ret_pc` is the pc after the call.
+/// Returns the callee's first instruction. Out of line (the dispatch loop then keeps fewer
+/// values live) and infallible (the caller checks the frame bound), so the result comes back
+/// in a register.
 #[inline(never)]
 fn enter<'a>(
     m: &mut Machine,
-    funcs: &'a [Function],
+    cf: &'a Function,
     cur: &mut Cur<'a>,
     callee: usize,
     ins: Instr,
     ret_pc: usize,
-) -> Result<*const Instr, Trap> {
-    let cf = &funcs[callee];
-    if m.frames.len() >= cur.frame_bound {
-        return Err(stack_overflow(m.limits.max_frames, &cf.name));
-    }
+) -> *const Instr {
     let base = cur.base;
-    let new_base = base + cur.f.num_registers as usize;
+    let n = cur.f.num_registers as usize;
     let new_spill = cur.spill_base + cur.f.num_spill_slots as usize;
-    if new_base + WINDOW > m.regs.len() {
-        grow_regs(&mut m.regs, new_base + WINDOW);
+    if base + n + WINDOW > m.regs.len() {
+        grow_regs(&mut m.regs, base + n + WINDOW);
     }
     let (b, c) = (ins.b as usize, ins.c as usize);
-    // At most 14 arguments: an element loop beats a `memmove` call here. One slice covers
-    // both windows, so the loop indexes one bounds-checked slice.
-    let regs = &mut m.regs[base..new_base + WINDOW];
-    let to = new_base - base;
-    regs[to] = 0;
-    for i in 0..c {
-        regs[to + 2 + i] = regs[b + i];
+    // One slice covers both windows (`n + WINDOW` slots). The verifier proves
+    // `b + c <= n <= WINDOW`, so `b + 3 < n + WINDOW` and every index below is in bounds.
+    let regs = &mut m.regs[base..base + n + WINDOW];
+    if c <= 4 {
+        // The common case without a loop: four words are copied whatever `c` is (the callee's
+        // registers past its arguments are unwritten until it writes them; the verifier
+        // proves it never reads them first). r0 = 0, r1 is scratch.
+        let args = [0, 0, regs[b], regs[b + 1], regs[b + 2], regs[b + 3]];
+        regs[n..n + 6].copy_from_slice(&args);
+    } else {
+        regs[n] = 0;
+        for i in 0..c {
+            regs[n + 2 + i] = regs[b + i];
+        }
     }
     let need = new_spill + cf.num_spill_slots as usize;
     if need > m.spills.len() {
@@ -542,9 +551,9 @@ fn enter<'a>(
     cur.calls += 1;
     cur.func = callee;
     cur.f = cf;
-    cur.base = new_base;
+    cur.base = base + n;
     cur.spill_base = new_spill;
-    Ok(cf.code.as_ptr())
+    cf.code.as_ptr()
 }
 
 /// The rare or heavy instructions, out of line so that the dispatch loop stays small and keeps
