@@ -655,6 +655,35 @@ fn unknown_builtin_names_are_refused_at_load() {
 }
 
 #[test]
+fn division_immediates_are_non_zero_values_of_the_operand_type() {
+    // `DIV_*_RI`/`REM_*_RI` divide without a zero check, so the verifier refuses an immediate
+    // of 0, or one that truncates to 0 (or to another value) in the operand's width.
+    for (op, ty, imm, name) in [
+        (DivI64Ri, VType::I64, 0, "i64"),
+        (RemI32Ri, VType::I32, 0, "i32"),
+        (DivI8Ri, VType::I8, 256, "i8"),
+        (RemI16Ri, VType::I16, 65536, "i16"),
+    ] {
+        let m = with_function(vec![ty.clone()], Some(ty), |_, f| {
+            f.op(op, 1, 2, 0, imm);
+            f.op(Ret, 0, 1, 0, 0);
+        });
+        assert_eq!(
+            error_of(&m),
+            format!(
+                "invalid module: function `f` (#1), pc 0 ({}): immediate {imm} is not a non-zero {name}",
+                op.mnemonic()
+            )
+        );
+    }
+    let m = with_function(vec![VType::I8], Some(VType::I8), |_, f| {
+        f.op(RemI8Ri, 1, 2, 0, -128);
+        f.op(Ret, 0, 1, 0, 0);
+    });
+    verify(&m).expect("-128 is a non-zero i8");
+}
+
+#[test]
 fn bitwise_immediates_fit_the_operand_type() {
     // `AND_RI` keeps r2's type (i8), so its immediate must be an i8.
     let m = with_function(vec![VType::I8], Some(VType::I8), |_, f| {

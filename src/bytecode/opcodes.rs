@@ -721,6 +721,22 @@ opcodes! {
     JnltF32 "JNLT_F32" [None Src Src Target];
     /// `if not (R[b] <= R[c]) then pc := imm` (f32; also taken when either is NaN).
     JnleF32 "JNLE_F32" [None Src Src Target];
+    /// `R[a] := R[b] / imm` (i8, truncating; the verifier requires a non-zero imm that fits the type, so it never traps; `MIN / -1` wraps).
+    DivI8Ri "DIV_I8_RI" [Dst Src None Int];
+    /// `R[a] := R[b] / imm` (i16, truncating; the verifier requires a non-zero imm that fits the type, so it never traps; `MIN / -1` wraps).
+    DivI16Ri "DIV_I16_RI" [Dst Src None Int];
+    /// `R[a] := R[b] / imm` (i32, truncating; the verifier requires a non-zero imm that fits the type, so it never traps; `MIN / -1` wraps).
+    DivI32Ri "DIV_I32_RI" [Dst Src None Int];
+    /// `R[a] := R[b] / imm` (i64, truncating; the verifier requires a non-zero imm that fits the type, so it never traps; `MIN / -1` wraps).
+    DivI64Ri "DIV_I64_RI" [Dst Src None Int];
+    /// `R[a] := R[b] % imm` (i8, sign of the dividend; the verifier requires a non-zero imm that fits the type, so it never traps; `MIN % -1` wraps).
+    RemI8Ri "REM_I8_RI" [Dst Src None Int];
+    /// `R[a] := R[b] % imm` (i16, sign of the dividend; the verifier requires a non-zero imm that fits the type, so it never traps; `MIN % -1` wraps).
+    RemI16Ri "REM_I16_RI" [Dst Src None Int];
+    /// `R[a] := R[b] % imm` (i32, sign of the dividend; the verifier requires a non-zero imm that fits the type, so it never traps; `MIN % -1` wraps).
+    RemI32Ri "REM_I32_RI" [Dst Src None Int];
+    /// `R[a] := R[b] % imm` (i64, sign of the dividend; the verifier requires a non-zero imm that fits the type, so it never traps; `MIN % -1` wraps).
+    RemI64Ri "REM_I64_RI" [Dst Src None Int];
 }
 
 impl Opcode {

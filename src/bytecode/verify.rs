@@ -885,6 +885,24 @@ impl<'a> FunctionVerifier<'a> {
                 }
                 self.write(state, a, t);
             }
+            DivI8Ri | DivI16Ri | DivI32Ri | DivI64Ri | RemI8Ri | RemI16Ri | RemI32Ri | RemI64Ri => {
+                // The immediate must be a non-zero value of the type: the VM divides by it
+                // without a zero check (truncating it to the width must keep it non-zero).
+                let t = width_ty(ins.op);
+                let (lo, hi) = match t {
+                    I8 => (i8::MIN as i32, i8::MAX as i32),
+                    I16 => (i16::MIN as i32, i16::MAX as i32),
+                    _ => (i32::MIN, i32::MAX),
+                };
+                if imm == 0 || imm < lo || imm > hi {
+                    return Err(self.err(format!(
+                        "immediate {imm} is not a non-zero {}",
+                        self.name(t)
+                    )));
+                }
+                self.expect(state, b, t)?;
+                self.write(state, a, t);
+            }
             JeqF64 | JneF64 | JltF64 | JleF64 | JnltF64 | JnleF64 => {
                 self.expect(state, b, F64)?;
                 self.expect(state, c, F64)?;

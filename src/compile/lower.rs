@@ -262,6 +262,16 @@ pub(crate) fn imm_form(op: ArithOp, kind: Kind, value: i64) -> Option<i32> {
         ArithOp::Add | ArithOp::Sub | ArithOp::Mul | ArithOp::Shl | ArithOp::Shr => {
             i32::try_from(value).ok()
         }
+        // `DIV_*_RI`/`REM_*_RI` divide without a zero check: the immediate must be a non-zero
+        // value of the operand's type (the verifier checks the same).
+        ArithOp::Div | ArithOp::Rem => {
+            let fits = match kind {
+                Kind::I8 => i8::try_from(value).is_ok(),
+                Kind::I16 => i16::try_from(value).is_ok(),
+                _ => i32::try_from(value).is_ok(),
+            };
+            (fits && value != 0).then_some(value as i32)
+        }
         // `AND_RI`… keep the operand's type, so the immediate must be a value of that type.
         ArithOp::And | ArithOp::Or | ArithOp::Xor => {
             let v = i32::try_from(value).ok()?;
@@ -272,7 +282,6 @@ pub(crate) fn imm_form(op: ArithOp, kind: Kind, value: i64) -> Option<i32> {
             };
             fits.then_some(v)
         }
-        _ => None,
     }
 }
 

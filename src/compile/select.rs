@@ -50,6 +50,8 @@ pub fn arith_ri(op: ArithOp, kind: Kind) -> Option<Opcode> {
         ArithOp::Add => by_width(kind, [AddI8Ri, AddI16Ri, AddI32Ri, AddI64Ri]),
         ArithOp::Sub => by_width(kind, [SubI8Ri, SubI16Ri, SubI32Ri, SubI64Ri]),
         ArithOp::Mul => by_width(kind, [MulI8Ri, MulI16Ri, MulI32Ri, MulI64Ri]),
+        ArithOp::Div => by_width(kind, [DivI8Ri, DivI16Ri, DivI32Ri, DivI64Ri]),
+        ArithOp::Rem => by_width(kind, [RemI8Ri, RemI16Ri, RemI32Ri, RemI64Ri]),
         ArithOp::Shl => by_width(kind, [ShlI8Ri, ShlI16Ri, ShlI32Ri, ShlI64Ri]),
         ArithOp::Shr => by_width(kind, [ShrI8Ri, ShrI16Ri, ShrI32Ri, ShrI64Ri]),
         ArithOp::And if kind.is_int() => Some(AndRi),

@@ -442,6 +442,15 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
                 }
                 call!(target as usize)
             }
+            // The verifier proved imm a non-zero value of the type: no trap is possible.
+            Opcode::DivI8Ri => w[a] = ops::div_ri_i8(w[b], ins.imm),
+            Opcode::DivI16Ri => w[a] = ops::div_ri_i16(w[b], ins.imm),
+            Opcode::DivI32Ri => w[a] = ops::div_ri_i32(w[b], ins.imm),
+            Opcode::DivI64Ri => w[a] = ops::div_ri_i64(w[b], ins.imm),
+            Opcode::RemI8Ri => w[a] = ops::rem_ri_i8(w[b], ins.imm),
+            Opcode::RemI16Ri => w[a] = ops::rem_ri_i16(w[b], ins.imm),
+            Opcode::RemI32Ri => w[a] = ops::rem_ri_i32(w[b], ins.imm),
+            Opcode::RemI64Ri => w[a] = ops::rem_ri_i64(w[b], ins.imm),
             Opcode::AndRi => w[a] = w[b] & (ins.imm as i64 as u64),
             Opcode::OrRi => w[a] = w[b] | (ins.imm as i64 as u64),
             Opcode::XorRi => w[a] = w[b] ^ (ins.imm as i64 as u64),

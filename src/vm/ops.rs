@@ -89,6 +89,32 @@ int_ops!(
     i64, add_i64, sub_i64, mul_i64, div_i64, rem_i64, shl_i64, shr_i64, neg_i64, abs_i64, sext_i64
 );
 
+macro_rules! int_div_ri {
+    ($t:ty, $div:ident, $rem:ident) => {
+        #[doc = concat!("`/` on `", stringify!($t), "` by the immediate of `DIV_*_RI` (non-zero after verification; 0 reads as 0 rather than panicking).")]
+        #[inline(always)]
+        pub fn $div(a: u64, imm: i32) -> u64 {
+            match imm as $t {
+                0 => 0,
+                d => (a as $t).wrapping_div(d) as i64 as u64,
+            }
+        }
+        #[doc = concat!("`%` on `", stringify!($t), "` by the immediate of `REM_*_RI` (non-zero after verification; 0 reads as 0 rather than panicking).")]
+        #[inline(always)]
+        pub fn $rem(a: u64, imm: i32) -> u64 {
+            match imm as $t {
+                0 => 0,
+                d => (a as $t).wrapping_rem(d) as i64 as u64,
+            }
+        }
+    };
+}
+
+int_div_ri!(i8, div_ri_i8, rem_ri_i8);
+int_div_ri!(i16, div_ri_i16, rem_ri_i16);
+int_div_ri!(i32, div_ri_i32, rem_ri_i32);
+int_div_ri!(i64, div_ri_i64, rem_ri_i64);
+
 /// `&` on any integer width (canonical inputs give a canonical result) or on `bool`.
 #[inline(always)]
 pub fn and(a: u64, b: u64) -> u64 {

@@ -173,6 +173,12 @@ fn call(
             MulI8Ri | MulI16Ri | MulI32Ri | MulI64Ri => {
                 Some(Val::I(wrap(get(b).i().wrapping_mul(imm as i64), width(op))))
             }
+            DivI8Ri | DivI16Ri | DivI32Ri | DivI64Ri => {
+                Some(Val::I(wrap(get(b).i().wrapping_div(imm as i64), width(op))))
+            }
+            RemI8Ri | RemI16Ri | RemI32Ri | RemI64Ri => {
+                Some(Val::I(wrap(get(b).i().wrapping_rem(imm as i64), width(op))))
+            }
             ShlI64 => Some(Val::I(get(b).i() << (get(c).i() & 63))),
             ShrI64 => Some(Val::I(get(b).i() >> (get(c).i() & 63))),
             ShlI64Ri => Some(Val::I(get(b).i() << (imm & 63))),
