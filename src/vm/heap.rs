@@ -848,29 +848,60 @@ impl Heap {
         Some((s, words))
     }
 
+    /// The live slot of kind `kind` (an array or struct) a register word names, for the
+    /// interpreter's element and field accesses. Unlike [`Heap::slot`] it skips the handle-tag
+    /// test: the verifier proves such a register holds a handle, so that test could only fail
+    /// on a word that is not one; the slot's kind (checked) is what makes the payload access
+    /// sound whatever the word is.
+    #[inline(always)]
+    fn object_slot(&self, h: u64, kind: Kind) -> Option<&Slot> {
+        let slot = self.slots.get(handle_index(h))?;
+        (slot.generation == handle_generation(h) && slot.kind == kind).then_some(slot)
+    }
+
+    /// The words of a live array or struct, for the interpreter (see [`Heap::object_slot`]).
+    #[inline(always)]
+    fn object_words(&self, h: u64, kind: Kind) -> Option<&[u64]> {
+        let s = self.object_slot(h, kind)?;
+        // SAFETY: a live array/struct slot (its kind was checked; invariant 1); the slice
+        // borrows `self` (3).
+        Some(unsafe { s.words_unbounded() })
+    }
+
+    /// The words of a live array or struct, mutably, for the interpreter.
+    #[inline(always)]
+    fn object_words_mut(&mut self, h: u64, kind: Kind) -> Option<&mut [u64]> {
+        let s = self.object_slot(h, kind)?;
+        // SAFETY: a live array/struct slot (its kind was checked), valid for `len` words
+        // (invariant 1). The slice borrows `self` exclusively, so no other view of this payload
+        // exists, and no other slot's payload overlaps it.
+        Some(unsafe { std::slice::from_raw_parts_mut(s.ptr.as_ptr().cast::<u64>(), s.len) })
+    }
+
     /// An array's elements (`None` for a non-array, impossible for a verified module). The
-    /// interpreter's hot path.
+    /// interpreter's hot path: a word that is not a handle may name whichever live array has
+    /// its index and generation (never anything but an array).
     #[inline(always)]
     pub fn array_elems(&self, h: u64) -> Option<&[u64]> {
-        self.words(h, Kind::Array).map(|(_, w)| w)
+        self.object_words(h, Kind::Array)
     }
 
-    /// An array's elements, mutably.
+    /// An array's elements, mutably (as [`Heap::array_elems`]).
     #[inline(always)]
     pub fn array_elems_mut(&mut self, h: u64) -> Option<&mut [u64]> {
-        self.words_mut(h, Kind::Array).map(|(_, w)| w)
+        self.object_words_mut(h, Kind::Array)
     }
 
-    /// A struct's fields.
+    /// A struct's fields (as [`Heap::array_elems`]).
     #[inline(always)]
     pub fn struct_fields(&self, h: u64) -> Option<&[u64]> {
-        self.words(h, Kind::Struct).map(|(_, w)| w)
+        self.object_words(h, Kind::Struct)
     }
 
-    /// A struct's fields, mutably.
+    /// A struct's fields, mutably (as [`Heap::array_elems`]).
     #[inline(always)]
     pub fn struct_fields_mut(&mut self, h: u64) -> Option<&mut [u64]> {
-        self.words_mut(h, Kind::Struct).map(|(_, w)| w)
+        self.object_words_mut(h, Kind::Struct)
     }
 
     /// The array behind a handle (`None` for a non-array, impossible for a verified module).

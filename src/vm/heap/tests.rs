@@ -360,3 +360,30 @@ fn table_bytes_count_toward_the_peak_and_trigger_collections() {
     h.observe_tables(10 << 20);
     assert!(h.stats().peak_footprint >= 10 << 20);
 }
+
+/// The interpreter's views (`array_elems`, `struct_fields` and their `_mut` forms) skip the
+/// handle-tag test but still check the slot's generation and kind: a word naming a string, a
+/// freed slot or an index past the table is refused, and a word that is not a handle can only
+/// reach a live object of the requested kind.
+#[test]
+fn interpreter_views_check_generation_and_kind() {
+    let mut h = Heap::new();
+    let arr = h.alloc_array(false, &[5, 6]).unwrap();
+    let st = h.alloc_struct(0, &[9]).unwrap();
+    let s = h.alloc_str("text").unwrap();
+    assert_eq!(h.array_elems(arr).unwrap(), &[5, 6]);
+    assert!(h.array_elems(st).is_none() && h.array_elems(s).is_none());
+    assert!(h.struct_fields(arr).is_none() && h.struct_fields_mut(s).is_none());
+    assert!(h.array_elems_mut(st).is_none());
+    assert!(
+        h.array_elems(u64::from(u32::MAX)).is_none(),
+        "index past the table"
+    );
+    // Same index and generation without the tag: the array itself (never another kind).
+    let untagged = arr & 0x0000_FFFF_FFFF_FFFF;
+    assert_eq!(h.array_elems(untagged).unwrap(), &[5, 6]);
+    // A freed slot (kind Free, generation bumped) is refused.
+    h.collect([&[st][..]]);
+    assert!(h.array_elems(arr).is_none() && h.array_elems_mut(untagged).is_none());
+    assert_eq!(h.struct_fields(st).unwrap(), &[9]);
+}
