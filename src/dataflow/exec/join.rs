@@ -8,16 +8,14 @@ use std::collections::VecDeque;
 
 use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_dense};
 use super::columns::{NULL_ROW, concat, take_opt};
-use super::grouper::{IntHasher, as_i64};
-use super::keys::{EncodedKeys, KeyTable, encode};
+use super::join_table::{JoinTable, NONE};
+use super::keys::EncodedKeys;
 use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::kernels::CompiledExpr;
 use crate::dataflow::expr::parser::JoinKind;
 use crate::dataflow::memory::{MemoryAccount, Reservation};
 use crate::dataflow::types::DataType;
-use hashbrown::HashMap;
-use std::hash::BuildHasherDefault;
 
 /// A compiled join.
 pub struct JoinSpec {
@@ -40,24 +38,9 @@ pub struct JoinSpec {
 struct Build {
     cols: Vec<Column>,
     n: usize,
-    lookup: Lookup,
-    head: Vec<u32>,
-    next: Vec<u32>,
+    /// The key table (`None` for a nested-loop join).
+    table: Option<JoinTable>,
     matched: Vec<bool>,
-}
-
-/// Key → chain id: a plain integer map for one integer key (the common equi-join), encoded row
-/// keys otherwise.
-enum Lookup {
-    Int(HashMap<i64, u32, BuildHasherDefault<IntHasher>>),
-    Bytes(KeyTable),
-}
-
-fn single_int_key(keys: &[Column]) -> bool {
-    matches!(
-        keys,
-        [Column::I8(_) | Column::I16(_) | Column::I32(_) | Column::I64(_)]
-    )
 }
 
 /// A hash or nested-loop join.
@@ -71,12 +54,12 @@ pub struct JoinOp {
     queue: VecDeque<Batch>,
     probe_done: bool,
     scratch: EncodedKeys,
+    /// First build row per live probe row (reused between batches).
+    heads: Vec<u32>,
     /// (probe row, build row) matches of the current probe batch, for joins that also emit
     /// unmatched probe rows: they are assembled once, merged with those rows in probe order.
     emitted: (Vec<u32>, Vec<u32>),
 }
-
-const NONE: u32 = u32::MAX;
 
 impl JoinOp {
     /// A join of `left` and `right`.
@@ -97,6 +80,7 @@ impl JoinOp {
             queue: VecDeque::new(),
             probe_done: false,
             scratch: EncodedKeys::default(),
+            heads: Vec::new(),
             emitted: (Vec::new(), Vec::new()),
         }
     }
@@ -146,61 +130,21 @@ impl JoinOp {
             })
             .collect::<Result<Vec<_>>>()?;
         drop(batches);
-        let mut lookup = Lookup::Bytes(KeyTable::new());
-        let mut head = Vec::new();
-        let mut next = vec![NONE; n];
+        let mut table = None;
         if self.hashed() {
             let keys = self
                 .build_keys()
                 .iter()
                 .map(|k| k.eval(&cols, n))
                 .collect::<Result<Vec<_>>>()?;
-            // Insert in reverse so each chain lists rows in input order.
-            let bytes = if single_int_key(&keys) {
-                let (vals, valid) = as_i64(&keys[0], n)?;
-                let mut map: HashMap<i64, u32, BuildHasherDefault<IntHasher>> = HashMap::default();
-                for r in (0..n).rev() {
-                    if valid.as_ref().is_some_and(|m| !m[r]) {
-                        continue;
-                    }
-                    let id = *map.entry(vals[r]).or_insert_with(|| {
-                        head.push(NONE);
-                        (head.len() - 1) as u32
-                    });
-                    next[r] = head[id as usize];
-                    head[id as usize] = r as u32;
-                }
-                let b = map.capacity() * 13;
-                lookup = Lookup::Int(map);
-                b
-            } else {
-                let mut table = KeyTable::new();
-                let mut enc = EncodedKeys::default();
-                encode(&keys, n, &mut enc);
-                for r in (0..n).rev() {
-                    if enc.has_null[r] {
-                        continue;
-                    }
-                    let (id, fresh) = table.find_or_insert(enc.key(r), enc.hashes[r]);
-                    if fresh {
-                        head.push(NONE);
-                    }
-                    next[r] = head[id as usize];
-                    head[id as usize] = r as u32;
-                }
-                let b = table.heap_bytes();
-                lookup = Lookup::Bytes(table);
-                b
-            };
-            self.reservation
-                .grow(bytes + head.len() * 4 + n * 5, "join")?;
+            let t = JoinTable::build(&keys, n)?;
+            self.reservation.grow(t.heap_bytes() + n, "join")?;
+            table = Some(t);
         }
         self.build = Some(Build {
             cols,
             n,
-            lookup,
-            head,
-            next,
+            table,
             matched: vec![false; n],
         });
         Ok(())
@@ -276,41 +220,6 @@ impl JoinOp {
         Ok(())
     }
 
-    /// The chain id of each probe row's key ([`NONE`] for no match or a null key).
-    fn probe_ids(&mut self, keys: &[Column], n: usize) -> Result<Vec<u32>> {
-        let build = self.build.as_ref().expect("build side loaded");
-        match &build.lookup {
-            Lookup::Int(map) if single_int_key(keys) => {
-                let (vals, valid) = as_i64(&keys[0], n)?;
-                Ok((0..n)
-                    .map(|i| {
-                        if valid.as_ref().is_some_and(|m| !m[i]) {
-                            NONE
-                        } else {
-                            map.get(&vals[i]).copied().unwrap_or(NONE)
-                        }
-                    })
-                    .collect())
-            }
-            Lookup::Int(_) => Err(crate::dataflow::expr::kernels::internal(
-                "join key types differ",
-            )),
-            Lookup::Bytes(table) => {
-                let enc = &mut self.scratch;
-                encode(keys, n, enc);
-                Ok((0..n)
-                    .map(|i| {
-                        if enc.has_null[i] {
-                            NONE
-                        } else {
-                            table.find(enc.key(i), enc.hashes[i]).unwrap_or(NONE)
-                        }
-                    })
-                    .collect())
-            }
-        }
-    }
-
     /// True for the joins that also output probe rows without a match (with nulls).
     fn keeps_unmatched_probe(&self) -> bool {
         match self.spec.kind {
@@ -320,6 +229,9 @@ impl JoinOp {
         }
     }
 
+    /// Joins one probe batch. A batch with a selection is probed over its live rows only and
+    /// never compacted: output rows are gathered straight from the physical rows, and semi/anti
+    /// joins pass the columns through under a narrowed selection.
     fn process(&mut self, probe: Batch) -> Result<()> {
         let n = probe.len;
         // `step` only pulls a probe batch once the queue is drained.
@@ -327,6 +239,10 @@ impl JoinOp {
         self.emitted.0.clear();
         self.emitted.1.clear();
         let semi_like = matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti);
+        let live: Vec<u32> = match &probe.selection {
+            Some(s) => s.clone(),
+            None => (0..n as u32).collect(),
+        };
         let mut pmatched = vec![false; n];
         let mut pidx = Vec::with_capacity(BATCH_SIZE);
         let mut bidx = Vec::with_capacity(BATCH_SIZE);
@@ -337,30 +253,42 @@ impl JoinOp {
                 .iter()
                 .map(|k| k.eval(&probe.columns, n))
                 .collect::<Result<Vec<_>>>()?;
-            let ids = self.probe_ids(&keys, n)?;
-            for (i, &id) in ids.iter().enumerate() {
-                if id == NONE {
-                    continue;
+            let mut heads = std::mem::take(&mut self.heads);
+            let build = self.build.as_ref().expect("build side loaded");
+            let table = build.table.as_ref().expect("hash join has a key table");
+            table.probe(
+                &keys,
+                n,
+                probe.selection.as_deref(),
+                &mut self.scratch,
+                &mut heads,
+            )?;
+            if semi_like && self.spec.residual.is_none() {
+                for (&p, &h) in live.iter().zip(&heads) {
+                    pmatched[p as usize] = h != NONE;
                 }
-                let build = self.build.as_ref().expect("build side loaded");
-                if semi_like && self.spec.residual.is_none() {
-                    pmatched[i] = true;
-                    continue;
-                }
-                let mut r = build.head[id as usize];
-                while r != NONE {
-                    pidx.push(i as u32);
-                    bidx.push(r);
-                    r = self.build.as_ref().expect("build").next[r as usize];
-                    if pidx.len() >= BATCH_SIZE {
-                        self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched)?;
+            } else {
+                for (&p, &h) in live.iter().zip(&heads) {
+                    let mut r = h;
+                    while r != NONE {
+                        pidx.push(p);
+                        bidx.push(r);
+                        r = self
+                            .build
+                            .as_ref()
+                            .and_then(|b| b.table.as_ref())
+                            .map_or(NONE, |t| t.next(r));
+                        if pidx.len() >= BATCH_SIZE {
+                            self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched)?;
+                        }
                     }
                 }
             }
+            self.heads = heads;
         } else {
-            for i in 0..n {
+            for &p in &live {
                 for r in 0..bn {
-                    pidx.push(i as u32);
+                    pidx.push(p);
                     bidx.push(r as u32);
                     if pidx.len() >= BATCH_SIZE {
                         self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched)?;
@@ -370,24 +298,31 @@ impl JoinOp {
         }
         self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched)?;
         let keep_probe: Vec<u32> = match self.spec.kind {
-            JoinKind::Semi => (0..n as u32).filter(|&i| pmatched[i as usize]).collect(),
-            JoinKind::Anti => (0..n as u32).filter(|&i| !pmatched[i as usize]).collect(),
-            JoinKind::Left | JoinKind::Full => {
-                (0..n as u32).filter(|&i| !pmatched[i as usize]).collect()
-            }
-            JoinKind::Right if self.spec.build_left => {
-                (0..n as u32).filter(|&i| !pmatched[i as usize]).collect()
-            }
+            JoinKind::Semi => live
+                .iter()
+                .copied()
+                .filter(|&i| pmatched[i as usize])
+                .collect(),
+            JoinKind::Anti | JoinKind::Left | JoinKind::Full => live
+                .iter()
+                .copied()
+                .filter(|&i| !pmatched[i as usize])
+                .collect(),
+            JoinKind::Right if self.spec.build_left => live
+                .iter()
+                .copied()
+                .filter(|&i| !pmatched[i as usize])
+                .collect(),
             _ => Vec::new(),
         };
         if semi_like {
             if !keep_probe.is_empty() {
-                let cols = probe
-                    .columns
-                    .iter()
-                    .map(|c| take_opt(c, &keep_probe))
-                    .collect::<Result<Vec<_>>>()?;
-                self.queue.push_back(Batch::new(cols, keep_probe.len()));
+                let selection = (keep_probe.len() < n).then_some(keep_probe);
+                self.queue.push_back(Batch {
+                    columns: probe.columns,
+                    len: n,
+                    selection,
+                });
             }
         } else if self.keeps_unmatched_probe() {
             // Output in probe order (a left join lists the left rows in order, §8): merge the
@@ -450,13 +385,23 @@ impl JoinOp {
             if self.probe_done {
                 return Ok(None);
             }
-            match next_dense(&mut self.probe) {
+            match next_live(&mut self.probe) {
                 Some(b) => self.process(b?)?,
                 None => {
                     self.probe_done = true;
                     self.finish_build()?;
                 }
             }
+        }
+    }
+}
+
+/// Pulls the next batch with live rows from `op`, keeping its selection.
+fn next_live(op: &mut BoxOp) -> Option<Result<Batch>> {
+    loop {
+        match op.next()? {
+            Ok(b) if b.num_rows() == 0 => continue,
+            r => return Some(r),
         }
     }
 }

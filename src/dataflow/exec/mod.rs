@@ -15,6 +15,7 @@ pub mod columns;
 pub mod compute;
 pub mod grouper;
 pub mod join;
+pub mod join_table;
 pub mod keys;
 pub mod limit;
 pub mod merge;
