@@ -8,8 +8,7 @@ use std::collections::VecDeque;
 
 use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_dense};
 use super::columns::{NULL_ROW, concat, take_opt};
-use super::join_table::{JoinTable, NONE};
-use super::keys::EncodedKeys;
+use super::join_table::{JoinTable, NONE, ProbeScratch};
 use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::kernels::CompiledExpr;
@@ -53,7 +52,7 @@ pub struct JoinOp {
     reservation: Reservation,
     queue: VecDeque<Batch>,
     probe_done: bool,
-    scratch: EncodedKeys,
+    scratch: ProbeScratch,
     /// First build row per live probe row (reused between batches).
     heads: Vec<u32>,
     /// (probe row, build row) matches of the current probe batch, for joins that also emit
@@ -79,7 +78,7 @@ impl JoinOp {
             reservation,
             queue: VecDeque::new(),
             probe_done: false,
-            scratch: EncodedKeys::default(),
+            scratch: ProbeScratch::default(),
             heads: Vec::new(),
             emitted: (Vec::new(), Vec::new()),
         }

@@ -13,6 +13,8 @@ use super::grouper::{IntHasher, as_i64};
 use super::keys::{EncodedKeys, KeyTable, encode};
 use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
+use crate::dataflow::expr::kernels::internal;
+use crate::dataflow::expr::kernels::vector::validity_of;
 
 /// "No row": the end of a chain, or a probe row without a match.
 pub const NONE: u32 = u32::MAX;
@@ -52,6 +54,32 @@ fn is_int(c: &Column) -> bool {
         c,
         Column::I8(_) | Column::I16(_) | Column::I32(_) | Column::I64(_)
     )
+}
+
+/// Runs `$body` with `$v` bound to the values slice of an integer column (read `$v[i] as
+/// i64`); any other column is an internal error (the planner gives both sides one type).
+macro_rules! with_ints {
+    ($col:expr, |$v:ident| $body:expr) => {
+        match $col {
+            Column::I8(c) => {
+                let $v = c.values();
+                $body
+            }
+            Column::I16(c) => {
+                let $v = c.values();
+                $body
+            }
+            Column::I32(c) => {
+                let $v = c.values();
+                $body
+            }
+            Column::I64(c) => {
+                let $v = c.values();
+                $body
+            }
+            _ => return Err(internal("join key types differ")),
+        }
+    };
 }
 
 /// Integer key values of rows `0..n` and whether each row is usable (not null).
@@ -99,28 +127,58 @@ fn pack(
         if let Some(m) = valid {
             ok.iter_mut().zip(m).for_each(|(o, m)| *o &= *m);
         }
-        for i in 0..n {
-            let x = v[i];
-            ok[i] &= x >= lo && x <= hi;
-            // Wrapping: out-of-range rows are discarded by `ok`.
-            out[i] = out[i].wrapping_add((x.wrapping_sub(lo) as u64).wrapping_mul(mult) as i64);
-        }
+        pack_column(v, lo, hi, mult, &mut out, &mut ok);
     }
     (out, ok)
 }
 
-/// Integer keys of rows `0..n` as one `i64` each plus usability, or `None` when the keys are
-/// not all integers.
-fn int_keys(keys: &[Column], n: usize, packing: Option<&Packing>) -> Result<(Vec<i64>, Vec<bool>)> {
-    let vals = int_values(keys, n)?;
-    match packing {
-        None => {
-            let (v, valid) = vals.into_iter().next().expect("one key");
-            let ok = valid.unwrap_or_else(|| vec![true; n]);
-            Ok((v, ok))
-        }
-        Some(p) => Ok(pack(&vals, n, p)),
+/// Adds one key column's share to the packed keys `out`; clears `ok` where it is out of range.
+#[inline]
+fn pack_column<T: Copy + Into<i64>>(
+    v: &[T],
+    lo: i64,
+    hi: i64,
+    mult: u64,
+    out: &mut [i64],
+    ok: &mut [bool],
+) {
+    for ((o, k), &x) in out.iter_mut().zip(ok.iter_mut()).zip(v) {
+        let x: i64 = x.into();
+        *k &= x >= lo && x <= hi;
+        // Wrapping: out-of-range rows are discarded by `ok`.
+        *o = o.wrapping_add((x.wrapping_sub(lo) as u64).wrapping_mul(mult) as i64);
     }
+}
+
+/// Reused buffers for probing.
+#[derive(Default)]
+pub struct ProbeScratch {
+    /// Encoded keys (the bytes path).
+    pub enc: EncodedKeys,
+    packed: Vec<i64>,
+    ok: Vec<bool>,
+}
+
+/// The packed keys of probe rows `0..n` into `s.packed`, usability into `s.ok`.
+fn pack_probe(keys: &[Column], n: usize, packing: &Packing, s: &mut ProbeScratch) -> Result<()> {
+    s.packed.clear();
+    s.packed.resize(n, 0);
+    s.ok.clear();
+    s.ok.resize(n, true);
+    for (col, &(lo, hi, mult)) in keys.iter().zip(&packing.parts) {
+        if let Some(m) = validity_of(col) {
+            s.ok.iter_mut().zip(&m).for_each(|(o, m)| *o &= *m);
+        }
+        with_ints!(col, |v| pack_column(
+            &v[..n],
+            lo,
+            hi,
+            mult,
+            &mut s.packed,
+            &mut s.ok
+        ));
+    }
+    Ok(())
 }
 
 impl JoinTable {
@@ -210,6 +268,48 @@ impl JoinTable {
         Lookup::Map(map)
     }
 
+    /// Integer probe: `at` maps a (packed) key to its first build row. A single key is read
+    /// straight from its column; several keys are packed into scratch first.
+    fn probe_int(
+        &self,
+        keys: &[Column],
+        n: usize,
+        rows: Option<&[u32]>,
+        scratch: &mut ProbeScratch,
+        out: &mut Vec<u32>,
+        at: impl Fn(i64) -> u32,
+    ) -> Result<()> {
+        if let Some(p) = &self.packing {
+            pack_probe(keys, n, p, scratch)?;
+            let (k, ok) = (&scratch.packed, &scratch.ok);
+            let f = |r: usize| if ok[r] { at(k[r]) } else { NONE };
+            match rows {
+                None => out.extend((0..n).map(f)),
+                Some(rows) => out.extend(rows.iter().map(|&r| f(r as usize))),
+            }
+            return Ok(());
+        }
+        let [col] = keys else {
+            return Err(internal("join key count differs"));
+        };
+        let valid = validity_of(col);
+        with_ints!(col, |v| {
+            let v = &v[..n];
+            match (rows, &valid) {
+                (None, None) => out.extend(v.iter().map(|&x| at(x as i64))),
+                (Some(rows), None) => out.extend(rows.iter().map(|&r| at(v[r as usize] as i64))),
+                (rows, Some(m)) => {
+                    let f = |r: usize| if m[r] { at(v[r] as i64) } else { NONE };
+                    match rows {
+                        None => out.extend((0..n).map(f)),
+                        Some(rows) => out.extend(rows.iter().map(|&r| f(r as usize))),
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+
     /// The build row after `r` with the same key, or [`NONE`].
     #[inline]
     pub fn next(&self, r: u32) -> u32 {
@@ -234,7 +334,7 @@ impl JoinTable {
         keys: &[Column],
         n: usize,
         rows: Option<&[u32]>,
-        scratch: &mut EncodedKeys,
+        scratch: &mut ProbeScratch,
         out: &mut Vec<u32>,
     ) -> Result<()> {
         out.clear();
@@ -242,6 +342,7 @@ impl JoinTable {
         let row = |i: usize| rows.map_or(i, |r| r[i] as usize);
         match &self.lookup {
             Lookup::Bytes { table, heads } => {
+                let scratch = &mut scratch.enc;
                 encode(keys, n, scratch);
                 out.extend((0..count).map(|i| {
                     let r = row(i);
@@ -255,38 +356,20 @@ impl JoinTable {
                 }));
             }
             Lookup::Direct { base, heads } => {
-                if !keys.iter().all(is_int) {
-                    return Err(crate::dataflow::expr::kernels::internal(
-                        "join key types differ",
-                    ));
-                }
-                let (k, ok) = int_keys(keys, n, self.packing.as_ref())?;
                 let base = *base;
-                out.extend((0..count).map(|i| {
-                    let r = row(i);
-                    let d = k[r].wrapping_sub(base) as u64;
-                    if ok[r] && d < heads.len() as u64 {
+                let at = |k: i64| {
+                    let d = k.wrapping_sub(base) as u64;
+                    if d < heads.len() as u64 {
                         heads[d as usize]
                     } else {
                         NONE
                     }
-                }));
+                };
+                self.probe_int(keys, n, rows, scratch, out, at)?;
             }
             Lookup::Map(map) => {
-                if !keys.iter().all(is_int) {
-                    return Err(crate::dataflow::expr::kernels::internal(
-                        "join key types differ",
-                    ));
-                }
-                let (k, ok) = int_keys(keys, n, self.packing.as_ref())?;
-                out.extend((0..count).map(|i| {
-                    let r = row(i);
-                    if ok[r] {
-                        map.get(&k[r]).copied().unwrap_or(NONE)
-                    } else {
-                        NONE
-                    }
-                }));
+                let at = |k: i64| map.get(&k).copied().unwrap_or(NONE);
+                self.probe_int(keys, n, rows, scratch, out, at)?;
             }
         }
         Ok(())
@@ -300,7 +383,7 @@ mod tests {
     /// Every build row matching each probe row, in chain order.
     fn matches(t: &JoinTable, keys: &[Column], n: usize, rows: Option<&[u32]>) -> Vec<Vec<u32>> {
         let mut heads = Vec::new();
-        t.probe(keys, n, rows, &mut EncodedKeys::default(), &mut heads)
+        t.probe(keys, n, rows, &mut ProbeScratch::default(), &mut heads)
             .unwrap();
         heads
             .iter()
@@ -417,7 +500,7 @@ mod tests {
         let p = Column::from_strs(&[Some("1")]);
         let mut heads = Vec::new();
         assert!(
-            t.probe(&[p], 1, None, &mut EncodedKeys::default(), &mut heads)
+            t.probe(&[p], 1, None, &mut ProbeScratch::default(), &mut heads)
                 .is_err()
         );
     }
