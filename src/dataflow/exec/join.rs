@@ -39,7 +39,234 @@ struct Build {
     n: usize,
     /// The key table (`None` for a nested-loop join).
     table: Option<JoinTable>,
-    matched: Vec<bool>,
+}
+
+/// Probe batches pulled per round; a round is split between the threads.
+const ROUND_BATCHES: usize = 16;
+
+/// Fewest live probe rows in a round for it to be split between threads (below this, starting
+/// a thread costs more than it saves).
+const PARALLEL_MIN_ROWS: usize = 8 * BATCH_SIZE;
+
+/// Per-thread buffers reused between probe batches.
+#[derive(Default)]
+struct Scratch {
+    keys: ProbeScratch,
+    /// First build row per live probe row.
+    heads: Vec<u32>,
+}
+
+/// What joining one probe batch produced.
+#[derive(Default)]
+struct Probed {
+    /// Output batches, in order.
+    out: Vec<Batch>,
+    /// Build rows that found a match (only collected for full joins).
+    matched_build: Vec<u32>,
+    /// (probe row, build row) matches, for joins that also emit unmatched probe rows: they are
+    /// assembled once, merged with those rows in probe order.
+    emitted: (Vec<u32>, Vec<u32>),
+}
+
+/// Everything needed to join one probe batch, read-only, so batches can be joined on several
+/// threads at once.
+struct Prober<'a> {
+    spec: &'a JoinSpec,
+    build: &'a Build,
+}
+
+impl Prober<'_> {
+    /// Output batch from (probe row, build row) pairs, either may be [`NULL_ROW`].
+    fn assemble(&self, probe: &Batch, pidx: &[u32], bidx: &[u32]) -> Result<Batch> {
+        let (lsrc, lidx, rsrc, ridx) = if self.spec.build_left {
+            (&self.build.cols, bidx, &probe.columns, pidx)
+        } else {
+            (&probe.columns, pidx, &self.build.cols, bidx)
+        };
+        let mut cols = Vec::with_capacity(lsrc.len() + rsrc.len());
+        for c in lsrc {
+            cols.push(take_opt(c, lidx)?);
+        }
+        for c in rsrc {
+            cols.push(take_opt(c, ridx)?);
+        }
+        Ok(Batch::new(cols, pidx.len()))
+    }
+
+    /// True for the joins that also output probe rows without a match (with nulls).
+    fn keeps_unmatched_probe(&self) -> bool {
+        match self.spec.kind {
+            JoinKind::Left | JoinKind::Full => !self.spec.build_left,
+            JoinKind::Right => self.spec.build_left,
+            _ => false,
+        }
+    }
+
+    fn probe_keys(&self) -> &[CompiledExpr] {
+        if self.spec.build_left {
+            &self.spec.right_keys
+        } else {
+            &self.spec.left_keys
+        }
+    }
+
+    /// Checks a chunk of candidate pairs; emits matches (inner/outer) and records matched rows.
+    fn flush(
+        &self,
+        probe: &Batch,
+        pidx: &mut Vec<u32>,
+        bidx: &mut Vec<u32>,
+        pmatched: &mut [bool],
+        res: &mut Probed,
+    ) -> Result<()> {
+        if pidx.is_empty() {
+            return Ok(());
+        }
+        let mut batch = None;
+        if let Some(pred) = &self.spec.residual {
+            let b = self.assemble(probe, pidx, bidx)?;
+            let keep = pred.eval_predicate(&b.columns, b.len)?;
+            let mut k = 0;
+            for i in 0..pidx.len() {
+                if keep[i] {
+                    pidx[k] = pidx[i];
+                    bidx[k] = bidx[i];
+                    k += 1;
+                }
+            }
+            if k == pidx.len() {
+                batch = Some(b);
+            }
+            pidx.truncate(k);
+            bidx.truncate(k);
+        }
+        for &p in pidx.iter() {
+            pmatched[p as usize] = true;
+        }
+        if self.spec.kind == JoinKind::Full {
+            res.matched_build.extend_from_slice(bidx);
+        }
+        if !pidx.is_empty() && !matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti) {
+            if self.keeps_unmatched_probe() {
+                // Assembled once, in probe order with the unmatched rows, at the end of `process`.
+                res.emitted.0.extend_from_slice(pidx);
+                res.emitted.1.extend_from_slice(bidx);
+            } else {
+                let out = match batch {
+                    Some(b) => b,
+                    None => self.assemble(probe, pidx, bidx)?,
+                };
+                res.out.push(out);
+            }
+        }
+        pidx.clear();
+        bidx.clear();
+        Ok(())
+    }
+
+    /// Joins one probe batch. A batch with a selection is probed over its live rows only and
+    /// never compacted: output rows are gathered straight from the physical rows, and semi/anti
+    /// joins pass the columns through under a narrowed selection.
+    fn process(&self, probe: Batch, scratch: &mut Scratch) -> Result<Probed> {
+        let n = probe.len;
+        let mut res = Probed::default();
+        let semi_like = matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti);
+        let live: Vec<u32> = match &probe.selection {
+            Some(s) => s.clone(),
+            None => (0..n as u32).collect(),
+        };
+        let mut pmatched = vec![false; n];
+        let mut pidx = Vec::with_capacity(BATCH_SIZE);
+        let mut bidx = Vec::with_capacity(BATCH_SIZE);
+        if let Some(table) = &self.build.table {
+            let keys = self
+                .probe_keys()
+                .iter()
+                .map(|k| k.eval(&probe.columns, n))
+                .collect::<Result<Vec<_>>>()?;
+            let heads = &mut scratch.heads;
+            table.probe(
+                &keys,
+                n,
+                probe.selection.as_deref(),
+                &mut scratch.keys,
+                heads,
+            )?;
+            if semi_like && self.spec.residual.is_none() {
+                for (&p, &h) in live.iter().zip(heads.iter()) {
+                    pmatched[p as usize] = h != NONE;
+                }
+            } else {
+                for (&p, &h) in live.iter().zip(heads.iter()) {
+                    let mut r = h;
+                    while r != NONE {
+                        pidx.push(p);
+                        bidx.push(r);
+                        r = table.next(r);
+                        if pidx.len() >= BATCH_SIZE {
+                            self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
+                        }
+                    }
+                }
+            }
+        } else {
+            for &p in &live {
+                for r in 0..self.build.n {
+                    pidx.push(p);
+                    bidx.push(r as u32);
+                    if pidx.len() >= BATCH_SIZE {
+                        self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
+                    }
+                }
+            }
+        }
+        self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
+        let rows_where = |matched: bool| -> Vec<u32> {
+            live.iter()
+                .copied()
+                .filter(|&i| pmatched[i as usize] == matched)
+                .collect()
+        };
+        let keep_probe: Vec<u32> = match self.spec.kind {
+            JoinKind::Semi => rows_where(true),
+            JoinKind::Anti | JoinKind::Left | JoinKind::Full => rows_where(false),
+            JoinKind::Right if self.spec.build_left => rows_where(false),
+            _ => Vec::new(),
+        };
+        if semi_like {
+            if !keep_probe.is_empty() {
+                let selection = (keep_probe.len() < n).then_some(keep_probe);
+                res.out.push(Batch {
+                    columns: probe.columns,
+                    len: n,
+                    selection,
+                });
+            }
+        } else if self.keeps_unmatched_probe() {
+            // Output in probe order (a left join lists the left rows in order, §8): merge the
+            // matched pairs and the unmatched rows by probe row.
+            let (mp, mb) = std::mem::take(&mut res.emitted);
+            let total = mp.len() + keep_probe.len();
+            let (mut pidx, mut bidx) = (Vec::with_capacity(total), Vec::with_capacity(total));
+            let (mut m, mut u) = (0, 0);
+            while m < mp.len() || u < keep_probe.len() {
+                if u == keep_probe.len() || (m < mp.len() && mp[m] < keep_probe[u]) {
+                    pidx.push(mp[m]);
+                    bidx.push(mb[m]);
+                    m += 1;
+                } else {
+                    pidx.push(keep_probe[u]);
+                    bidx.push(NULL_ROW);
+                    u += 1;
+                }
+            }
+            for (p, b) in pidx.chunks(BATCH_SIZE).zip(bidx.chunks(BATCH_SIZE)) {
+                let out = self.assemble(&probe, p, b)?;
+                res.out.push(out);
+            }
+        }
+        Ok(res)
+    }
 }
 
 /// A hash or nested-loop join.
@@ -48,21 +275,32 @@ pub struct JoinOp {
     probe: BoxOp,
     build_input: Option<BoxOp>,
     build: Option<Build>,
+    /// Build rows that matched (full joins emit the others at the end).
+    build_matched: Vec<bool>,
     account: MemoryAccount,
     reservation: Reservation,
     queue: VecDeque<Batch>,
     probe_done: bool,
-    scratch: ProbeScratch,
-    /// First build row per live probe row (reused between batches).
-    heads: Vec<u32>,
-    /// (probe row, build row) matches of the current probe batch, for joins that also emit
-    /// unmatched probe rows: they are assembled once, merged with those rows in probe order.
-    emitted: (Vec<u32>, Vec<u32>),
+    /// One per thread.
+    scratch: Vec<Scratch>,
 }
 
 impl JoinOp {
-    /// A join of `left` and `right`.
+    /// A join of `left` and `right`; probe batches are joined on up to two threads (the
+    /// output order does not depend on the thread count).
     pub fn new(spec: JoinSpec, left: BoxOp, right: BoxOp, account: MemoryAccount) -> Self {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+        Self::with_threads(spec, left, right, account, threads)
+    }
+
+    /// A join that uses at most `threads` threads (at least one).
+    pub fn with_threads(
+        spec: JoinSpec,
+        left: BoxOp,
+        right: BoxOp,
+        account: MemoryAccount,
+        threads: usize,
+    ) -> Self {
         let (build_input, probe) = if spec.build_left {
             (left, right)
         } else {
@@ -74,13 +312,12 @@ impl JoinOp {
             probe,
             build_input: Some(build_input),
             build: None,
+            build_matched: Vec::new(),
             account,
             reservation,
             queue: VecDeque::new(),
             probe_done: false,
-            scratch: ProbeScratch::default(),
-            heads: Vec::new(),
-            emitted: (Vec::new(), Vec::new()),
+            scratch: (0..threads.max(1)).map(|_| Scratch::default()).collect(),
         }
     }
 
@@ -93,14 +330,6 @@ impl JoinOp {
             &self.spec.left_keys
         } else {
             &self.spec.right_keys
-        }
-    }
-
-    fn probe_keys(&self) -> &[CompiledExpr] {
-        if self.spec.build_left {
-            &self.spec.right_keys
-        } else {
-            &self.spec.left_keys
         }
     }
 
@@ -140,212 +369,62 @@ impl JoinOp {
             self.reservation.grow(t.heap_bytes() + n, "join")?;
             table = Some(t);
         }
-        self.build = Some(Build {
-            cols,
-            n,
-            table,
-            matched: vec![false; n],
-        });
+        if self.spec.kind == JoinKind::Full {
+            self.build_matched = vec![false; n];
+        }
+        self.build = Some(Build { cols, n, table });
         Ok(())
     }
 
-    /// Output batch from (probe row, build row) pairs, either may be [`NULL_ROW`].
-    fn assemble(&self, probe: &Batch, pidx: &[u32], bidx: &[u32]) -> Result<Batch> {
+    /// Joins a round of probe batches — split in two halves joined on two threads when there
+    /// are enough rows — and queues the output in probe order.
+    fn process_round(&mut self, mut round: Vec<Batch>) -> Result<()> {
         let build = self.build.as_ref().expect("build side loaded");
-        let (lsrc, lidx, rsrc, ridx) = if self.spec.build_left {
-            (&build.cols, bidx, &probe.columns, pidx)
-        } else {
-            (&probe.columns, pidx, &build.cols, bidx)
+        let prober = Prober {
+            spec: &self.spec,
+            build,
         };
-        let mut cols = Vec::with_capacity(lsrc.len() + rsrc.len());
-        for c in lsrc {
-            cols.push(take_opt(c, lidx)?);
-        }
-        for c in rsrc {
-            cols.push(take_opt(c, ridx)?);
-        }
-        Ok(Batch::new(cols, pidx.len()))
-    }
-
-    /// Checks a chunk of candidate pairs; emits matches (inner/outer) and records matched rows.
-    fn flush(
-        &mut self,
-        probe: &Batch,
-        pidx: &mut Vec<u32>,
-        bidx: &mut Vec<u32>,
-        pmatched: &mut [bool],
-    ) -> Result<()> {
-        if pidx.is_empty() {
-            return Ok(());
-        }
-        let mut batch = None;
-        if let Some(res) = &self.spec.residual {
-            let b = self.assemble(probe, pidx, bidx)?;
-            let keep = res.eval_predicate(&b.columns, b.len)?;
-            let mut k = 0;
-            for i in 0..pidx.len() {
-                if keep[i] {
-                    pidx[k] = pidx[i];
-                    bidx[k] = bidx[i];
-                    k += 1;
-                }
-            }
-            if k == pidx.len() {
-                batch = Some(b);
-            }
-            pidx.truncate(k);
-            bidx.truncate(k);
-        }
-        let build = self.build.as_mut().expect("build side loaded");
-        for (&p, &b) in pidx.iter().zip(bidx.iter()) {
-            pmatched[p as usize] = true;
-            build.matched[b as usize] = true;
-        }
-        if !pidx.is_empty() && !matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti) {
-            if self.keeps_unmatched_probe() {
-                // Assembled once, in probe order with the unmatched rows, at the end of `process`.
-                self.emitted.0.extend_from_slice(pidx);
-                self.emitted.1.extend_from_slice(bidx);
-            } else {
-                let out = match batch {
-                    Some(b) => b,
-                    None => self.assemble(probe, pidx, bidx)?,
-                };
-                self.queue.push_back(out);
-            }
-        }
-        pidx.clear();
-        bidx.clear();
-        Ok(())
-    }
-
-    /// True for the joins that also output probe rows without a match (with nulls).
-    fn keeps_unmatched_probe(&self) -> bool {
-        match self.spec.kind {
-            JoinKind::Left | JoinKind::Full => !self.spec.build_left,
-            JoinKind::Right => self.spec.build_left,
-            _ => false,
-        }
-    }
-
-    /// Joins one probe batch. A batch with a selection is probed over its live rows only and
-    /// never compacted: output rows are gathered straight from the physical rows, and semi/anti
-    /// joins pass the columns through under a narrowed selection.
-    fn process(&mut self, probe: Batch) -> Result<()> {
-        let n = probe.len;
-        // `step` only pulls a probe batch once the queue is drained.
-        debug_assert!(self.queue.is_empty());
-        self.emitted.0.clear();
-        self.emitted.1.clear();
-        let semi_like = matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti);
-        let live: Vec<u32> = match &probe.selection {
-            Some(s) => s.clone(),
-            None => (0..n as u32).collect(),
-        };
-        let mut pmatched = vec![false; n];
-        let mut pidx = Vec::with_capacity(BATCH_SIZE);
-        let mut bidx = Vec::with_capacity(BATCH_SIZE);
-        let bn = self.build.as_ref().map_or(0, |b| b.n);
-        if self.hashed() {
-            let keys = self
-                .probe_keys()
-                .iter()
-                .map(|k| k.eval(&probe.columns, n))
-                .collect::<Result<Vec<_>>>()?;
-            let mut heads = std::mem::take(&mut self.heads);
-            let build = self.build.as_ref().expect("build side loaded");
-            let table = build.table.as_ref().expect("hash join has a key table");
-            table.probe(
-                &keys,
-                n,
-                probe.selection.as_deref(),
-                &mut self.scratch,
-                &mut heads,
-            )?;
-            if semi_like && self.spec.residual.is_none() {
-                for (&p, &h) in live.iter().zip(&heads) {
-                    pmatched[p as usize] = h != NONE;
-                }
-            } else {
-                for (&p, &h) in live.iter().zip(&heads) {
-                    let mut r = h;
-                    while r != NONE {
-                        pidx.push(p);
-                        bidx.push(r);
-                        r = self
-                            .build
-                            .as_ref()
-                            .and_then(|b| b.table.as_ref())
-                            .map_or(NONE, |t| t.next(r));
-                        if pidx.len() >= BATCH_SIZE {
-                            self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched)?;
-                        }
-                    }
-                }
-            }
-            self.heads = heads;
-        } else {
-            for &p in &live {
-                for r in 0..bn {
-                    pidx.push(p);
-                    bidx.push(r as u32);
-                    if pidx.len() >= BATCH_SIZE {
-                        self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched)?;
-                    }
-                }
-            }
-        }
-        self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched)?;
-        let keep_probe: Vec<u32> = match self.spec.kind {
-            JoinKind::Semi => live
-                .iter()
-                .copied()
-                .filter(|&i| pmatched[i as usize])
-                .collect(),
-            JoinKind::Anti | JoinKind::Left | JoinKind::Full => live
-                .iter()
-                .copied()
-                .filter(|&i| !pmatched[i as usize])
-                .collect(),
-            JoinKind::Right if self.spec.build_left => live
-                .iter()
-                .copied()
-                .filter(|&i| !pmatched[i as usize])
-                .collect(),
-            _ => Vec::new(),
-        };
-        if semi_like {
-            if !keep_probe.is_empty() {
-                let selection = (keep_probe.len() < n).then_some(keep_probe);
-                self.queue.push_back(Batch {
-                    columns: probe.columns,
-                    len: n,
-                    selection,
+        let rows: usize = round.iter().map(Batch::num_rows).sum();
+        let results: Vec<Result<Probed>> =
+            if self.scratch.len() > 1 && round.len() > 1 && rows >= PARALLEL_MIN_ROWS {
+                // Split by live rows so both halves carry similar work.
+                let mut acc = 0;
+                let mid = round
+                    .iter()
+                    .position(|b| {
+                        acc += b.num_rows();
+                        acc * 2 >= rows
+                    })
+                    .map_or(1, |i| (i + 1).min(round.len() - 1));
+                let second = round.split_off(mid);
+                let (s0, s1) = self.scratch.split_at_mut(1);
+                let (first, second) = std::thread::scope(|s| {
+                    let p = &prober;
+                    let s1 = &mut s1[0];
+                    let h = s.spawn(move || {
+                        second
+                            .into_iter()
+                            .map(|b| p.process(b, s1))
+                            .collect::<Vec<_>>()
+                    });
+                    let first: Vec<_> = round
+                        .into_iter()
+                        .map(|b| p.process(b, &mut s0[0]))
+                        .collect();
+                    (first, h.join())
                 });
+                let second = second.unwrap_or_else(|e| std::panic::resume_unwind(e));
+                first.into_iter().chain(second).collect()
+            } else {
+                let s0 = &mut self.scratch[0];
+                round.into_iter().map(|b| prober.process(b, s0)).collect()
+            };
+        for r in results {
+            let r = r?;
+            for &b in &r.matched_build {
+                self.build_matched[b as usize] = true;
             }
-        } else if self.keeps_unmatched_probe() {
-            // Output in probe order (a left join lists the left rows in order, §8): merge the
-            // matched pairs and the unmatched rows by probe row.
-            let (mp, mb) = std::mem::take(&mut self.emitted);
-            let total = mp.len() + keep_probe.len();
-            let (mut pidx, mut bidx) = (Vec::with_capacity(total), Vec::with_capacity(total));
-            let (mut m, mut u) = (0, 0);
-            while m < mp.len() || u < keep_probe.len() {
-                if u == keep_probe.len() || (m < mp.len() && mp[m] < keep_probe[u]) {
-                    pidx.push(mp[m]);
-                    bidx.push(mb[m]);
-                    m += 1;
-                } else {
-                    pidx.push(keep_probe[u]);
-                    bidx.push(NULL_ROW);
-                    u += 1;
-                }
-            }
-            for (p, b) in pidx.chunks(BATCH_SIZE).zip(bidx.chunks(BATCH_SIZE)) {
-                let out = self.assemble(&probe, p, b)?;
-                self.queue.push_back(out);
-            }
-            self.emitted = (mp, mb);
+            self.queue.extend(r.out);
         }
         Ok(())
     }
@@ -357,7 +436,7 @@ impl JoinOp {
         }
         let build = self.build.as_ref().expect("build side loaded");
         let rows: Vec<u32> = (0..build.n as u32)
-            .filter(|&r| !build.matched[r as usize])
+            .filter(|&r| !self.build_matched[r as usize])
             .collect();
         let probe_types = if self.spec.build_left {
             &self.spec.right_types
@@ -365,9 +444,13 @@ impl JoinOp {
             &self.spec.left_types
         };
         let empty = Batch::new(probe_types.iter().map(|t| Column::empty(*t)).collect(), 0);
+        let prober = Prober {
+            spec: &self.spec,
+            build,
+        };
         for chunk in rows.chunks(BATCH_SIZE) {
             let nulls = vec![NULL_ROW; chunk.len()];
-            let b = self.assemble(&empty, &nulls, chunk)?;
+            let b = prober.assemble(&empty, &nulls, chunk)?;
             self.queue.push_back(b);
         }
         Ok(())
@@ -384,12 +467,25 @@ impl JoinOp {
             if self.probe_done {
                 return Ok(None);
             }
-            match next_live(&mut self.probe) {
-                Some(b) => self.process(b?)?,
-                None => {
-                    self.probe_done = true;
-                    self.finish_build()?;
+            // With one thread, one batch at a time (no extra buffering).
+            let want = if self.scratch.len() > 1 {
+                ROUND_BATCHES
+            } else {
+                1
+            };
+            let mut round = Vec::with_capacity(want);
+            while round.len() < want {
+                match next_live(&mut self.probe) {
+                    Some(b) => round.push(b?),
+                    None => {
+                        self.probe_done = true;
+                        break;
+                    }
                 }
+            }
+            self.process_round(round)?;
+            if self.probe_done {
+                self.finish_build()?;
             }
         }
     }

@@ -56,8 +56,14 @@ fn is_int(c: &Column) -> bool {
     )
 }
 
-/// Runs `$body` with `$v` bound to the values slice of an integer column (read `$v[i] as
-/// i64`); any other column is an internal error (the planner gives both sides one type).
+/// An integer key value as `i64`.
+#[inline]
+fn widen<T: Into<i64>>(x: T) -> i64 {
+    x.into()
+}
+
+/// Runs `$body` with `$v` bound to the values slice of an integer column (read through
+/// [`widen`]); any other column is an internal error (the planner gives both sides one type).
 macro_rules! with_ints {
     ($col:expr, |$v:ident| $body:expr) => {
         match $col {
@@ -82,14 +88,17 @@ macro_rules! with_ints {
     };
 }
 
+/// One integer key column's values and validity.
+type IntColumn = (Vec<i64>, Option<Vec<bool>>);
+
 /// Integer key values of rows `0..n` and whether each row is usable (not null).
-fn int_values(keys: &[Column], n: usize) -> Result<Vec<(Vec<i64>, Option<Vec<bool>>)>> {
+fn int_values(keys: &[Column], n: usize) -> Result<Vec<IntColumn>> {
     keys.iter().map(|k| as_i64(k, n)).collect()
 }
 
 /// The packing of several integer key columns by their ranges over the valid build rows, when
 /// the product of the ranges fits in an `i64`; `None` otherwise.
-fn plan_packing(vals: &[(Vec<i64>, Option<Vec<bool>>)], ok: &[bool]) -> Option<Packing> {
+fn plan_packing(vals: &[IntColumn], ok: &[bool]) -> Option<Packing> {
     let mut parts = Vec::with_capacity(vals.len());
     let mut mult: u128 = 1;
     for (v, _) in vals {
@@ -116,11 +125,7 @@ fn plan_packing(vals: &[(Vec<i64>, Option<Vec<bool>>)], ok: &[bool]) -> Option<P
 
 /// Packs rows `0..n`: the packed key per row and whether the row can match (no null key, each
 /// value inside the build range).
-fn pack(
-    vals: &[(Vec<i64>, Option<Vec<bool>>)],
-    n: usize,
-    packing: &Packing,
-) -> (Vec<i64>, Vec<bool>) {
+fn pack(vals: &[IntColumn], n: usize, packing: &Packing) -> (Vec<i64>, Vec<bool>) {
     let mut out = vec![0i64; n];
     let mut ok = vec![true; n];
     for ((v, valid), &(lo, hi, mult)) in vals.iter().zip(&packing.parts) {
@@ -296,10 +301,10 @@ impl JoinTable {
         with_ints!(col, |v| {
             let v = &v[..n];
             match (rows, &valid) {
-                (None, None) => out.extend(v.iter().map(|&x| at(x as i64))),
-                (Some(rows), None) => out.extend(rows.iter().map(|&r| at(v[r as usize] as i64))),
+                (None, None) => out.extend(v.iter().map(|&x| at(widen(x)))),
+                (Some(rows), None) => out.extend(rows.iter().map(|&r| at(widen(v[r as usize])))),
                 (rows, Some(m)) => {
-                    let f = |r: usize| if m[r] { at(v[r] as i64) } else { NONE };
+                    let f = |r: usize| if m[r] { at(widen(v[r])) } else { NONE };
                     match rows {
                         None => out.extend((0..n).map(f)),
                         Some(rows) => out.extend(rows.iter().map(|&r| f(r as usize))),
