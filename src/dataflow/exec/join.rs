@@ -42,7 +42,7 @@ struct Build {
 }
 
 /// Probe batches pulled per round; a round is split between the threads.
-const ROUND_BATCHES: usize = 16;
+const ROUND_BATCHES: usize = 32;
 
 /// Fewest live probe rows in a round for it to be split between threads (below this, starting
 /// a thread costs more than it saves).

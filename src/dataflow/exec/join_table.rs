@@ -24,6 +24,10 @@ pub const NONE: u32 = u32::MAX;
 const DIRECT_FACTOR: u64 = 4;
 const DIRECT_SLACK: u64 = 1024;
 
+/// An integer map gets a presence bitmap over its key range when the range is at most this
+/// many bits per build row (8 bytes per row at most).
+const FILTER_BITS_PER_ROW: u64 = 64;
+
 /// How the integer key columns of a row become one `i64`.
 #[derive(Debug, Clone)]
 struct Packing {
@@ -37,7 +41,12 @@ enum Lookup {
     /// Packed key `k` is at `heads[k - base]`.
     Direct { base: i64, heads: Vec<u32> },
     /// An integer hash map over packed keys.
-    Map(HashMap<i64, u32, BuildHasherDefault<IntHasher>>),
+    Map {
+        map: HashMap<i64, u32, BuildHasherDefault<IntHasher>>,
+        /// When the key range is at most [`FILTER_BITS_PER_ROW`] bits per build row: one bit
+        /// per key in `base..`, set for keys present, so most misses skip the hash lookup.
+        filter: Option<(i64, Vec<u64>)>,
+    },
     /// Encoded row keys: a key id per distinct key, `heads[id]` its first row.
     Bytes { table: KeyTable, heads: Vec<u32> },
 }
@@ -270,7 +279,15 @@ impl JoinTable {
                 *h = r as u32;
             }
         }
-        Lookup::Map(map)
+        let filter = (lo <= hi && span <= (n as u64 * FILTER_BITS_PER_ROW) as i128).then(|| {
+            let mut bits = vec![0u64; (span as usize).div_ceil(64)];
+            for (x, _) in k.iter().zip(ok).filter(|(_, o)| **o) {
+                let d = (x - lo) as usize;
+                bits[d / 64] |= 1 << (d % 64);
+            }
+            (lo, bits)
+        });
+        Lookup::Map { map, filter }
     }
 
     /// Integer probe: `at` maps a (packed) key to its first build row. A single key is read
@@ -326,7 +343,9 @@ impl JoinTable {
         self.next.capacity() * 4
             + match &self.lookup {
                 Lookup::Direct { heads, .. } => heads.capacity() * 4,
-                Lookup::Map(m) => m.capacity() * 13,
+                Lookup::Map { map, filter } => {
+                    map.capacity() * 13 + filter.as_ref().map_or(0, |f| f.1.capacity() * 8)
+                }
                 Lookup::Bytes { table, heads } => table.heap_bytes() + heads.capacity() * 4,
             }
     }
@@ -372,8 +391,26 @@ impl JoinTable {
                 };
                 self.probe_int(keys, n, rows, scratch, out, at)?;
             }
-            Lookup::Map(map) => {
+            Lookup::Map { map, filter: None } => {
                 let at = |k: i64| map.get(&k).copied().unwrap_or(NONE);
+                self.probe_int(keys, n, rows, scratch, out, at)?;
+            }
+            Lookup::Map {
+                map,
+                filter: Some((base, bits)),
+            } => {
+                let base = *base;
+                let at = |k: i64| {
+                    let d = k.wrapping_sub(base) as u64;
+                    let present = bits
+                        .get((d / 64) as usize)
+                        .is_some_and(|w| w >> (d % 64) & 1 == 1);
+                    if present {
+                        map.get(&k).copied().unwrap_or(NONE)
+                    } else {
+                        NONE
+                    }
+                };
                 self.probe_int(keys, n, rows, scratch, out, at)?;
             }
         }
@@ -421,11 +458,40 @@ mod tests {
         let vals = [i64::MIN, 7, i64::MAX, 7, -5_000_000_000];
         let b = Column::from_values(&vals);
         let t = JoinTable::build(&[b], 5).unwrap();
-        assert!(matches!(t.lookup, Lookup::Map(_)));
+        assert!(matches!(t.lookup, Lookup::Map { filter: None, .. }));
         let p = Column::from_values(&[7i64, i64::MAX, 8, i64::MIN, -5_000_000_000]);
         assert_eq!(
             matches(&t, &[p], 5, None),
             vec![vec![1, 3], vec![2], vec![], vec![0], vec![4]]
+        );
+    }
+
+    #[test]
+    fn a_moderately_sparse_key_range_gets_a_presence_filter() {
+        // 2000 keys spread over 0..100_000: too sparse for a direct array, dense enough for a
+        // bitmap in front of the hash map.
+        let vals: Vec<i64> = (0..2000).map(|i| i * 50 + 7).collect();
+        let t = JoinTable::build(&[Column::from_values(&vals)], vals.len()).unwrap();
+        assert!(matches!(
+            t.lookup,
+            Lookup::Map {
+                filter: Some(_),
+                ..
+            }
+        ));
+        let p = Column::from_values(&[7i64, 8, 57, 99_957, 99_958, -1, 1 << 40, 6]);
+        assert_eq!(
+            matches(&t, &[p], 8, None),
+            vec![
+                vec![0],
+                vec![],
+                vec![1],
+                vec![1999],
+                vec![],
+                vec![],
+                vec![],
+                vec![]
+            ]
         );
     }
 
