@@ -286,11 +286,10 @@ pub struct JoinOp {
 }
 
 impl JoinOp {
-    /// A join of `left` and `right`; probe batches are joined on up to two threads (the
-    /// output order does not depend on the thread count).
+    /// A join of `left` and `right`; probe batches are joined on up to [`join_threads`]
+    /// threads (the output order does not depend on the thread count).
     pub fn new(spec: JoinSpec, left: BoxOp, right: BoxOp, account: MemoryAccount) -> Self {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
-        Self::with_threads(spec, left, right, account, threads)
+        Self::with_threads(spec, left, right, account, join_threads())
     }
 
     /// A join that uses at most `threads` threads (at least one).
@@ -488,6 +487,19 @@ impl JoinOp {
                 self.finish_build()?;
             }
         }
+    }
+}
+
+/// Threads a hash join probes on: `THETA_JOIN_THREADS` when set to a positive number, else
+/// two when the machine has at least two cores, else one.
+pub fn join_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match std::env::var("THETA_JOIN_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        Some(n) if n >= 1 => n.min(2),
+        _ => cores.min(2),
     }
 }
 
