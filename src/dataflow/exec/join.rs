@@ -5,13 +5,16 @@
 //! anti joins. Rows with a null key never match. Output: left columns then right columns.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Sender};
 
 use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_dense};
 use super::columns::{NULL_ROW, concat, take_opt};
 use super::join_table::{JoinTable, NONE, ProbeScratch};
 use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
-use crate::dataflow::expr::kernels::CompiledExpr;
+use crate::dataflow::expr::kernels::{CompiledExpr, internal};
 use crate::dataflow::expr::parser::JoinKind;
 use crate::dataflow::memory::{MemoryAccount, Reservation};
 use crate::dataflow::types::DataType;
@@ -167,7 +170,7 @@ impl Prober<'_> {
     /// Joins one probe batch. A batch with a selection is probed over its live rows only and
     /// never compacted: output rows are gathered straight from the physical rows, and semi/anti
     /// joins pass the columns through under a narrowed selection.
-    fn process(&self, probe: Batch, scratch: &mut Scratch) -> Result<Probed> {
+    fn process(&self, probe: &Batch, scratch: &mut Scratch) -> Result<Probed> {
         let n = probe.len;
         let mut res = Probed::default();
         let semi_like = matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti);
@@ -204,7 +207,7 @@ impl Prober<'_> {
                         bidx.push(r);
                         r = table.next(r);
                         if pidx.len() >= BATCH_SIZE {
-                            self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
+                            self.flush(probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
                         }
                     }
                 }
@@ -215,12 +218,12 @@ impl Prober<'_> {
                     pidx.push(p);
                     bidx.push(r as u32);
                     if pidx.len() >= BATCH_SIZE {
-                        self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
+                        self.flush(probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
                     }
                 }
             }
         }
-        self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
+        self.flush(probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
         let rows_where = |matched: bool| -> Vec<u32> {
             live.iter()
                 .copied()
@@ -237,7 +240,7 @@ impl Prober<'_> {
             if !keep_probe.is_empty() {
                 let selection = (keep_probe.len() < n).then_some(keep_probe);
                 res.out.push(Batch {
-                    columns: probe.columns,
+                    columns: probe.columns.clone(),
                     len: n,
                     selection,
                 });
@@ -261,7 +264,7 @@ impl Prober<'_> {
                 }
             }
             for (p, b) in pidx.chunks(BATCH_SIZE).zip(bidx.chunks(BATCH_SIZE)) {
-                let out = self.assemble(&probe, p, b)?;
+                let out = self.assemble(probe, p, b)?;
                 res.out.push(out);
             }
         }
@@ -271,18 +274,76 @@ impl Prober<'_> {
 
 /// A hash or nested-loop join.
 pub struct JoinOp {
-    spec: JoinSpec,
+    spec: Arc<JoinSpec>,
     probe: BoxOp,
     build_input: Option<BoxOp>,
-    build: Option<Build>,
+    build: Option<Arc<Build>>,
     /// Build rows that matched (full joins emit the others at the end).
     build_matched: Vec<bool>,
     account: MemoryAccount,
     reservation: Reservation,
     queue: VecDeque<Batch>,
     probe_done: bool,
-    /// One per thread.
-    scratch: Vec<Scratch>,
+    /// The main thread's buffers.
+    scratch: Scratch,
+    /// Threads to probe on (1 or 2).
+    threads: usize,
+    /// Sends rounds to the helper thread (started on the first round worth splitting).
+    worker: Option<Sender<Arc<Round>>>,
+}
+
+/// A round of probe batches shared with the helper thread: each thread claims the next
+/// unclaimed batch until none is left, so the main thread never waits for a helper that has
+/// not started (a busy machine), only for a batch the helper is already joining.
+struct Round {
+    batches: Vec<Batch>,
+    next: AtomicUsize,
+    results: Sender<(usize, Result<Probed>)>,
+}
+
+impl Round {
+    /// Claims and joins batches until none is left; returns how many this thread joined.
+    fn work(
+        &self,
+        prober: &Prober<'_>,
+        scratch: &mut Scratch,
+        mut done: impl FnMut(usize, Result<Probed>),
+    ) -> usize {
+        let mut count = 0;
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(b) = self.batches.get(i) else {
+                return count;
+            };
+            // A panic must not lose a claimed batch (the main thread waits for each one).
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                prober.process(b, scratch)
+            }))
+            .unwrap_or_else(|_| Err(internal("join probe panicked")));
+            done(i, r);
+            count += 1;
+        }
+    }
+}
+
+/// Starts the helper thread: it joins batches of each round it receives until the sender is
+/// dropped (the join operator is dropped).
+fn start_worker(spec: Arc<JoinSpec>, build: Arc<Build>) -> Sender<Arc<Round>> {
+    let (tx, rx) = mpsc::channel::<Arc<Round>>();
+    std::thread::spawn(move || {
+        let prober = Prober {
+            spec: &spec,
+            build: &build,
+        };
+        let mut scratch = Scratch::default();
+        for round in rx {
+            round.work(&prober, &mut scratch, |i, r| {
+                // The receiver only goes away with the operator; nothing to report to then.
+                let _ = round.results.send((i, r));
+            });
+        }
+    });
+    tx
 }
 
 impl JoinOp {
@@ -307,7 +368,7 @@ impl JoinOp {
         };
         let reservation = account.empty_reservation();
         JoinOp {
-            spec,
+            spec: Arc::new(spec),
             probe,
             build_input: Some(build_input),
             build: None,
@@ -316,7 +377,9 @@ impl JoinOp {
             reservation,
             queue: VecDeque::new(),
             probe_done: false,
-            scratch: (0..threads.max(1)).map(|_| Scratch::default()).collect(),
+            scratch: Scratch::default(),
+            threads: threads.clamp(1, 2),
+            worker: None,
         }
     }
 
@@ -371,52 +434,50 @@ impl JoinOp {
         if self.spec.kind == JoinKind::Full {
             self.build_matched = vec![false; n];
         }
-        self.build = Some(Build { cols, n, table });
+        self.build = Some(Arc::new(Build { cols, n, table }));
         Ok(())
     }
 
-    /// Joins a round of probe batches — split in two halves joined on two threads when there
-    /// are enough rows — and queues the output in probe order.
-    fn process_round(&mut self, mut round: Vec<Batch>) -> Result<()> {
-        let build = self.build.as_ref().expect("build side loaded");
+    /// Joins a round of probe batches — shared with the helper thread when there are two
+    /// threads and enough rows — and queues the output in probe order.
+    fn process_round(&mut self, round: Vec<Batch>) -> Result<()> {
+        let build = Arc::clone(self.build.as_ref().expect("build side loaded"));
         let prober = Prober {
             spec: &self.spec,
-            build,
+            build: &build,
         };
         let rows: usize = round.iter().map(Batch::num_rows).sum();
         let results: Vec<Result<Probed>> =
-            if self.scratch.len() > 1 && round.len() > 1 && rows >= PARALLEL_MIN_ROWS {
-                // Split by live rows so both halves carry similar work.
-                let mut acc = 0;
-                let mid = round
-                    .iter()
-                    .position(|b| {
-                        acc += b.num_rows();
-                        acc * 2 >= rows
-                    })
-                    .map_or(1, |i| (i + 1).min(round.len() - 1));
-                let second = round.split_off(mid);
-                let (s0, s1) = self.scratch.split_at_mut(1);
-                let (first, second) = std::thread::scope(|s| {
-                    let p = &prober;
-                    let s1 = &mut s1[0];
-                    let h = s.spawn(move || {
-                        second
-                            .into_iter()
-                            .map(|b| p.process(b, s1))
-                            .collect::<Vec<_>>()
-                    });
-                    let first: Vec<_> = round
-                        .into_iter()
-                        .map(|b| p.process(b, &mut s0[0]))
-                        .collect();
-                    (first, h.join())
+            if self.threads > 1 && round.len() > 1 && rows >= PARALLEL_MIN_ROWS {
+                let worker = self.worker.get_or_insert_with(|| {
+                    start_worker(Arc::clone(&self.spec), Arc::clone(&build))
                 });
-                let second = second.unwrap_or_else(|e| std::panic::resume_unwind(e));
-                first.into_iter().chain(second).collect()
+                let (tx, rx) = mpsc::channel();
+                let n = round.len();
+                let shared = Arc::new(Round {
+                    batches: round,
+                    next: AtomicUsize::new(0),
+                    results: tx,
+                });
+                // A helper that has exited cannot claim batches: the main thread joins them all.
+                let _ = worker.send(Arc::clone(&shared));
+                let mut slots: Vec<Option<Result<Probed>>> = (0..n).map(|_| None).collect();
+                let mine = shared.work(&prober, &mut self.scratch, |i, r| slots[i] = Some(r));
+                for _ in mine..n {
+                    let (i, r) = rx
+                        .recv()
+                        .map_err(|_| internal("join helper thread stopped"))?;
+                    slots[i] = Some(r);
+                }
+                slots
+                    .into_iter()
+                    .map(|s| s.unwrap_or_else(|| Err(internal("join batch lost"))))
+                    .collect()
             } else {
-                let s0 = &mut self.scratch[0];
-                round.into_iter().map(|b| prober.process(b, s0)).collect()
+                round
+                    .iter()
+                    .map(|b| prober.process(b, &mut self.scratch))
+                    .collect()
             };
         for r in results {
             let r = r?;
@@ -467,11 +528,7 @@ impl JoinOp {
                 return Ok(None);
             }
             // With one thread, one batch at a time (no extra buffering).
-            let want = if self.scratch.len() > 1 {
-                ROUND_BATCHES
-            } else {
-                1
-            };
+            let want = if self.threads > 1 { ROUND_BATCHES } else { 1 };
             let mut round = Vec::with_capacity(want);
             while round.len() < want {
                 match next_live(&mut self.probe) {
