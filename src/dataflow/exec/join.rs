@@ -1,8 +1,10 @@
 //! Joins. With equality keys: a hash join — the build side is read whole into columns and a
-//! key table (`head`/`next` chains per key), then each probe batch looks its keys up. Without
+//! key table ([`super::join_table`]: first row per key, further rows chained), then each probe
+//! batch looks up the keys of its live rows (selections are kept, not compacted). Without
 //! keys: a nested-loop join (every build row is a candidate). Both evaluate the residual
 //! predicate on candidate pairs, chunk by chunk, and track matched rows for outer, semi and
-//! anti joins. Rows with a null key never match. Output: left columns then right columns.
+//! anti joins. Rows with a null key never match. Output: left columns then right columns, in
+//! probe order — also when an optional helper thread joins some of the batches.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
