@@ -52,17 +52,43 @@ pub enum Source {
 pub struct ProjectOp {
     input: BoxOp,
     sources: Vec<Source>,
+    /// The input column of each output when every source is an input column.
+    picks: Option<Vec<usize>>,
 }
 
 impl ProjectOp {
     /// A projection over `input`.
     pub fn new(input: BoxOp, sources: Vec<Source>) -> Self {
-        ProjectOp { input, sources }
+        let picks = sources
+            .iter()
+            .map(|s| match s {
+                Source::Input(i) => Some(*i),
+                Source::Expr(_) => None,
+            })
+            .collect();
+        ProjectOp {
+            input,
+            sources,
+            picks,
+        }
     }
 }
 
 impl Operator for ProjectOp {
     fn next(&mut self) -> Option<Result<Batch>> {
+        // Only input columns: pass the selection through; the consumer gathers just these.
+        if let Some(picks) = &self.picks {
+            let batch = match self.input.next()? {
+                Ok(b) => b,
+                Err(e) => return Some(Err(e)),
+            };
+            let cols = picks.iter().map(|&i| batch.columns[i].clone()).collect();
+            return Some(Ok(Batch {
+                columns: cols,
+                len: batch.len,
+                selection: batch.selection,
+            }));
+        }
         let batch = match next_dense(&mut self.input)? {
             Ok(b) => b,
             Err(e) => return Some(Err(e)),

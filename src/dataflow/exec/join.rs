@@ -1,23 +1,25 @@
 //! Joins. With equality keys: a hash join — the build side is read whole into columns and a
-//! key table (`head`/`next` chains per key), then each probe batch looks its keys up. Without
+//! key table ([`super::join_table`]: first row per key, further rows chained), then each probe
+//! batch looks up the keys of its live rows (selections are kept, not compacted). Without
 //! keys: a nested-loop join (every build row is a candidate). Both evaluate the residual
 //! predicate on candidate pairs, chunk by chunk, and track matched rows for outer, semi and
-//! anti joins. Rows with a null key never match. Output: left columns then right columns.
+//! anti joins. Rows with a null key never match. Output: left columns then right columns, in
+//! probe order — also when an optional helper thread joins some of the batches.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Sender};
 
 use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_dense};
 use super::columns::{NULL_ROW, concat, take_opt};
-use super::grouper::{IntHasher, as_i64};
-use super::keys::{EncodedKeys, KeyTable, encode};
+use super::join_table::{JoinTable, NONE, ProbeScratch};
 use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
-use crate::dataflow::expr::kernels::CompiledExpr;
+use crate::dataflow::expr::kernels::{CompiledExpr, internal};
 use crate::dataflow::expr::parser::JoinKind;
 use crate::dataflow::memory::{MemoryAccount, Reservation};
 use crate::dataflow::types::DataType;
-use hashbrown::HashMap;
-use std::hash::BuildHasherDefault;
 
 /// A compiled join.
 pub struct JoinSpec {
@@ -40,47 +42,327 @@ pub struct JoinSpec {
 struct Build {
     cols: Vec<Column>,
     n: usize,
-    lookup: Lookup,
-    head: Vec<u32>,
-    next: Vec<u32>,
-    matched: Vec<bool>,
+    /// The key table (`None` for a nested-loop join).
+    table: Option<JoinTable>,
 }
 
-/// Key → chain id: a plain integer map for one integer key (the common equi-join), encoded row
-/// keys otherwise.
-enum Lookup {
-    Int(HashMap<i64, u32, BuildHasherDefault<IntHasher>>),
-    Bytes(KeyTable),
+/// Probe batches pulled per round; a round is split between the threads.
+const ROUND_BATCHES: usize = 32;
+
+/// Fewest live probe rows in a round for it to be split between threads (below this, starting
+/// a thread costs more than it saves).
+const PARALLEL_MIN_ROWS: usize = 8 * BATCH_SIZE;
+
+/// Per-thread buffers reused between probe batches.
+#[derive(Default)]
+struct Scratch {
+    keys: ProbeScratch,
+    /// First build row per live probe row.
+    heads: Vec<u32>,
 }
 
-fn single_int_key(keys: &[Column]) -> bool {
-    matches!(
-        keys,
-        [Column::I8(_) | Column::I16(_) | Column::I32(_) | Column::I64(_)]
-    )
+/// What joining one probe batch produced.
+#[derive(Default)]
+struct Probed {
+    /// Output batches, in order.
+    out: Vec<Batch>,
+    /// Build rows that found a match (only collected for full joins).
+    matched_build: Vec<u32>,
+    /// (probe row, build row) matches, for joins that also emit unmatched probe rows: they are
+    /// assembled once, merged with those rows in probe order.
+    emitted: (Vec<u32>, Vec<u32>),
+}
+
+/// Everything needed to join one probe batch, read-only, so batches can be joined on several
+/// threads at once.
+struct Prober<'a> {
+    spec: &'a JoinSpec,
+    build: &'a Build,
+}
+
+impl Prober<'_> {
+    /// Output batch from (probe row, build row) pairs, either may be [`NULL_ROW`].
+    fn assemble(&self, probe: &Batch, pidx: &[u32], bidx: &[u32]) -> Result<Batch> {
+        let (lsrc, lidx, rsrc, ridx) = if self.spec.build_left {
+            (&self.build.cols, bidx, &probe.columns, pidx)
+        } else {
+            (&probe.columns, pidx, &self.build.cols, bidx)
+        };
+        let mut cols = Vec::with_capacity(lsrc.len() + rsrc.len());
+        for c in lsrc {
+            cols.push(take_opt(c, lidx)?);
+        }
+        for c in rsrc {
+            cols.push(take_opt(c, ridx)?);
+        }
+        Ok(Batch::new(cols, pidx.len()))
+    }
+
+    /// True for the joins that also output probe rows without a match (with nulls).
+    fn keeps_unmatched_probe(&self) -> bool {
+        match self.spec.kind {
+            JoinKind::Left | JoinKind::Full => !self.spec.build_left,
+            JoinKind::Right => self.spec.build_left,
+            _ => false,
+        }
+    }
+
+    fn probe_keys(&self) -> &[CompiledExpr] {
+        if self.spec.build_left {
+            &self.spec.right_keys
+        } else {
+            &self.spec.left_keys
+        }
+    }
+
+    /// Checks a chunk of candidate pairs; emits matches (inner/outer) and records matched rows.
+    fn flush(
+        &self,
+        probe: &Batch,
+        pidx: &mut Vec<u32>,
+        bidx: &mut Vec<u32>,
+        pmatched: &mut [bool],
+        res: &mut Probed,
+    ) -> Result<()> {
+        if pidx.is_empty() {
+            return Ok(());
+        }
+        let mut batch = None;
+        if let Some(pred) = &self.spec.residual {
+            let b = self.assemble(probe, pidx, bidx)?;
+            let keep = pred.eval_predicate(&b.columns, b.len)?;
+            let mut k = 0;
+            for i in 0..pidx.len() {
+                if keep[i] {
+                    pidx[k] = pidx[i];
+                    bidx[k] = bidx[i];
+                    k += 1;
+                }
+            }
+            if k == pidx.len() {
+                batch = Some(b);
+            }
+            pidx.truncate(k);
+            bidx.truncate(k);
+        }
+        for &p in pidx.iter() {
+            pmatched[p as usize] = true;
+        }
+        if self.spec.kind == JoinKind::Full {
+            res.matched_build.extend_from_slice(bidx);
+        }
+        if !pidx.is_empty() && !matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti) {
+            if self.keeps_unmatched_probe() {
+                // Assembled once, in probe order with the unmatched rows, at the end of `process`.
+                res.emitted.0.extend_from_slice(pidx);
+                res.emitted.1.extend_from_slice(bidx);
+            } else {
+                let out = match batch {
+                    Some(b) => b,
+                    None => self.assemble(probe, pidx, bidx)?,
+                };
+                res.out.push(out);
+            }
+        }
+        pidx.clear();
+        bidx.clear();
+        Ok(())
+    }
+
+    /// Joins one probe batch. A batch with a selection is probed over its live rows only and
+    /// never compacted: output rows are gathered straight from the physical rows, and semi/anti
+    /// joins pass the columns through under a narrowed selection.
+    fn process(&self, probe: &Batch, scratch: &mut Scratch) -> Result<Probed> {
+        let n = probe.len;
+        let mut res = Probed::default();
+        let semi_like = matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti);
+        let live: Vec<u32> = match &probe.selection {
+            Some(s) => s.clone(),
+            None => (0..n as u32).collect(),
+        };
+        let mut pmatched = vec![false; n];
+        let mut pidx = Vec::with_capacity(BATCH_SIZE);
+        let mut bidx = Vec::with_capacity(BATCH_SIZE);
+        if let Some(table) = &self.build.table {
+            let keys = self
+                .probe_keys()
+                .iter()
+                .map(|k| k.eval(&probe.columns, n))
+                .collect::<Result<Vec<_>>>()?;
+            let heads = &mut scratch.heads;
+            table.probe(
+                &keys,
+                n,
+                probe.selection.as_deref(),
+                &mut scratch.keys,
+                heads,
+            )?;
+            if semi_like && self.spec.residual.is_none() {
+                for (&p, &h) in live.iter().zip(heads.iter()) {
+                    pmatched[p as usize] = h != NONE;
+                }
+            } else {
+                for (&p, &h) in live.iter().zip(heads.iter()) {
+                    let mut r = h;
+                    while r != NONE {
+                        pidx.push(p);
+                        bidx.push(r);
+                        r = table.next(r);
+                        if pidx.len() >= BATCH_SIZE {
+                            self.flush(probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
+                        }
+                    }
+                }
+            }
+        } else {
+            for &p in &live {
+                for r in 0..self.build.n {
+                    pidx.push(p);
+                    bidx.push(r as u32);
+                    if pidx.len() >= BATCH_SIZE {
+                        self.flush(probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
+                    }
+                }
+            }
+        }
+        self.flush(probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
+        let rows_where = |matched: bool| -> Vec<u32> {
+            live.iter()
+                .copied()
+                .filter(|&i| pmatched[i as usize] == matched)
+                .collect()
+        };
+        let keep_probe: Vec<u32> = match self.spec.kind {
+            JoinKind::Semi => rows_where(true),
+            JoinKind::Anti | JoinKind::Left | JoinKind::Full => rows_where(false),
+            JoinKind::Right if self.spec.build_left => rows_where(false),
+            _ => Vec::new(),
+        };
+        if semi_like {
+            if !keep_probe.is_empty() {
+                let selection = (keep_probe.len() < n).then_some(keep_probe);
+                res.out.push(Batch {
+                    columns: probe.columns.clone(),
+                    len: n,
+                    selection,
+                });
+            }
+        } else if self.keeps_unmatched_probe() {
+            // Output in probe order (a left join lists the left rows in order, §8): merge the
+            // matched pairs and the unmatched rows by probe row.
+            let (mp, mb) = std::mem::take(&mut res.emitted);
+            let total = mp.len() + keep_probe.len();
+            let (mut pidx, mut bidx) = (Vec::with_capacity(total), Vec::with_capacity(total));
+            let (mut m, mut u) = (0, 0);
+            while m < mp.len() || u < keep_probe.len() {
+                if u == keep_probe.len() || (m < mp.len() && mp[m] < keep_probe[u]) {
+                    pidx.push(mp[m]);
+                    bidx.push(mb[m]);
+                    m += 1;
+                } else {
+                    pidx.push(keep_probe[u]);
+                    bidx.push(NULL_ROW);
+                    u += 1;
+                }
+            }
+            for (p, b) in pidx.chunks(BATCH_SIZE).zip(bidx.chunks(BATCH_SIZE)) {
+                let out = self.assemble(probe, p, b)?;
+                res.out.push(out);
+            }
+        }
+        Ok(res)
+    }
 }
 
 /// A hash or nested-loop join.
 pub struct JoinOp {
-    spec: JoinSpec,
+    spec: Arc<JoinSpec>,
     probe: BoxOp,
     build_input: Option<BoxOp>,
-    build: Option<Build>,
+    build: Option<Arc<Build>>,
+    /// Build rows that matched (full joins emit the others at the end).
+    build_matched: Vec<bool>,
     account: MemoryAccount,
     reservation: Reservation,
     queue: VecDeque<Batch>,
     probe_done: bool,
-    scratch: EncodedKeys,
-    /// (probe row, build row) matches of the current probe batch, for joins that also emit
-    /// unmatched probe rows: they are assembled once, merged with those rows in probe order.
-    emitted: (Vec<u32>, Vec<u32>),
+    /// The main thread's buffers.
+    scratch: Scratch,
+    /// Threads to probe on (1 or 2).
+    threads: usize,
+    /// Sends rounds to the helper thread (started on the first round worth splitting).
+    worker: Option<Sender<Arc<Round>>>,
 }
 
-const NONE: u32 = u32::MAX;
+/// A round of probe batches shared with the helper thread: each thread claims the next
+/// unclaimed batch until none is left, so the main thread never waits for a helper that has
+/// not started (a busy machine), only for a batch the helper is already joining.
+struct Round {
+    batches: Vec<Batch>,
+    next: AtomicUsize,
+    results: Sender<(usize, Result<Probed>)>,
+}
+
+impl Round {
+    /// Claims and joins batches until none is left; returns how many this thread joined.
+    fn work(
+        &self,
+        prober: &Prober<'_>,
+        scratch: &mut Scratch,
+        mut done: impl FnMut(usize, Result<Probed>),
+    ) -> usize {
+        let mut count = 0;
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(b) = self.batches.get(i) else {
+                return count;
+            };
+            // A panic must not lose a claimed batch (the main thread waits for each one).
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                prober.process(b, scratch)
+            }))
+            .unwrap_or_else(|_| Err(internal("join probe panicked")));
+            done(i, r);
+            count += 1;
+        }
+    }
+}
+
+/// Starts the helper thread: it joins batches of each round it receives until the sender is
+/// dropped (the join operator is dropped).
+fn start_worker(spec: Arc<JoinSpec>, build: Arc<Build>) -> Sender<Arc<Round>> {
+    let (tx, rx) = mpsc::channel::<Arc<Round>>();
+    std::thread::spawn(move || {
+        let prober = Prober {
+            spec: &spec,
+            build: &build,
+        };
+        let mut scratch = Scratch::default();
+        for round in rx {
+            round.work(&prober, &mut scratch, |i, r| {
+                // The receiver only goes away with the operator; nothing to report to then.
+                let _ = round.results.send((i, r));
+            });
+        }
+    });
+    tx
+}
 
 impl JoinOp {
-    /// A join of `left` and `right`.
+    /// A join of `left` and `right`; probe batches are joined on up to [`join_threads`]
+    /// threads (the output order does not depend on the thread count).
     pub fn new(spec: JoinSpec, left: BoxOp, right: BoxOp, account: MemoryAccount) -> Self {
+        Self::with_threads(spec, left, right, account, join_threads())
+    }
+
+    /// A join that uses at most `threads` threads (at least one).
+    pub fn with_threads(
+        spec: JoinSpec,
+        left: BoxOp,
+        right: BoxOp,
+        account: MemoryAccount,
+        threads: usize,
+    ) -> Self {
         let (build_input, probe) = if spec.build_left {
             (left, right)
         } else {
@@ -88,16 +370,18 @@ impl JoinOp {
         };
         let reservation = account.empty_reservation();
         JoinOp {
-            spec,
+            spec: Arc::new(spec),
             probe,
             build_input: Some(build_input),
             build: None,
+            build_matched: Vec::new(),
             account,
             reservation,
             queue: VecDeque::new(),
             probe_done: false,
-            scratch: EncodedKeys::default(),
-            emitted: (Vec::new(), Vec::new()),
+            scratch: Scratch::default(),
+            threads: threads.clamp(1, 2),
+            worker: None,
         }
     }
 
@@ -110,14 +394,6 @@ impl JoinOp {
             &self.spec.left_keys
         } else {
             &self.spec.right_keys
-        }
-    }
-
-    fn probe_keys(&self) -> &[CompiledExpr] {
-        if self.spec.build_left {
-            &self.spec.right_keys
-        } else {
-            &self.spec.left_keys
         }
     }
 
@@ -146,272 +422,71 @@ impl JoinOp {
             })
             .collect::<Result<Vec<_>>>()?;
         drop(batches);
-        let mut lookup = Lookup::Bytes(KeyTable::new());
-        let mut head = Vec::new();
-        let mut next = vec![NONE; n];
+        let mut table = None;
         if self.hashed() {
             let keys = self
                 .build_keys()
                 .iter()
                 .map(|k| k.eval(&cols, n))
                 .collect::<Result<Vec<_>>>()?;
-            // Insert in reverse so each chain lists rows in input order.
-            let bytes = if single_int_key(&keys) {
-                let (vals, valid) = as_i64(&keys[0], n)?;
-                let mut map: HashMap<i64, u32, BuildHasherDefault<IntHasher>> = HashMap::default();
-                for r in (0..n).rev() {
-                    if valid.as_ref().is_some_and(|m| !m[r]) {
-                        continue;
-                    }
-                    let id = *map.entry(vals[r]).or_insert_with(|| {
-                        head.push(NONE);
-                        (head.len() - 1) as u32
-                    });
-                    next[r] = head[id as usize];
-                    head[id as usize] = r as u32;
-                }
-                let b = map.capacity() * 13;
-                lookup = Lookup::Int(map);
-                b
-            } else {
-                let mut table = KeyTable::new();
-                let mut enc = EncodedKeys::default();
-                encode(&keys, n, &mut enc);
-                for r in (0..n).rev() {
-                    if enc.has_null[r] {
-                        continue;
-                    }
-                    let (id, fresh) = table.find_or_insert(enc.key(r), enc.hashes[r]);
-                    if fresh {
-                        head.push(NONE);
-                    }
-                    next[r] = head[id as usize];
-                    head[id as usize] = r as u32;
-                }
-                let b = table.heap_bytes();
-                lookup = Lookup::Bytes(table);
-                b
-            };
-            self.reservation
-                .grow(bytes + head.len() * 4 + n * 5, "join")?;
+            let t = JoinTable::build(&keys, n)?;
+            self.reservation.grow(t.heap_bytes() + n, "join")?;
+            table = Some(t);
         }
-        self.build = Some(Build {
-            cols,
-            n,
-            lookup,
-            head,
-            next,
-            matched: vec![false; n],
-        });
+        if self.spec.kind == JoinKind::Full {
+            self.build_matched = vec![false; n];
+        }
+        self.build = Some(Arc::new(Build { cols, n, table }));
         Ok(())
     }
 
-    /// Output batch from (probe row, build row) pairs, either may be [`NULL_ROW`].
-    fn assemble(&self, probe: &Batch, pidx: &[u32], bidx: &[u32]) -> Result<Batch> {
-        let build = self.build.as_ref().expect("build side loaded");
-        let (lsrc, lidx, rsrc, ridx) = if self.spec.build_left {
-            (&build.cols, bidx, &probe.columns, pidx)
-        } else {
-            (&probe.columns, pidx, &build.cols, bidx)
+    /// Joins a round of probe batches — shared with the helper thread when there are two
+    /// threads and enough rows — and queues the output in probe order.
+    fn process_round(&mut self, round: Vec<Batch>) -> Result<()> {
+        let build = Arc::clone(self.build.as_ref().expect("build side loaded"));
+        let prober = Prober {
+            spec: &self.spec,
+            build: &build,
         };
-        let mut cols = Vec::with_capacity(lsrc.len() + rsrc.len());
-        for c in lsrc {
-            cols.push(take_opt(c, lidx)?);
-        }
-        for c in rsrc {
-            cols.push(take_opt(c, ridx)?);
-        }
-        Ok(Batch::new(cols, pidx.len()))
-    }
-
-    /// Checks a chunk of candidate pairs; emits matches (inner/outer) and records matched rows.
-    fn flush(
-        &mut self,
-        probe: &Batch,
-        pidx: &mut Vec<u32>,
-        bidx: &mut Vec<u32>,
-        pmatched: &mut [bool],
-    ) -> Result<()> {
-        if pidx.is_empty() {
-            return Ok(());
-        }
-        let mut batch = None;
-        if let Some(res) = &self.spec.residual {
-            let b = self.assemble(probe, pidx, bidx)?;
-            let keep = res.eval_predicate(&b.columns, b.len)?;
-            let mut k = 0;
-            for i in 0..pidx.len() {
-                if keep[i] {
-                    pidx[k] = pidx[i];
-                    bidx[k] = bidx[i];
-                    k += 1;
+        let rows: usize = round.iter().map(Batch::num_rows).sum();
+        let results: Vec<Result<Probed>> =
+            if self.threads > 1 && round.len() > 1 && rows >= PARALLEL_MIN_ROWS {
+                let worker = self.worker.get_or_insert_with(|| {
+                    start_worker(Arc::clone(&self.spec), Arc::clone(&build))
+                });
+                let (tx, rx) = mpsc::channel();
+                let n = round.len();
+                let shared = Arc::new(Round {
+                    batches: round,
+                    next: AtomicUsize::new(0),
+                    results: tx,
+                });
+                // A helper that has exited cannot claim batches: the main thread joins them all.
+                let _ = worker.send(Arc::clone(&shared));
+                let mut slots: Vec<Option<Result<Probed>>> = (0..n).map(|_| None).collect();
+                let mine = shared.work(&prober, &mut self.scratch, |i, r| slots[i] = Some(r));
+                for _ in mine..n {
+                    let (i, r) = rx
+                        .recv()
+                        .map_err(|_| internal("join helper thread stopped"))?;
+                    slots[i] = Some(r);
                 }
-            }
-            if k == pidx.len() {
-                batch = Some(b);
-            }
-            pidx.truncate(k);
-            bidx.truncate(k);
-        }
-        let build = self.build.as_mut().expect("build side loaded");
-        for (&p, &b) in pidx.iter().zip(bidx.iter()) {
-            pmatched[p as usize] = true;
-            build.matched[b as usize] = true;
-        }
-        if !pidx.is_empty() && !matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti) {
-            if self.keeps_unmatched_probe() {
-                // Assembled once, in probe order with the unmatched rows, at the end of `process`.
-                self.emitted.0.extend_from_slice(pidx);
-                self.emitted.1.extend_from_slice(bidx);
+                slots
+                    .into_iter()
+                    .map(|s| s.unwrap_or_else(|| Err(internal("join batch lost"))))
+                    .collect()
             } else {
-                let out = match batch {
-                    Some(b) => b,
-                    None => self.assemble(probe, pidx, bidx)?,
-                };
-                self.queue.push_back(out);
-            }
-        }
-        pidx.clear();
-        bidx.clear();
-        Ok(())
-    }
-
-    /// The chain id of each probe row's key ([`NONE`] for no match or a null key).
-    fn probe_ids(&mut self, keys: &[Column], n: usize) -> Result<Vec<u32>> {
-        let build = self.build.as_ref().expect("build side loaded");
-        match &build.lookup {
-            Lookup::Int(map) if single_int_key(keys) => {
-                let (vals, valid) = as_i64(&keys[0], n)?;
-                Ok((0..n)
-                    .map(|i| {
-                        if valid.as_ref().is_some_and(|m| !m[i]) {
-                            NONE
-                        } else {
-                            map.get(&vals[i]).copied().unwrap_or(NONE)
-                        }
-                    })
-                    .collect())
-            }
-            Lookup::Int(_) => Err(crate::dataflow::expr::kernels::internal(
-                "join key types differ",
-            )),
-            Lookup::Bytes(table) => {
-                let enc = &mut self.scratch;
-                encode(keys, n, enc);
-                Ok((0..n)
-                    .map(|i| {
-                        if enc.has_null[i] {
-                            NONE
-                        } else {
-                            table.find(enc.key(i), enc.hashes[i]).unwrap_or(NONE)
-                        }
-                    })
-                    .collect())
-            }
-        }
-    }
-
-    /// True for the joins that also output probe rows without a match (with nulls).
-    fn keeps_unmatched_probe(&self) -> bool {
-        match self.spec.kind {
-            JoinKind::Left | JoinKind::Full => !self.spec.build_left,
-            JoinKind::Right => self.spec.build_left,
-            _ => false,
-        }
-    }
-
-    fn process(&mut self, probe: Batch) -> Result<()> {
-        let n = probe.len;
-        // `step` only pulls a probe batch once the queue is drained.
-        debug_assert!(self.queue.is_empty());
-        self.emitted.0.clear();
-        self.emitted.1.clear();
-        let semi_like = matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti);
-        let mut pmatched = vec![false; n];
-        let mut pidx = Vec::with_capacity(BATCH_SIZE);
-        let mut bidx = Vec::with_capacity(BATCH_SIZE);
-        let bn = self.build.as_ref().map_or(0, |b| b.n);
-        if self.hashed() {
-            let keys = self
-                .probe_keys()
-                .iter()
-                .map(|k| k.eval(&probe.columns, n))
-                .collect::<Result<Vec<_>>>()?;
-            let ids = self.probe_ids(&keys, n)?;
-            for (i, &id) in ids.iter().enumerate() {
-                if id == NONE {
-                    continue;
-                }
-                let build = self.build.as_ref().expect("build side loaded");
-                if semi_like && self.spec.residual.is_none() {
-                    pmatched[i] = true;
-                    continue;
-                }
-                let mut r = build.head[id as usize];
-                while r != NONE {
-                    pidx.push(i as u32);
-                    bidx.push(r);
-                    r = self.build.as_ref().expect("build").next[r as usize];
-                    if pidx.len() >= BATCH_SIZE {
-                        self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched)?;
-                    }
-                }
-            }
-        } else {
-            for i in 0..n {
-                for r in 0..bn {
-                    pidx.push(i as u32);
-                    bidx.push(r as u32);
-                    if pidx.len() >= BATCH_SIZE {
-                        self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched)?;
-                    }
-                }
-            }
-        }
-        self.flush(&probe, &mut pidx, &mut bidx, &mut pmatched)?;
-        let keep_probe: Vec<u32> = match self.spec.kind {
-            JoinKind::Semi => (0..n as u32).filter(|&i| pmatched[i as usize]).collect(),
-            JoinKind::Anti => (0..n as u32).filter(|&i| !pmatched[i as usize]).collect(),
-            JoinKind::Left | JoinKind::Full => {
-                (0..n as u32).filter(|&i| !pmatched[i as usize]).collect()
-            }
-            JoinKind::Right if self.spec.build_left => {
-                (0..n as u32).filter(|&i| !pmatched[i as usize]).collect()
-            }
-            _ => Vec::new(),
-        };
-        if semi_like {
-            if !keep_probe.is_empty() {
-                let cols = probe
-                    .columns
+                round
                     .iter()
-                    .map(|c| take_opt(c, &keep_probe))
-                    .collect::<Result<Vec<_>>>()?;
-                self.queue.push_back(Batch::new(cols, keep_probe.len()));
+                    .map(|b| prober.process(b, &mut self.scratch))
+                    .collect()
+            };
+        for r in results {
+            let r = r?;
+            for &b in &r.matched_build {
+                self.build_matched[b as usize] = true;
             }
-        } else if self.keeps_unmatched_probe() {
-            // Output in probe order (a left join lists the left rows in order, §8): merge the
-            // matched pairs and the unmatched rows by probe row.
-            let (mp, mb) = std::mem::take(&mut self.emitted);
-            let total = mp.len() + keep_probe.len();
-            let (mut pidx, mut bidx) = (Vec::with_capacity(total), Vec::with_capacity(total));
-            let (mut m, mut u) = (0, 0);
-            while m < mp.len() || u < keep_probe.len() {
-                if u == keep_probe.len() || (m < mp.len() && mp[m] < keep_probe[u]) {
-                    pidx.push(mp[m]);
-                    bidx.push(mb[m]);
-                    m += 1;
-                } else {
-                    pidx.push(keep_probe[u]);
-                    bidx.push(NULL_ROW);
-                    u += 1;
-                }
-            }
-            for (p, b) in pidx.chunks(BATCH_SIZE).zip(bidx.chunks(BATCH_SIZE)) {
-                let out = self.assemble(&probe, p, b)?;
-                self.queue.push_back(out);
-            }
-            self.emitted = (mp, mb);
+            self.queue.extend(r.out);
         }
         Ok(())
     }
@@ -423,7 +498,7 @@ impl JoinOp {
         }
         let build = self.build.as_ref().expect("build side loaded");
         let rows: Vec<u32> = (0..build.n as u32)
-            .filter(|&r| !build.matched[r as usize])
+            .filter(|&r| !self.build_matched[r as usize])
             .collect();
         let probe_types = if self.spec.build_left {
             &self.spec.right_types
@@ -431,9 +506,13 @@ impl JoinOp {
             &self.spec.left_types
         };
         let empty = Batch::new(probe_types.iter().map(|t| Column::empty(*t)).collect(), 0);
+        let prober = Prober {
+            spec: &self.spec,
+            build,
+        };
         for chunk in rows.chunks(BATCH_SIZE) {
             let nulls = vec![NULL_ROW; chunk.len()];
-            let b = self.assemble(&empty, &nulls, chunk)?;
+            let b = prober.assemble(&empty, &nulls, chunk)?;
             self.queue.push_back(b);
         }
         Ok(())
@@ -450,13 +529,43 @@ impl JoinOp {
             if self.probe_done {
                 return Ok(None);
             }
-            match next_dense(&mut self.probe) {
-                Some(b) => self.process(b?)?,
-                None => {
-                    self.probe_done = true;
-                    self.finish_build()?;
+            // With one thread, one batch at a time (no extra buffering).
+            let want = if self.threads > 1 { ROUND_BATCHES } else { 1 };
+            let mut round = Vec::with_capacity(want);
+            while round.len() < want {
+                match next_live(&mut self.probe) {
+                    Some(b) => round.push(b?),
+                    None => {
+                        self.probe_done = true;
+                        break;
+                    }
                 }
             }
+            self.process_round(round)?;
+            if self.probe_done {
+                self.finish_build()?;
+            }
+        }
+    }
+}
+
+/// Threads a hash join probes on: `THETA_JOIN_THREADS` (1 or 2) when set, else one. Two
+/// threads wait for each other at the end of every round, which costs far more than it saves
+/// when the cores are busy with other work (measured: Q5 at SF 1 1.5–2× slower on a loaded
+/// 2-core machine), so they are opt-in.
+pub fn join_threads() -> usize {
+    std::env::var("THETA_JOIN_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .map_or(1, |n| n.clamp(1, 2))
+}
+
+/// Pulls the next batch with live rows from `op`, keeping its selection.
+fn next_live(op: &mut BoxOp) -> Option<Result<Batch>> {
+    loop {
+        match op.next()? {
+            Ok(b) if b.num_rows() == 0 => continue,
+            r => return Some(r),
         }
     }
 }

@@ -15,6 +15,9 @@ pub mod columns;
 pub mod compute;
 pub mod grouper;
 pub mod join;
+pub mod join_table;
+#[cfg(test)]
+mod join_tests;
 pub mod keys;
 pub mod limit;
 pub mod merge;
