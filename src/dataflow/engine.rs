@@ -279,7 +279,15 @@ impl Dag {
 
 /// Runs an optimised plan into a new table.
 pub fn run(plan: &Plan, budget: &MemoryBudget) -> Result<Table> {
-    let mut op = PhysicalBuilder::new(plan, budget).build(plan.root)?;
+    run_with(plan, budget, crate::dataflow::exec::parallel::MIN_ROWS)
+}
+
+/// [`run`], splitting scans of tables with at least `min_parallel_rows` rows across threads
+/// (`usize::MAX`: never; tests compare both ways).
+pub fn run_with(plan: &Plan, budget: &MemoryBudget, min_parallel_rows: usize) -> Result<Table> {
+    let mut op = PhysicalBuilder::new(plan, budget)
+        .with_min_parallel_rows(min_parallel_rows)
+        .build(plan.root)?;
     let cols = plan.columns(plan.root);
     let mut batches = Vec::new();
     while let Some(b) = next_dense(&mut op) {

@@ -226,6 +226,14 @@ impl CompiledExpr {
         }
     }
 
+    /// The expression reading input column `index` (of type `ty`).
+    pub fn column(index: usize, ty: DataType) -> CompiledExpr {
+        CompiledExpr {
+            node: Node::Col(index),
+            ty,
+        }
+    }
+
     /// The input column index, when the expression is just a column.
     pub fn column_index(&self) -> Option<usize> {
         match self.node {
