@@ -132,3 +132,61 @@ pub fn run_parts<T: Send>(
         out.into_iter().collect()
     })
 }
+
+/// Computes `f(i)` for each column `i` of `0..weights.len()`, the columns shared among
+/// [`PARTS`] threads so that each gets about the same total weight (e.g. bytes to copy);
+/// returns the columns in index order.
+pub fn per_column<T: Send>(
+    weights: &[usize],
+    f: impl Fn(usize) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    // Heaviest first, each to the lightest part so far.
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(weights[i]));
+    let mut parts: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); PARTS];
+    for i in order {
+        if let Some(p) = parts.iter_mut().min_by_key(|p| p.0) {
+            p.0 += weights[i];
+            p.1.push(i);
+        }
+    }
+    let done = run_parts(PARTS, |p| {
+        parts[p]
+            .1
+            .iter()
+            .map(|&i| f(i).map(|c| (i, c)))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    let mut all: Vec<(usize, T)> = done.into_iter().flatten().collect();
+    all.sort_by_key(|(i, _)| *i);
+    Ok(all.into_iter().map(|(_, c)| c).collect())
+}
+
+/// Sorts `v` by `cmp` on [`PARTS`] threads (each half sorted, then merged). `cmp` must be a
+/// total order (ties broken by something unique, e.g. the row number): the result is then
+/// exactly that of one sort.
+pub fn sort_by<T: Send + Copy>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync) {
+    let mid = v.len() / 2;
+    let (a, b) = v.split_at_mut(mid);
+    std::thread::scope(|s| {
+        let cmp = &cmp;
+        s.spawn(move || b.sort_unstable_by(cmp));
+        a.sort_unstable_by(cmp);
+    });
+    let mut out = Vec::with_capacity(v.len());
+    let (a, b) = v.split_at(mid);
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        // Left wins ties, so a stable order stays stable.
+        if cmp(&b[j], &a[i]).is_lt() {
+            out.push(b[j]);
+            j += 1;
+        } else {
+            out.push(a[i]);
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    *v = out;
+}
