@@ -10,6 +10,7 @@ use crate::dataflow::builder::StringBuilder;
 use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::kernels::cast::cast;
+use crate::dataflow::expr::kernels::compare::TextRows;
 use crate::dataflow::expr::kernels::eval::Value;
 use crate::dataflow::expr::kernels::internal;
 use crate::dataflow::expr::kernels::vector::{prim_col, validity_of};
@@ -464,12 +465,18 @@ fn dict_ids(
                     (Some(v), Some(s)) => Some(s.iter().map(|&i| v[i as usize]).collect()),
                     (v, _) => v,
                 };
+                // Offsets and bytes looked up once, not per row (`value_bytes` is not inlined).
+                let text = TextRows::new(c);
+                // Selections are ascending: the last row is the largest.
+                if c.len() < sel.map_or(n, |s| s.last().map_or(0, |&i| i as usize + 1)) {
+                    return Err(internal("text key column too short"));
+                }
                 let vals: Vec<i64> = (0..n)
                     .map(|k| {
                         if valid.as_ref().is_some_and(|m| !m[k]) {
                             return 0;
                         }
-                        let b = c.value_bytes(row(k));
+                        let b = text.get(row(k));
                         let slot = match b {
                             [] => Some(256),
                             [x] => Some(*x as usize),
