@@ -113,11 +113,16 @@ impl Operator for EmptyOp {
 }
 
 /// Runs `work(0..parts)`, part 0 on this thread and the others on scoped threads; returns
-/// the results in part order. A panicking worker is reported as an error.
+/// the results in part order. A panicking worker is reported as an error. On a machine with
+/// one core the parts run one after another on this thread: the same parts, so the same
+/// results.
 pub fn run_parts<T: Send>(
     parts: usize,
     work: impl Fn(usize) -> Result<T> + Sync,
 ) -> Result<Vec<T>> {
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        return (0..parts).map(work).collect();
+    }
     std::thread::scope(|s| {
         let work = &work;
         let handles: Vec<_> = (1..parts).map(|p| s.spawn(move || work(p))).collect();
