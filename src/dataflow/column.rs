@@ -388,6 +388,47 @@ impl StringColumn {
         })
     }
 
+    /// Like [`Self::try_new`] but without the UTF-8 check of the bytes (offsets and validity
+    /// are still checked), for kernels that build a column out of whole values of existing
+    /// columns (a gather or a concatenation), whose bytes were checked when those were built.
+    ///
+    /// # Safety
+    ///
+    /// `data[offsets[0]..offsets[last]]` must be valid UTF-8 and every offset must fall on a
+    /// character boundary of it: [`Self::value`] relies on this to skip re-checking. Bytes
+    /// made of whole values of other `StringColumn`s, in any order, satisfy it (each value is
+    /// valid UTF-8 on its own, and so is their concatenation, split between values). Debug
+    /// builds (the tests) check it anyway.
+    pub unsafe fn new_unchecked_utf8(
+        offsets: Buffer,
+        data: Buffer,
+        validity: Option<Bitmap>,
+    ) -> Result<Self> {
+        if cfg!(debug_assertions) {
+            return Self::try_new(offsets, data, validity);
+        }
+        let offs = offsets
+            .try_typed::<i32>()
+            .ok_or_else(|| DataflowError::format("string offsets buffer is misaligned"))?;
+        let Some(&first) = offs.first() else {
+            return Err(DataflowError::format("string offsets buffer is empty"));
+        };
+        let last = offs[offs.len() - 1];
+        if first < 0 || offs.windows(2).any(|w| w[0] > w[1]) || last as usize > data.len() {
+            return Err(DataflowError::format(
+                "string offsets are decreasing or out of bounds",
+            ));
+        }
+        check_validity(&validity, offs.len() - 1)?;
+        let null_count = null_count_of(&validity);
+        Ok(StringColumn {
+            offsets,
+            data,
+            validity,
+            null_count,
+        })
+    }
+
     /// A column from optional strings (`None` is null; unaccounted copy).
     pub fn from_options(values: &[Option<&str>]) -> Self {
         let mut b = super::builder::StringBuilder::new(Default::default());

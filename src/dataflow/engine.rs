@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::dataflow::error::{DataflowError, Result};
 use crate::dataflow::exec::batch::next_dense;
 use crate::dataflow::exec::columns::concat;
+use crate::dataflow::exec::parallel::per_column;
 use crate::dataflow::exec::physical::PhysicalBuilder;
 use crate::dataflow::expr::parser::{JoinKind, parse_join_kind};
 use crate::dataflow::memory::{MemoryAccount, MemoryBudget};
@@ -279,7 +280,15 @@ impl Dag {
 
 /// Runs an optimised plan into a new table.
 pub fn run(plan: &Plan, budget: &MemoryBudget) -> Result<Table> {
-    let mut op = PhysicalBuilder::new(plan, budget).build(plan.root)?;
+    run_with(plan, budget, crate::dataflow::exec::parallel::MIN_ROWS)
+}
+
+/// [`run`], splitting scans of tables with at least `min_parallel_rows` rows across threads
+/// (`usize::MAX`: never; tests compare both ways).
+pub fn run_with(plan: &Plan, budget: &MemoryBudget, min_parallel_rows: usize) -> Result<Table> {
+    let mut op = PhysicalBuilder::new(plan, budget)
+        .with_min_parallel_rows(min_parallel_rows)
+        .build(plan.root)?;
     let cols = plan.columns(plan.root);
     let mut batches = Vec::new();
     while let Some(b) = next_dense(&mut op) {
@@ -287,14 +296,20 @@ pub fn run(plan: &Plan, budget: &MemoryBudget) -> Result<Table> {
     }
     // The result's columns are built in one new arena, shared by the table's columns.
     let account = MemoryAccount::new(budget, "materialize").with_new_arena();
-    let columns = cols
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let parts: Vec<_> = batches.iter().map(|b| &b.columns[i]).collect();
-            concat(&parts, c.ty, &account)
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let one = |i: usize| {
+        let parts: Vec<_> = batches.iter().map(|b| &b.columns[i]).collect();
+        concat(&parts, cols[i].ty, &account)
+    };
+    let rows: usize = batches.iter().map(|b| b.len).sum();
+    let columns = if rows >= min_parallel_rows && cols.len() > 1 && budget.limit() == usize::MAX {
+        // Large results: the columns are copied on two threads (shared by bytes).
+        let weights: Vec<usize> = (0..cols.len())
+            .map(|i| batches.iter().map(|b| b.columns[i].byte_size()).sum())
+            .collect();
+        per_column(&weights, one)?
+    } else {
+        (0..cols.len()).map(one).collect::<Result<Vec<_>>>()?
+    };
     let schema = Schema::new(
         cols.iter()
             .map(|c| Field::new(c.name.clone(), c.ty, true))

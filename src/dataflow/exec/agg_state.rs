@@ -384,6 +384,144 @@ impl AggState {
         Ok(())
     }
 
+    /// Whether [`Self::merge`] supports this state (all but `count(distinct)`, whose value
+    /// tables would have to be re-keyed).
+    pub fn mergeable(func: AggFunc) -> bool {
+        func != AggFunc::CountDistinct
+    }
+
+    /// Folds `other` (a partial state over later rows, e.g. another thread's part of the
+    /// input) into this one: `other`'s group `g` is this state's group `map[g]`, which must
+    /// exist (call [`Self::resize`] first). Float sums add the two partial sums, so their last
+    /// bits may differ from a sequential sum; variance combines by Chan's formula. Ties of
+    /// `min`/`max` keep this state's value (the earlier rows').
+    pub fn merge(&mut self, other: AggState, map: &[u32]) -> Result<()> {
+        fn each<T>(other: Vec<T>, map: &[u32], mut f: impl FnMut(usize, T)) {
+            for (v, &g) in other.into_iter().zip(map) {
+                f(g as usize, v);
+            }
+        }
+        match (self, other) {
+            (AggState::CountStar(c), AggState::CountStar(o))
+            | (AggState::Count(c), AggState::Count(o)) => each(o, map, |g, v| c[g] += v),
+            (
+                AggState::SumInt { sum, seen },
+                AggState::SumInt {
+                    sum: os,
+                    seen: oseen,
+                },
+            ) => each(os.into_iter().zip(oseen).collect(), map, |g, (v, ok)| {
+                sum[g] += v;
+                seen[g] |= ok;
+            }),
+            (
+                AggState::SumFloat { sum, seen },
+                AggState::SumFloat {
+                    sum: os,
+                    seen: oseen,
+                },
+            ) => each(os.into_iter().zip(oseen).collect(), map, |g, (v, ok)| {
+                if ok {
+                    sum[g] += v;
+                    seen[g] = true;
+                }
+            }),
+            (
+                AggState::Avg {
+                    isum, fsum, count, ..
+                },
+                AggState::Avg {
+                    isum: oi,
+                    fsum: of,
+                    count: oc,
+                    ..
+                },
+            ) => {
+                for (j, &g) in map.iter().enumerate() {
+                    let g = g as usize;
+                    if oc[j] > 0 {
+                        isum[g] += oi[j];
+                        fsum[g] += of[j];
+                        count[g] += oc[j];
+                    }
+                }
+            }
+            (
+                AggState::MinMaxInt { val, seen, max },
+                AggState::MinMaxInt {
+                    val: ov, seen: os, ..
+                },
+            ) => {
+                for (j, &g) in map.iter().enumerate() {
+                    let g = g as usize;
+                    if os[j] && (!seen[g] || (ov[j] > val[g]) == *max && ov[j] != val[g]) {
+                        val[g] = ov[j];
+                        seen[g] = true;
+                    }
+                }
+            }
+            (
+                AggState::MinMaxFloat { val, seen, max },
+                AggState::MinMaxFloat {
+                    val: ov, seen: os, ..
+                },
+            ) => {
+                for (j, &g) in map.iter().enumerate() {
+                    let g = g as usize;
+                    let o = f64::sql_cmp(ov[j], val[g]);
+                    let better = if *max { o.is_gt() } else { o.is_lt() };
+                    if os[j] && (!seen[g] || better) {
+                        val[g] = ov[j];
+                        seen[g] = true;
+                    }
+                }
+            }
+            (AggState::MinMaxStr { val, max }, AggState::MinMaxStr { val: ov, .. }) => {
+                each(ov, map, |g, v| {
+                    let Some(v) = v else { return };
+                    let better = match &val[g] {
+                        None => true,
+                        Some(cur) => {
+                            let o = v.as_bytes().cmp(cur.as_bytes());
+                            if *max { o.is_gt() } else { o.is_lt() }
+                        }
+                    };
+                    if better {
+                        val[g] = Some(v);
+                    }
+                })
+            }
+            (
+                AggState::Var { n, mean, m2, .. },
+                AggState::Var {
+                    n: on,
+                    mean: om,
+                    m2: o2,
+                    ..
+                },
+            ) => {
+                for (j, &g) in map.iter().enumerate() {
+                    let g = g as usize;
+                    if on[j] == 0 {
+                        continue;
+                    }
+                    if n[g] == 0 {
+                        (n[g], mean[g], m2[g]) = (on[j], om[j], o2[j]);
+                        continue;
+                    }
+                    let (na, nb) = (n[g] as f64, on[j] as f64);
+                    let total = na + nb;
+                    let d = om[j] - mean[g];
+                    mean[g] += d * nb / total;
+                    m2[g] += o2[j] + d * d * na * nb / total;
+                    n[g] += on[j];
+                }
+            }
+            _ => return Err(internal("aggregate states cannot be merged")),
+        }
+        Ok(())
+    }
+
     /// The result column (one row per group) of type `out`.
     pub fn finish(&self, out: DataType, name: &str) -> Result<Column> {
         let col = match self {

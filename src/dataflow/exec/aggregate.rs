@@ -20,6 +20,7 @@ use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator};
 use super::columns::take;
 use super::grouper::Grouper;
 use super::keys::{EncodedKeys, encode};
+use super::parallel::{EmptyOp, ScanSplit, run_parts};
 use super::spill::SpillFile;
 use crate::dataflow::column::Column;
 use crate::dataflow::error::{DataflowError, Result};
@@ -30,6 +31,7 @@ use crate::dataflow::memory::{MemoryAccount, Reservation};
 use crate::dataflow::types::DataType;
 
 /// One compiled aggregate.
+#[derive(Clone, Debug)]
 pub struct AggSpec {
     /// The function.
     pub func: AggFunc,
@@ -72,6 +74,16 @@ pub struct AggregateOp {
     pending: VecDeque<(SpillFile, u32)>,
     depth: u32,
     spilled: usize,
+    /// Set when the input is a splittable scan pipeline: worker threads aggregate its ranges
+    /// (with the keys and aggregates as given, before sharing sub-expressions) and the partial
+    /// groups are merged in range order.
+    parallel: Option<(ScanSplit, Vec<CompiledExpr>, Vec<AggSpec>)>,
+}
+
+/// One thread's groups and states over its range of the input.
+struct Partial {
+    grouper: Grouper,
+    states: Vec<AggState>,
 }
 
 impl AggregateOp {
@@ -128,7 +140,71 @@ impl AggregateOp {
             pending: VecDeque::new(),
             depth: 0,
             spilled: 0,
+            parallel: None,
         }
+    }
+
+    /// Aggregates the rows of `split` by `keys`, each range on its own thread (see
+    /// `parallel.rs`). Every aggregate must be mergeable ([`AggState::mergeable`]) and the
+    /// budget unlimited (a partial aggregate never spills).
+    pub fn parallel(
+        split: ScanSplit,
+        keys: Vec<CompiledExpr>,
+        aggs: Vec<AggSpec>,
+        account: &MemoryAccount,
+    ) -> Self {
+        let mut op = Self::new(Box::new(EmptyOp), keys.clone(), aggs.clone(), account);
+        op.parallel = Some((split, keys, aggs));
+        op
+    }
+
+    /// Whether [`Self::parallel`] can compute `aggs`.
+    pub fn can_merge(aggs: &[AggSpec]) -> bool {
+        aggs.iter().all(|a| AggState::mergeable(a.func))
+    }
+
+    /// Aggregates each range of `split` on its own thread, then merges the partial groups
+    /// into this operator's (empty) group table in range order.
+    fn consume_parallel(
+        &mut self,
+        split: &ScanSplit,
+        keys: &[CompiledExpr],
+        aggs: &[AggSpec],
+    ) -> Result<()> {
+        let account = &self.account;
+        let partials = run_parts(split.parts(), |p| {
+            let mut op = AggregateOp::new(split.build(p), keys.to_vec(), aggs.to_vec(), account);
+            op.absorb()?;
+            if !op.pending.is_empty() {
+                return Err(internal("a parallel aggregate spilled"));
+            }
+            Ok(Partial {
+                grouper: op.grouper,
+                states: op.states,
+            })
+        })?;
+        let mut partials = partials.into_iter();
+        if let Some(first) = partials.next() {
+            self.grouper = first.grouper;
+            self.states = first.states;
+        }
+        let mut map = Vec::new();
+        for p in partials {
+            let n = p.grouper.len();
+            let key_cols = p.grouper.key_columns()?;
+            map.clear();
+            self.grouper.assign(&key_cols, n, &mut map)?;
+            let ng = self.grouper.len();
+            for (state, mut other) in self.states.iter_mut().zip(p.states) {
+                state.resize(ng);
+                other.resize(n);
+                state.merge(other, &map)?;
+            }
+        }
+        if !self.charge() {
+            return Err(self.limit_error(self.state_bytes() - self.reservation.bytes()));
+        }
+        Ok(())
     }
 
     fn new_states(aggs: &[AggSpec]) -> Vec<AggState> {
@@ -270,7 +346,9 @@ impl AggregateOp {
         }
     }
 
-    fn consume(&mut self) -> Result<()> {
+    /// Reads the whole input into the groups (or the spill partitions), then queues the
+    /// partitions written.
+    fn absorb(&mut self) -> Result<()> {
         let mut groups = Vec::with_capacity(BATCH_SIZE);
         let mut scratch = EncodedKeys::default();
         while let Some(b) = self.input.next() {
@@ -330,6 +408,14 @@ impl AggregateOp {
                 self.spilled += 1;
                 self.pending.push_back((f, self.depth + 1));
             }
+        }
+        Ok(())
+    }
+
+    fn consume(&mut self) -> Result<()> {
+        match self.parallel.take() {
+            Some((split, keys, aggs)) => self.consume_parallel(&split, &keys, &aggs)?,
+            None => self.absorb()?,
         }
         let ng = self.grouper.len();
         let mut cols = self.grouper.key_columns()?;

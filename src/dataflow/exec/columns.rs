@@ -107,11 +107,11 @@ fn take_str(c: &StringColumn, valid: Option<Vec<bool>>, idx: &[u32]) -> Result<C
     let v: Option<Vec<bool>> = (valid.is_some() || idx.contains(&NULL_ROW))
         .then(|| idx.iter().map(|&i| live(i)).collect());
     let validity = normalize(v).map(|v| pack_bits(&v));
-    Ok(Column::Utf8(StringColumn::try_new(
-        offsets.freeze()?,
-        bytes.freeze()?,
-        validity,
-    )?))
+    // SAFETY: the bytes are whole values of `c` (each range `offs[i]..offs[i + 1]` of a
+    // checked column) placed one after another, and the new offsets fall between them.
+    let col =
+        unsafe { StringColumn::new_unchecked_utf8(offsets.freeze()?, bytes.freeze()?, validity) };
+    Ok(Column::Utf8(col?))
 }
 
 /// Rows `idx` of `col`, in that order.
@@ -209,11 +209,12 @@ fn concat_str(parts: &[&Column], account: &MemoryAccount) -> Result<Column> {
         offsets.check()?;
     }
     let validity = normalize(validity).map(|v| pack_bits(&v));
-    Ok(Column::Utf8(StringColumn::try_new(
-        offsets.freeze()?,
-        data.freeze()?,
-        validity,
-    )?))
+    // SAFETY: each part contributes its whole span `offsets[0]..offsets[len]` (valid UTF-8,
+    // offsets on character boundaries: the part is a checked column), rebased by a constant,
+    // so the result's offsets fall on the same boundaries.
+    let col =
+        unsafe { StringColumn::new_unchecked_utf8(offsets.freeze()?, data.freeze()?, validity) };
+    Ok(Column::Utf8(col?))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use crate::dataflow::builder::StringBuilder;
 use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::kernels::cast::cast;
+use crate::dataflow::expr::kernels::compare::TextRows;
 use crate::dataflow::expr::kernels::eval::Value;
 use crate::dataflow::expr::kernels::internal;
 use crate::dataflow::expr::kernels::vector::{prim_col, validity_of};
@@ -31,6 +32,11 @@ impl Hasher for IntHasher {
     }
     fn write_i64(&mut self, v: i64) {
         let x = (v as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 29);
+    }
+    fn write_u64(&mut self, v: u64) {
+        // Fold the high half in first: packed pairs keep one key in each half.
+        let x = (v ^ (v >> 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         self.0 = x ^ (x >> 29);
     }
     fn write_u128(&mut self, v: u128) {
@@ -66,9 +72,10 @@ pub(crate) enum Grouper {
         keys: Vec<Option<i64>>,
         ty: DataType,
     },
-    /// Two integer keys (rows with a null key go through `nulls`).
+    /// Two integer keys: pairs of `i32`-range values packed into one `u64` (16-byte map
+    /// entries); rows with a null key or a wider value go through `nulls`.
     Pair {
-        map: HashMap<u128, u32, BuildHasherDefault<IntHasher>>,
+        map: HashMap<u64, u32, BuildHasherDefault<IntHasher>>,
         /// Direct index for pairs of values in `0..SMALL` (e.g. dictionary ids), allocated on
         /// first use; such pairs never go to `map`.
         small: Vec<u32>,
@@ -172,7 +179,7 @@ impl Grouper {
             Grouper::Int { map, keys, .. } => map.capacity() * 13 + keys.capacity() * 16,
             Grouper::Pair {
                 map, keys, small, ..
-            } => map.capacity() * 21 + keys.capacity() * 32 + small.len() * 4,
+            } => map.capacity() * 13 + keys.capacity() * 32 + small.len() * 4,
             Grouper::Dict { dicts, inner, .. } => {
                 inner.heap_bytes()
                     + dicts
@@ -292,7 +299,10 @@ impl Grouper {
                                 }
                                 *s
                             }
-                            None => *map.entry(pack(x, y)).or_insert(next),
+                            None => match pack(x, y) {
+                                Some(k) => *map.entry(k).or_insert(next),
+                                None => *nulls.entry((Some(x), Some(y))).or_insert(next),
+                            },
                         },
                         _ => *nulls.entry((x, y)).or_insert(next),
                     };
@@ -362,7 +372,10 @@ impl Grouper {
                     let id = match (x, y) {
                         (Some(x), Some(y)) => match small_slot(x, y) {
                             Some(slot) => small.get(slot).copied(),
-                            None => map.get(&pack(x, y)).copied(),
+                            None => match pack(x, y) {
+                                Some(k) => map.get(&k).copied(),
+                                None => nulls.get(&(Some(x), Some(y))).copied(),
+                            },
                         },
                         _ => nulls.get(&(x, y)).copied(),
                     };
@@ -464,12 +477,18 @@ fn dict_ids(
                     (Some(v), Some(s)) => Some(s.iter().map(|&i| v[i as usize]).collect()),
                     (v, _) => v,
                 };
+                // Offsets and bytes looked up once, not per row (`value_bytes` is not inlined).
+                let text = TextRows::new(c);
+                // Selections are ascending: the last row is the largest.
+                if c.len() < sel.map_or(n, |s| s.last().map_or(0, |&i| i as usize + 1)) {
+                    return Err(internal("text key column too short"));
+                }
                 let vals: Vec<i64> = (0..n)
                     .map(|k| {
                         if valid.as_ref().is_some_and(|m| !m[k]) {
                             return 0;
                         }
-                        let b = c.value_bytes(row(k));
+                        let b = text.get(row(k));
                         let slot = match b {
                             [] => Some(256),
                             [x] => Some(*x as usize),
@@ -505,9 +524,11 @@ fn small_slot(x: i64, y: i64) -> Option<usize> {
     ((x as u64 | y as u64) < SMALL as u64).then(|| x as usize * SMALL + y as usize)
 }
 
-/// Two integer keys packed into one hash key.
-fn pack(x: i64, y: i64) -> u128 {
-    ((x as u64 as u128) << 64) | y as u64 as u128
+/// Two integer keys packed into one hash key, when both are in the `i32` range (each pair of
+/// such values gets its own key; other pairs have none).
+fn pack(x: i64, y: i64) -> Option<u64> {
+    let (x, y) = (i32::try_from(x).ok()?, i32::try_from(y).ok()?);
+    Some(((x as u32 as u64) << 32) | y as u32 as u64)
 }
 
 /// The text of each id in `ids` (an `i64` column of dictionary ids, nulls kept).
@@ -577,6 +598,38 @@ mod tests {
         assert_eq!(keys[0].data_type(), DataType::I32);
         assert_eq!(keys[0].value(2), ValueRef::Null);
         assert_eq!(cells(&keys[1]), ["I64(5)", "I64(6)", "I64(5)", "I64(5)"]);
+    }
+
+    #[test]
+    fn pair_grouper_separates_packed_and_wide_values() {
+        // i32-range pairs are packed into one u64; wider ones must not collide with them
+        // (e.g. (1, 2^32) vs (2, 0) or (0, -1) vs (0, 2^32 - 1)).
+        let big = 1i64 << 32;
+        let xs = [1i64, 2, 0, 0, i64::MAX, i32::MIN as i64, 1, 0, 2, i64::MIN];
+        let ys = [
+            big,
+            0,
+            -1,
+            big - 1,
+            7,
+            i32::MAX as i64,
+            big,
+            -1,
+            0,
+            i64::MIN,
+        ];
+        let mut g = Grouper::new(&[DataType::I64, DataType::I64]);
+        let mut out = Vec::new();
+        let (a, b) = (Column::from_values(&xs), Column::from_values(&ys));
+        g.assign(&[a.clone(), b.clone()], xs.len(), &mut out)
+            .unwrap();
+        assert_eq!(out, vec![0, 1, 2, 3, 4, 5, 0, 2, 1, 6]);
+        g.lookup(&[a, b], xs.len(), &mut out).unwrap();
+        assert_eq!(out, vec![0, 1, 2, 3, 4, 5, 0, 2, 1, 6]);
+        let keys = g.key_columns().unwrap();
+        assert_eq!(keys[0].value(4), ValueRef::I64(i64::MAX));
+        assert_eq!(keys[1].value(3), ValueRef::I64(big - 1));
+        assert_eq!(keys[1].value(6), ValueRef::I64(i64::MIN));
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub mod keys;
 pub mod limit;
 pub mod merge;
 pub mod merge_join;
+pub mod parallel;
+#[cfg(test)]
+mod parallel_tests;
 pub mod physical;
 pub mod scan;
 pub mod setops;

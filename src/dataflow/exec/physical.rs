@@ -9,12 +9,13 @@ use super::compute::{FilterOp, ProjectOp, Source};
 use super::join::{JoinOp, JoinSpec};
 use super::limit::LimitOp;
 use super::merge_join::MergeJoinOp;
+use super::parallel::{MIN_ROWS, Out, PARTS, ScanSplit, Stage};
 use super::scan::ScanOp;
 use super::setops::{DistinctOp, UnionAllOp};
 use super::shared::Shared;
 use super::sort::{SortOp, SortSpec};
 use crate::dataflow::error::Result;
-use crate::dataflow::expr::kernels::compile;
+use crate::dataflow::expr::kernels::{CompiledExpr, compile};
 use crate::dataflow::expr::parser::JoinKind;
 use crate::dataflow::memory::{MemoryAccount, MemoryBudget};
 use crate::dataflow::optimize::Plan;
@@ -29,6 +30,7 @@ pub struct PhysicalBuilder<'a> {
     budget: &'a MemoryBudget,
     users: Vec<usize>,
     shared: HashMap<NodeId, Shared>,
+    min_parallel_rows: usize,
 }
 
 /// A rough row-count estimate, used to pick the build side of inner joins.
@@ -87,6 +89,7 @@ impl<'a> PhysicalBuilder<'a> {
             budget,
             users: plan.parent_counts(),
             shared: HashMap::new(),
+            min_parallel_rows: MIN_ROWS,
         }
     }
 
@@ -116,6 +119,124 @@ impl<'a> PhysicalBuilder<'a> {
         self.build_node(id)
     }
 
+    /// The input and output columns of a `Project` or `Map` node.
+    fn projection(&self, id: NodeId) -> Result<(NodeId, Vec<Out>)> {
+        let plan = self.plan;
+        match &plan.node(id).kind {
+            PlanKind::Project { input, items } => {
+                let names = self.names(*input);
+                let outs = items
+                    .iter()
+                    .map(|it| match &it.expr.kind {
+                        crate::dataflow::expr::typed::TKind::Column(c) => names
+                            .iter()
+                            .position(|n| n == c)
+                            .map(Out::Input)
+                            .map_or_else(|| compile(&it.expr, &names).map(Out::Expr), Ok),
+                        _ => compile(&it.expr, &names).map(Out::Expr),
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((*input, outs))
+            }
+            PlanKind::Map { input, items } => {
+                let names = self.names(*input);
+                let mut outs = Vec::new();
+                for out in plan.columns(id) {
+                    match items.iter().find(|it| it.name == out.name) {
+                        Some(it) => outs.push(Out::Expr(compile(&it.expr, &names)?)),
+                        None => {
+                            let i = names.iter().position(|n| *n == out.name).ok_or_else(|| {
+                                crate::dataflow::expr::kernels::internal(format!(
+                                    "map lost column {}",
+                                    out.name
+                                ))
+                            })?;
+                            outs.push(Out::Input(i));
+                        }
+                    }
+                }
+                Ok((*input, outs))
+            }
+            _ => Err(crate::dataflow::expr::kernels::internal(
+                "projection expected",
+            )),
+        }
+    }
+
+    /// The compiled pushed-down predicate of a scan, with the table columns it reads.
+    fn scan_predicate(
+        table_columns: &[crate::dataflow::plan::node::PlanColumn],
+        predicate: Option<&crate::dataflow::expr::typed::TExpr>,
+    ) -> Result<Option<(crate::dataflow::expr::kernels::CompiledExpr, Vec<usize>)>> {
+        let Some(p) = predicate else {
+            return Ok(None);
+        };
+        let used: Vec<usize> = p
+            .columns()
+            .iter()
+            .filter_map(|c| table_columns.iter().position(|t| &t.name == c))
+            .collect();
+        let names: Vec<&str> = used
+            .iter()
+            .map(|&i| table_columns[i].name.as_str())
+            .collect();
+        Ok(Some((compile(p, &names)?, used)))
+    }
+
+    /// Node `id` as a scan pipeline (scan, then filters and projections, each used only
+    /// here) that worker threads can split, when the budget is unlimited and the table has
+    /// at least `min_rows` rows; `None` otherwise.
+    fn split_scan(&self, mut id: NodeId) -> Result<Option<ScanSplit>> {
+        if self.budget.limit() != usize::MAX {
+            return Ok(None);
+        }
+        let mut stages = Vec::new();
+        loop {
+            if self.users[id.index()] > 1 {
+                return Ok(None);
+            }
+            match &self.plan.node(id).kind {
+                PlanKind::Scan {
+                    table,
+                    table_columns,
+                    columns,
+                    predicate,
+                } => {
+                    if table.num_rows() < self.min_parallel_rows {
+                        return Ok(None);
+                    }
+                    let pred = Self::scan_predicate(table_columns, predicate.as_ref())?;
+                    stages.reverse();
+                    return Ok(Some(ScanSplit::new(
+                        (**table).clone(),
+                        columns.clone(),
+                        pred,
+                        stages,
+                        PARTS,
+                    )));
+                }
+                PlanKind::Filter { input, predicate } => {
+                    let names = self.names(*input);
+                    stages.push(Stage::Filter(compile(predicate, &names)?));
+                    id = *input;
+                }
+                PlanKind::Project { .. } | PlanKind::Map { .. } => {
+                    let (input, outs) = self.projection(id)?;
+                    stages.push(Stage::Project(outs));
+                    id = input;
+                }
+                _ => return Ok(None),
+            }
+        }
+    }
+
+    /// Sets the smallest table that [`Self::build`] splits across threads (tests lower it
+    /// to run the parallel paths on small inputs).
+    pub fn with_min_parallel_rows(mut self, rows: usize) -> Self {
+        self.min_parallel_rows = rows;
+        self
+    }
+
     fn sort_specs(&self, keys: &[SortKey], names: &[&str]) -> Result<Vec<SortSpec>> {
         keys.iter()
             .map(|k| {
@@ -138,21 +259,7 @@ impl<'a> PhysicalBuilder<'a> {
                 columns,
                 predicate,
             } => {
-                let pred = match predicate {
-                    None => None,
-                    Some(p) => {
-                        let used: Vec<usize> = p
-                            .columns()
-                            .iter()
-                            .filter_map(|c| table_columns.iter().position(|t| &t.name == c))
-                            .collect();
-                        let names: Vec<&str> = used
-                            .iter()
-                            .map(|&i| table_columns[i].name.as_str())
-                            .collect();
-                        Some((compile(p, &names)?, used))
-                    }
-                };
+                let pred = Self::scan_predicate(table_columns, predicate.as_ref())?;
                 Box::new(ScanOp::new((**table).clone(), columns.clone(), pred))
             }
             PlanKind::Filter { input, predicate } => {
@@ -160,39 +267,16 @@ impl<'a> PhysicalBuilder<'a> {
                 let pred = compile(predicate, &names)?;
                 Box::new(FilterOp::new(self.build(*input)?, pred))
             }
-            PlanKind::Project { input, items } => {
-                let names = self.names(*input);
-                let sources = items
-                    .iter()
-                    .map(|it| match &it.expr.kind {
-                        crate::dataflow::expr::typed::TKind::Column(c) => names
-                            .iter()
-                            .position(|n| n == c)
-                            .map(Source::Input)
-                            .map_or_else(|| compile(&it.expr, &names).map(Source::Expr), Ok),
-                        _ => compile(&it.expr, &names).map(Source::Expr),
+            PlanKind::Project { .. } | PlanKind::Map { .. } => {
+                let (input, outs) = self.projection(id)?;
+                let sources = outs
+                    .into_iter()
+                    .map(|o| match o {
+                        Out::Input(i) => Source::Input(i),
+                        Out::Expr(e) => Source::Expr(e),
                     })
-                    .collect::<Result<Vec<_>>>()?;
-                Box::new(ProjectOp::new(self.build(*input)?, sources))
-            }
-            PlanKind::Map { input, items } => {
-                let names = self.names(*input);
-                let mut sources = Vec::new();
-                for out in plan.columns(id) {
-                    match items.iter().find(|it| it.name == out.name) {
-                        Some(it) => sources.push(Source::Expr(compile(&it.expr, &names)?)),
-                        None => {
-                            let i = names.iter().position(|n| *n == out.name).ok_or_else(|| {
-                                crate::dataflow::expr::kernels::internal(format!(
-                                    "map lost column {}",
-                                    out.name
-                                ))
-                            })?;
-                            sources.push(Source::Input(i));
-                        }
-                    }
-                }
-                Box::new(ProjectOp::new(self.build(*input)?, sources))
+                    .collect();
+                Box::new(ProjectOp::new(self.build(input)?, sources))
             }
             PlanKind::Join {
                 left,
@@ -267,6 +351,11 @@ impl<'a> PhysicalBuilder<'a> {
                     })
                     .collect::<Result<Vec<_>>>()?;
                 let account = MemoryAccount::new(self.budget, "aggregate");
+                if AggregateOp::can_merge(&aggs)
+                    && let Some(split) = self.split_scan(*input)?
+                {
+                    return Ok(Box::new(AggregateOp::parallel(split, keys, aggs, &account)));
+                }
                 Box::new(AggregateOp::new(self.build(*input)?, keys, aggs, &account))
             }
             PlanKind::Sort { input, keys } => {
@@ -305,6 +394,23 @@ impl<'a> PhysicalBuilder<'a> {
                 offset,
             } => Box::new(LimitOp::new(self.build(*input)?, *count, *offset)),
             PlanKind::Distinct { input } => {
+                if let Some(split) = self.split_scan(*input)? {
+                    // Distinct is grouping by every column without aggregates: the same first-
+                    // seen order and the same key equality (the grouper serves both).
+                    let keys = self
+                        .types(*input)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, t)| CompiledExpr::column(i, t))
+                        .collect();
+                    let account = MemoryAccount::new(self.budget, "distinct");
+                    return Ok(Box::new(AggregateOp::parallel(
+                        split,
+                        keys,
+                        Vec::new(),
+                        &account,
+                    )));
+                }
                 let acc = MemoryAccount::new(self.budget, "distinct");
                 Box::new(DistinctOp::new(self.build(*input)?, &acc))
             }

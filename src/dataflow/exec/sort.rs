@@ -11,6 +11,7 @@ use std::cmp::Ordering;
 use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_dense};
 use super::columns::{concat, take};
 use super::merge::MergeOp;
+use super::parallel::{MIN_ROWS, per_column, sort_by as par_sort_by};
 use super::spill::{SpillFile, batch_bytes};
 use crate::dataflow::column::{Column, PrimitiveColumn};
 use crate::dataflow::error::Result;
@@ -30,7 +31,7 @@ pub struct SortSpec {
     pub nulls_first: bool,
 }
 
-type Cmp<'a> = Box<dyn Fn(usize, usize) -> Ordering + 'a>;
+type Cmp<'a> = Box<dyn Fn(usize, usize) -> Ordering + Send + Sync + 'a>;
 
 fn prim_cmp<T: Num>(c: &PrimitiveColumn<T>) -> Cmp<'_> {
     let v = c.values();
@@ -81,8 +82,19 @@ fn ordered_u64_keys(col: &Column, n: usize) -> Option<Vec<u64>> {
     })
 }
 
-/// A stable permutation of `0..n` ordering rows by `keys` (evaluated columns).
+/// A stable permutation of `0..n` ordering rows by `keys` (evaluated columns); from
+/// [`MIN_ROWS`] rows on, the two halves are sorted on two threads and merged (same result).
 pub fn sort_permutation(keys: &[Column], specs: &[SortSpec], n: usize) -> Vec<u32> {
+    sort_permutation_with(keys, specs, n, n >= MIN_ROWS)
+}
+
+/// [`sort_permutation`] on two threads or one.
+fn sort_permutation_with(
+    keys: &[Column],
+    specs: &[SortSpec],
+    n: usize,
+    parallel: bool,
+) -> Vec<u32> {
     let cmps: Vec<Cmp<'_>> = keys
         .iter()
         .zip(specs)
@@ -132,36 +144,50 @@ pub fn sort_permutation(keys: &[Column], specs: &[SortSpec], n: usize) -> Vec<u3
             .map(|(i, k)| (if desc { !k } else { k }, i as u32))
             .collect();
         let rest = &cmps[1..];
-        if rest.is_empty() {
+        let cmp = |a: &(u64, u32), b: &(u64, u32)| {
+            a.0.cmp(&b.0)
+                .then_with(|| {
+                    for c in rest {
+                        let o = c(a.1 as usize, b.1 as usize);
+                        if o != Ordering::Equal {
+                            return o;
+                        }
+                    }
+                    Ordering::Equal
+                })
+                .then(a.1.cmp(&b.1))
+        };
+        if parallel {
+            par_sort_by(&mut pairs, cmp);
+        } else if rest.is_empty() {
             pairs.sort_unstable();
         } else {
-            pairs.sort_unstable_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then_with(|| {
-                        for c in rest {
-                            let o = c(a.1 as usize, b.1 as usize);
-                            if o != Ordering::Equal {
-                                return o;
-                            }
-                        }
-                        Ordering::Equal
-                    })
-                    .then(a.1.cmp(&b.1))
-            });
+            pairs.sort_unstable_by(cmp);
         }
         return pairs.into_iter().map(|(_, i)| i).collect();
     }
     let mut perm: Vec<u32> = (0..n as u32).collect();
-    perm.sort_by(|&a, &b| {
+    // Ties broken by row number: a total order, so the unstable sorts are stable.
+    let cmp = |&a: &u32, &b: &u32| {
         for c in &cmps {
             let o = c(a as usize, b as usize);
             if o != Ordering::Equal {
                 return o;
             }
         }
-        Ordering::Equal
-    });
+        a.cmp(&b)
+    };
+    if parallel {
+        par_sort_by(&mut perm, cmp);
+    } else {
+        perm.sort_by(cmp);
+    }
     perm
+}
+
+/// Bytes of each column, to share copying work between threads.
+fn column_weights(cols: &[Column]) -> Vec<usize> {
+    cols.iter().map(Column::byte_size).collect()
 }
 
 /// Sorts its whole input, or keeps the first `offset + count` rows in order (top-N).
@@ -179,6 +205,9 @@ pub struct SortOp {
     runs: Vec<SpillFile>,
     spilled: usize,
     merged: Option<MergeOp>,
+    /// Set when `output` holds the sorted columns themselves (this many rows), not a
+    /// permutation of them.
+    sorted_rows: Option<usize>,
 }
 
 impl SortOp {
@@ -203,6 +232,7 @@ impl SortOp {
             runs: Vec::new(),
             spilled: 0,
             merged: None,
+            sorted_rows: None,
         }
     }
 
@@ -254,12 +284,16 @@ impl SortOp {
                 .map(|b| b.columns)
                 .unwrap_or_default()
         } else {
-            (0..self.types.len())
-                .map(|i| {
-                    let parts: Vec<&Column> = batches.iter().map(|b| &b.columns[i]).collect();
-                    concat(&parts, self.types[i], &self.account)
-                })
-                .collect::<Result<Vec<_>>>()?
+            let one = |i: usize| {
+                let parts: Vec<&Column> = batches.iter().map(|b| &b.columns[i]).collect();
+                concat(&parts, self.types[i], &self.account)
+            };
+            if n >= MIN_ROWS {
+                let weights = column_weights(&batches[0].columns);
+                per_column(&weights, one)?
+            } else {
+                (0..self.types.len()).map(one).collect::<Result<Vec<_>>>()?
+            }
         };
         let keys = self
             .specs
@@ -325,6 +359,14 @@ impl SortOp {
             let start = (offset as usize).min(perm.len());
             let end = start.saturating_add(count as usize).min(perm.len());
             perm = perm[start..end].to_vec();
+        } else if perm.len() >= MIN_ROWS {
+            // Gather every column in sorted order at once, the columns shared between two
+            // threads; the batches are then slices of the result.
+            let weights = column_weights(&cols);
+            let sorted = per_column(&weights, |i| take(&cols[i], &perm))?;
+            self.output = Some((sorted, Vec::new(), 0));
+            self.sorted_rows = Some(perm.len());
+            return Ok(());
         }
         self.output = Some((cols, perm, 0));
         Ok(())
@@ -342,6 +384,15 @@ impl Operator for SortOp {
             return m.next();
         }
         let (cols, perm, pos) = self.output.as_mut()?;
+        if let Some(n) = self.sorted_rows {
+            if *pos >= n {
+                return None;
+            }
+            let len = BATCH_SIZE.min(n - *pos);
+            let out = cols.iter().map(|c| c.slice(*pos, len)).collect();
+            *pos += len;
+            return Some(Ok(Batch::new(out, len)));
+        }
         if *pos >= perm.len() {
             return None;
         }
@@ -397,5 +448,97 @@ mod tests {
         let b = Column::from_values(&[2.0f64, 0.0, 1.0, 5.0, 1.0]);
         let perm = sort_permutation(&[a, b], &[spec(true), spec(false)], 5);
         assert_eq!(perm, vec![2, 4, 0, 1, 3]);
+    }
+
+    /// Keys with many ties and nulls (`a`: small floats, null every 7th; `b`: text).
+    fn tie_keys(n: usize) -> (Column, Column) {
+        let mut x: u64 = 0x1234_5678_9ABC_DEF1;
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            a.push((i % 7 != 0).then_some((x % 50) as f64 / 4.0));
+            b.push(format!("k{}", (x >> 20) % 30));
+        }
+        let b: Vec<Option<&str>> = b.iter().map(|s| Some(s.as_str())).collect();
+        (Column::from_options(&a), Column::from_strs(&b))
+    }
+
+    fn text_spec(descending: bool) -> SortSpec {
+        let e = TExpr {
+            kind: TKind::Column("y".into()),
+            ty: DataType::Utf8,
+        };
+        SortSpec {
+            expr: compile(&e, &["x", "y"]).unwrap(),
+            descending,
+            nulls_first: true,
+        }
+    }
+
+    #[test]
+    fn two_thread_sort_equals_one_thread_sort() {
+        let n = 10_000;
+        let (a, b) = tie_keys(n);
+        let dense = Column::from_values(&(0..n).map(|i| (i % 97) as i64).collect::<Vec<_>>());
+        let cases: Vec<(Vec<Column>, Vec<SortSpec>)> = vec![
+            // generic path (first key has nulls), stable on ties
+            (vec![a.clone()], vec![spec(true)]),
+            (
+                vec![a.clone(), b.clone()],
+                vec![spec(false), text_spec(true)],
+            ),
+            // typed fast path, with and without later keys
+            (vec![dense.clone()], vec![spec(false)]),
+            (vec![dense, b], vec![spec(true), text_spec(false)]),
+        ];
+        for (keys, specs) in &cases {
+            let one = sort_permutation_with(keys, specs, n, false);
+            let two = sort_permutation_with(keys, specs, n, true);
+            assert_eq!(one, two);
+            let mut seen = one.clone();
+            seen.sort_unstable();
+            assert_eq!(seen, (0..n as u32).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn large_sort_emits_sorted_stable_batches() {
+        struct Rows(Vec<Batch>);
+        impl Operator for Rows {
+            fn next(&mut self) -> Option<Result<Batch>> {
+                self.0.pop().map(Ok)
+            }
+        }
+        let n = MIN_ROWS + 3 * BATCH_SIZE + 5;
+        let (a, _) = tie_keys(n);
+        let row = Column::from_values(&(0..n as i64).collect::<Vec<_>>());
+        let mut batches: Vec<Batch> = (0..n)
+            .step_by(BATCH_SIZE)
+            .map(|p| {
+                let len = BATCH_SIZE.min(n - p);
+                Batch::new(vec![a.slice(p, len), row.slice(p, len)], len)
+            })
+            .collect();
+        batches.reverse();
+        let mut op = SortOp::new(
+            Box::new(Rows(batches)),
+            vec![spec(false)],
+            vec![DataType::F64, DataType::I64],
+            None,
+            MemoryAccount::unlimited(),
+        );
+        let expect = sort_permutation_with(std::slice::from_ref(&a), &[spec(false)], n, false);
+        let mut got = Vec::new();
+        while let Some(b) = op.next() {
+            let b = b.unwrap();
+            assert!(b.len <= BATCH_SIZE);
+            let Column::I64(r) = &b.columns[1] else {
+                panic!("i64 expected")
+            };
+            got.extend(r.values()[..b.len].iter().map(|&v| v as u32));
+        }
+        assert_eq!(got, expect);
     }
 }

@@ -147,16 +147,48 @@ impl CompiledExpr {
         }
     }
 
+    /// The operands of a chain of `and`s, left to right.
+    fn conjuncts<'a>(&'a self, out: &mut Vec<&'a CompiledExpr>) {
+        match &self.node {
+            Node::And(x, y) => {
+                x.conjuncts(out);
+                y.conjuncts(out);
+            }
+            _ => out.push(self),
+        }
+    }
+
+    /// The order in which [`Self::refine`] evaluates conjuncts: comparisons of numeric leaves
+    /// (a fixed-width load and compare per row), then of text leaves, then anything else. A
+    /// leaf comparison cannot fail, so running it earlier only shrinks the rows later
+    /// conjuncts see; the rows kept (where every conjunct is true) are the same in any order.
+    fn refine_cost(&self, cols: &[Column]) -> u8 {
+        if let Node::Cmp(_, x, y) = &self.node
+            && let (Some(a), Some(b)) = (x.leaf(cols), y.leaf(cols))
+            && refine::supports(a, b, x.ty)
+        {
+            return if x.ty == DataType::Utf8 { 1 } else { 0 };
+        }
+        2
+    }
+
     /// The rows of `sel` (all `n` rows when `None`) where the predicate is true.
     fn refine(&self, cols: &[Column], n: usize, sel: Option<Vec<u32>>) -> Result<Vec<u32>> {
         match &self.node {
-            Node::And(x, y) => {
-                let kept = x.refine(cols, n, sel)?;
-                if kept.is_empty() {
-                    return Ok(kept);
+            Node::And(..) => {
+                // Cheapest first: each conjunct only reads the rows the earlier ones kept.
+                let mut parts = Vec::new();
+                self.conjuncts(&mut parts);
+                parts.sort_by_key(|p| p.refine_cost(cols));
+                let mut sel = sel;
+                for p in parts {
+                    let kept = p.refine(cols, n, sel)?;
+                    if kept.is_empty() {
+                        return Ok(kept);
+                    }
+                    sel = (kept.len() < n).then_some(kept);
                 }
-                let kept = (kept.len() < n).then_some(kept);
-                return y.refine(cols, n, kept);
+                return Ok(sel.unwrap_or_else(|| (0..n as u32).collect()));
             }
             Node::Cmp(op, x, y) => {
                 if let (Some(a), Some(b)) = (x.leaf(cols), y.leaf(cols))
@@ -223,6 +255,14 @@ impl CompiledExpr {
                 otherwise.column_refs(out);
             }
             Node::Call(_, args) => args.iter().for_each(|a| a.column_refs(out)),
+        }
+    }
+
+    /// The expression reading input column `index` (of type `ty`).
+    pub fn column(index: usize, ty: DataType) -> CompiledExpr {
+        CompiledExpr {
+            node: Node::Col(index),
+            ty,
         }
     }
 

@@ -73,17 +73,24 @@ fn refine_num<T: Num>(
     sel: Option<Vec<u32>>,
 ) -> Result<Vec<u32>> {
     Ok(match (a, b) {
+        // Order keys (`Num::order_key`) keep these loops free of data-dependent branches.
         (Leaf::Col(x), Leaf::Const(c)) => {
-            let (x, c) = (values::<T>(x, n)?, T::from_scalar(c));
-            with_op!(op, |holds| apply(n, sel, |i| holds(T::sql_cmp(x[i], c))))
+            let (x, c) = (values::<T>(x, n)?, T::from_scalar(c).order_key());
+            with_op!(op, |holds| apply(n, sel, |i| holds(
+                x[i].order_key().cmp(&c)
+            )))
         }
         (Leaf::Const(c), Leaf::Col(y)) => {
-            let (y, c) = (values::<T>(y, n)?, T::from_scalar(c));
-            with_op!(op, |holds| apply(n, sel, |i| holds(T::sql_cmp(c, y[i]))))
+            let (y, c) = (values::<T>(y, n)?, T::from_scalar(c).order_key());
+            with_op!(op, |holds| apply(n, sel, |i| holds(
+                c.cmp(&y[i].order_key())
+            )))
         }
         (Leaf::Col(x), Leaf::Col(y)) => {
             let (x, y) = (values::<T>(x, n)?, values::<T>(y, n)?);
-            with_op!(op, |holds| apply(n, sel, |i| holds(T::sql_cmp(x[i], y[i]))))
+            with_op!(op, |holds| apply(n, sel, |i| holds(
+                x[i].order_key().cmp(&y[i].order_key())
+            )))
         }
         (Leaf::Const(_), Leaf::Const(_)) => return Err(internal("comparison of two constants")),
     })
