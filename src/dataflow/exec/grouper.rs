@@ -65,9 +65,14 @@ pub(crate) enum Grouper {
         ty: DataType,
         offset: i64,
     },
-    /// One integer key.
+    /// One integer key: values in `base..base + dense.len()` are indexed directly (`u32::MAX`:
+    /// no group yet), the others hashed. The direct part grows while the keys stay dense
+    /// (see [`DENSE_SPREAD`]), so ascending keys such as order numbers never touch the map.
     Int {
         map: HashMap<i64, u32, BuildHasherDefault<IntHasher>>,
+        dense: Vec<u32>,
+        /// The key of `dense[0]`, fixed by the first non-null key.
+        base: Option<i64>,
         null_group: Option<u32>,
         keys: Vec<Option<i64>>,
         ty: DataType,
@@ -119,6 +124,8 @@ impl Grouper {
             },
             [t @ (DataType::I32 | DataType::I64)] => Grouper::Int {
                 map: HashMap::default(),
+                dense: Vec::new(),
+                base: None,
                 null_group: None,
                 keys: Vec::new(),
                 ty: *t,
@@ -176,7 +183,9 @@ impl Grouper {
         match self {
             Grouper::Single => 0,
             Grouper::Direct { slots, keys, .. } => slots.len() * 4 + keys.capacity() * 16,
-            Grouper::Int { map, keys, .. } => map.capacity() * 13 + keys.capacity() * 16,
+            Grouper::Int {
+                map, keys, dense, ..
+            } => map.capacity() * 13 + keys.capacity() * 16 + dense.len() * 4,
             Grouper::Pair {
                 map, keys, small, ..
             } => map.capacity() * 13 + keys.capacity() * 32 + small.len() * 4,
@@ -252,6 +261,8 @@ impl Grouper {
             }
             Grouper::Int {
                 map,
+                dense,
+                base,
                 null_group,
                 keys: gk,
                 ..
@@ -266,8 +277,26 @@ impl Grouper {
                         out.push(id);
                         continue;
                     }
+                    let v = vals[i];
                     let next = gk.len() as u32;
-                    let id = *map.entry(vals[i]).or_insert(next);
+                    let b = *base.get_or_insert(if (0..DENSE_CAP as i64).contains(&v) {
+                        0
+                    } else {
+                        v
+                    });
+                    if let Some(off) = dense_offset(v, b, gk.len()) {
+                        if off >= dense.len() {
+                            grow_dense(dense, map, b, off + 1, gk.len());
+                        }
+                        let slot = &mut dense[off];
+                        if *slot == u32::MAX {
+                            *slot = next;
+                            gk.push(Some(v));
+                        }
+                        out.push(*slot);
+                        continue;
+                    }
+                    let id = *map.entry(v).or_insert(next);
                     if id == next {
                         gk.push(Some(vals[i]));
                     }
@@ -350,12 +379,22 @@ impl Grouper {
                 }
             }
             Grouper::Int {
-                map, null_group, ..
+                map,
+                dense,
+                base,
+                null_group,
+                ..
             } => {
                 let (vals, valid) = as_i64(&keys[0], n)?;
                 for i in 0..n {
                     out.push(if valid.as_ref().is_some_and(|m| !m[i]) {
                         null_group.unwrap_or(MISSING)
+                    } else if let Some(slot) = base
+                        .filter(|&b| vals[i] >= b)
+                        .and_then(|b| dense.get((vals[i] as u64).wrapping_sub(b as u64) as usize))
+                    {
+                        // Never u32::MAX for a created group (MISSING is u32::MAX too).
+                        *slot
                     } else {
                         map.get(&vals[i]).copied().unwrap_or(MISSING)
                     });
@@ -516,6 +555,57 @@ fn dict_ids(
         .collect()
 }
 
+/// Most slots the direct part of [`Grouper::Int`] may have (64 MiB of ids).
+const DENSE_CAP: usize = 1 << 24;
+
+/// The direct part of [`Grouper::Int`] covers at most this many keys per group (plus a
+/// start-up allowance), so it costs at most ≈ 4 × DENSE_SPREAD bytes a group.
+const DENSE_SPREAD: usize = 8;
+
+/// The direct-table offset of key `v` when it belongs there: at or above `base`, and the table
+/// may grow to reach it with `groups` groups so far.
+fn dense_offset(v: i64, base: i64, groups: usize) -> Option<usize> {
+    if v < base {
+        return None;
+    }
+    // v >= base, so the true difference fits in u64.
+    let off = (v as u64).wrapping_sub(base as u64);
+    let bound = (DENSE_SPREAD * (groups + 4096)).min(DENSE_CAP) as u64;
+    (off < bound).then_some(off as usize)
+}
+
+/// Grows the direct part of [`Grouper::Int`] to at least `need` slots (doubling, within the
+/// spread bound) and moves the hashed keys it now covers out of `map`, so that every key lives
+/// in exactly one of the two.
+fn grow_dense(
+    dense: &mut Vec<u32>,
+    map: &mut HashMap<i64, u32, BuildHasherDefault<IntHasher>>,
+    base: i64,
+    need: usize,
+    groups: usize,
+) {
+    let bound = (DENSE_SPREAD * (groups + 4096)).min(DENSE_CAP);
+    let len = (dense.len() * 2).max(4096).min(bound).max(need);
+    dense.resize(len, u32::MAX);
+    if !map.is_empty() {
+        map.retain(|&k, &mut id| match dense_offset_within(k, base, len) {
+            Some(off) => {
+                dense[off] = id;
+                false
+            }
+            None => true,
+        });
+    }
+}
+
+/// `k`'s offset from `base` when it is below `len`.
+fn dense_offset_within(k: i64, base: i64, len: usize) -> Option<usize> {
+    (k >= base)
+        .then(|| (k as u64).wrapping_sub(base as u64))
+        .filter(|&off| off < len as u64)
+        .map(|off| off as usize)
+}
+
 /// Side of the direct table of [`Grouper::Pair`] for small value pairs.
 const SMALL: usize = 256;
 
@@ -583,6 +673,93 @@ mod tests {
 
     fn cells(c: &Column) -> Vec<String> {
         (0..c.len()).map(|i| format!("{:?}", c.value(i))).collect()
+    }
+
+    /// Group ids a first-seen map gives `keys` (the reference for the integer grouper).
+    fn first_seen(keys: &[Option<i64>]) -> Vec<u32> {
+        let mut ids = std::collections::HashMap::new();
+        keys.iter()
+            .map(|k| {
+                let next = ids.len() as u32;
+                *ids.entry(*k).or_insert(next)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn int_grouper_direct_part_agrees_with_a_first_seen_map() {
+        // Patterns that keep keys in the map, start the direct part late, grow it (moving
+        // hashed keys over) and stay outside it: ascending sparse keys (TPC-H order numbers),
+        // a far first key then small ones, negatives, the i64 extremes, nulls, and a spread
+        // too wide for the direct part.
+        let mut patterns: Vec<Vec<Option<i64>>> = vec![
+            (0..200_000)
+                .map(|i| Some(1 + (i / 4) * 32 + i % 4))
+                .collect(),
+            [Some(1i64 << 40)]
+                .into_iter()
+                .chain((0..50_000).map(|i| Some((i * 7919) % 60_000)))
+                .collect(),
+            (0..30_000).map(|i| Some(-(i % 9_000) - 5)).collect(),
+            vec![
+                Some(i64::MAX),
+                Some(i64::MIN),
+                None,
+                Some(0),
+                Some(i64::MAX - 1),
+                None,
+            ],
+            (0..40_000)
+                .map(|i| Some((i * 1_000_003) % (1 << 30)))
+                .collect(),
+        ];
+        // Keys first hashed (beyond the initial spread bound), later covered by growth.
+        patterns.push(
+            (0..70_000)
+                .map(|i| Some(if i < 10 { 60_000 + i } else { i - 10 }))
+                .collect(),
+        );
+        for (n, keys) in patterns.into_iter().enumerate() {
+            let col = Column::from_options(&keys);
+            let mut g = Grouper::new(&[DataType::I64]);
+            let mut out = Vec::new();
+            // In batches, as the aggregate feeds it.
+            let mut all = Vec::new();
+            for start in (0..keys.len()).step_by(4096) {
+                let end = (start + 4096).min(keys.len());
+                let batch = Column::from_options(&keys[start..end]);
+                g.assign(&[batch], end - start, &mut out).unwrap();
+                all.extend_from_slice(&out);
+            }
+            let want = first_seen(&keys);
+            assert_eq!(all, want);
+            if let Grouper::Int { map, dense, .. } = &g {
+                // Order numbers and the late-covered keys end up wholly in the direct part.
+                if n == 0 || n == 5 {
+                    assert!(map.is_empty() && !dense.is_empty(), "pattern {n}");
+                }
+            }
+            g.lookup(&[col], keys.len(), &mut out).unwrap();
+            assert_eq!(out, want);
+            let absent = Column::from_values(&[-1_000_000_007i64, 1 << 50]);
+            g.lookup(&[absent], 2, &mut out).unwrap();
+            assert!(out.iter().all(|&id| id == u32::MAX), "{out:?}");
+            let groups = g.key_columns().unwrap();
+            let mut distinct: Vec<Option<i64>> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for k in &keys {
+                if seen.insert(*k) {
+                    distinct.push(*k);
+                }
+            }
+            let got: Vec<Option<i64>> = (0..groups[0].len())
+                .map(|i| match groups[0].value(i) {
+                    ValueRef::I64(v) => Some(v),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(got, distinct);
+        }
     }
 
     #[test]
