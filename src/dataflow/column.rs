@@ -353,21 +353,28 @@ pub struct StringColumn {
     null_count: usize,
 }
 
+/// The `i32` offsets of a text column with their first and last value, when they are aligned,
+/// non-empty, non-negative, non-decreasing and within `data`.
+fn checked_offsets<'a>(offsets: &'a Buffer, data: &Buffer) -> Result<(&'a [i32], i32, i32)> {
+    let offs = offsets
+        .try_typed::<i32>()
+        .ok_or_else(|| DataflowError::format("string offsets buffer is misaligned"))?;
+    let Some(&first) = offs.first() else {
+        return Err(DataflowError::format("string offsets buffer is empty"));
+    };
+    let last = offs[offs.len() - 1];
+    if first < 0 || offs.windows(2).any(|w| w[0] > w[1]) || last as usize > data.len() {
+        return Err(DataflowError::format(
+            "string offsets are decreasing or out of bounds",
+        ));
+    }
+    Ok((offs, first, last))
+}
+
 impl StringColumn {
     /// A column over `offsets` (rows + 1 `i32`s) and `data`; checks offsets and UTF-8.
     pub fn try_new(offsets: Buffer, data: Buffer, validity: Option<Bitmap>) -> Result<Self> {
-        let offs = offsets
-            .try_typed::<i32>()
-            .ok_or_else(|| DataflowError::format("string offsets buffer is misaligned"))?;
-        let Some(&first) = offs.first() else {
-            return Err(DataflowError::format("string offsets buffer is empty"));
-        };
-        let last = offs[offs.len() - 1];
-        if first < 0 || offs.windows(2).any(|w| w[0] > w[1]) || last as usize > data.len() {
-            return Err(DataflowError::format(
-                "string offsets are decreasing or out of bounds",
-            ));
-        }
+        let (offs, first, last) = checked_offsets(&offsets, &data)?;
         let text = std::str::from_utf8(&data.as_slice()[first as usize..last as usize])
             .map_err(|_| DataflowError::format("string data is not valid UTF-8"))?;
         if !offs
@@ -378,7 +385,19 @@ impl StringColumn {
                 "a string offset splits a UTF-8 character",
             ));
         }
-        check_validity(&validity, offs.len() - 1)?;
+        let rows = offs.len() - 1;
+        Self::assemble(offsets, data, validity, rows)
+    }
+
+    /// The column of `rows` values once its offsets and bytes are known good: checks the
+    /// validity bitmap's length.
+    fn assemble(
+        offsets: Buffer,
+        data: Buffer,
+        validity: Option<Bitmap>,
+        rows: usize,
+    ) -> Result<Self> {
+        check_validity(&validity, rows)?;
         let null_count = null_count_of(&validity);
         Ok(StringColumn {
             offsets,
@@ -407,26 +426,8 @@ impl StringColumn {
         if cfg!(debug_assertions) {
             return Self::try_new(offsets, data, validity);
         }
-        let offs = offsets
-            .try_typed::<i32>()
-            .ok_or_else(|| DataflowError::format("string offsets buffer is misaligned"))?;
-        let Some(&first) = offs.first() else {
-            return Err(DataflowError::format("string offsets buffer is empty"));
-        };
-        let last = offs[offs.len() - 1];
-        if first < 0 || offs.windows(2).any(|w| w[0] > w[1]) || last as usize > data.len() {
-            return Err(DataflowError::format(
-                "string offsets are decreasing or out of bounds",
-            ));
-        }
-        check_validity(&validity, offs.len() - 1)?;
-        let null_count = null_count_of(&validity);
-        Ok(StringColumn {
-            offsets,
-            data,
-            validity,
-            null_count,
-        })
+        let rows = checked_offsets(&offsets, &data)?.0.len() - 1;
+        Self::assemble(offsets, data, validity, rows)
     }
 
     /// A column from optional strings (`None` is null; unaccounted copy).
