@@ -284,7 +284,7 @@ impl Grouper {
                     } else {
                         v
                     });
-                    if let Some(off) = dense_offset(v, b, gk.len()) {
+                    if let Some(off) = dense_offset_within(v, b, dense_bound(gk.len())) {
                         if off >= dense.len() {
                             grow_dense(dense, map, b, off + 1, gk.len());
                         }
@@ -390,8 +390,8 @@ impl Grouper {
                     out.push(if valid.as_ref().is_some_and(|m| !m[i]) {
                         null_group.unwrap_or(MISSING)
                     } else if let Some(slot) = base
-                        .filter(|&b| vals[i] >= b)
-                        .and_then(|b| dense.get((vals[i] as u64).wrapping_sub(b as u64) as usize))
+                        .and_then(|b| dense_offset_within(vals[i], b, dense.len()))
+                        .map(|off| &dense[off])
                     {
                         // Never u32::MAX for a created group (MISSING is u32::MAX too).
                         *slot
@@ -562,16 +562,9 @@ const DENSE_CAP: usize = 1 << 24;
 /// start-up allowance), so it costs at most ≈ 4 × DENSE_SPREAD bytes a group.
 const DENSE_SPREAD: usize = 8;
 
-/// The direct-table offset of key `v` when it belongs there: at or above `base`, and the table
-/// may grow to reach it with `groups` groups so far.
-fn dense_offset(v: i64, base: i64, groups: usize) -> Option<usize> {
-    if v < base {
-        return None;
-    }
-    // v >= base, so the true difference fits in u64.
-    let off = (v as u64).wrapping_sub(base as u64);
-    let bound = (DENSE_SPREAD * (groups + 4096)).min(DENSE_CAP) as u64;
-    (off < bound).then_some(off as usize)
+/// How many slots the direct part of [`Grouper::Int`] may have with `groups` groups so far.
+fn dense_bound(groups: usize) -> usize {
+    (DENSE_SPREAD * (groups + 4096)).min(DENSE_CAP)
 }
 
 /// Grows the direct part of [`Grouper::Int`] to at least `need` slots (doubling, within the
@@ -584,8 +577,10 @@ fn grow_dense(
     need: usize,
     groups: usize,
 ) {
-    let bound = (DENSE_SPREAD * (groups + 4096)).min(DENSE_CAP);
-    let len = (dense.len() * 2).max(4096).min(bound).max(need);
+    let len = (dense.len() * 2)
+        .max(4096)
+        .min(dense_bound(groups))
+        .max(need);
     dense.resize(len, u32::MAX);
     if !map.is_empty() {
         map.retain(|&k, &mut id| match dense_offset_within(k, base, len) {
@@ -600,6 +595,7 @@ fn grow_dense(
 
 /// `k`'s offset from `base` when it is below `len`.
 fn dense_offset_within(k: i64, base: i64, len: usize) -> Option<usize> {
+    // k >= base, so the true difference fits in u64.
     (k >= base)
         .then(|| (k as u64).wrapping_sub(base as u64))
         .filter(|&off| off < len as u64)
