@@ -302,12 +302,15 @@ pub struct RegType {
 impl Function {
     /// The declared type of `reg` on entry to `pc`, if any.
     pub fn reg_type(&self, reg: u8, pc: u32) -> Option<&VType> {
-        let i = self
-            .reg_types
-            .partition_point(|r| (r.reg, r.start_pc) <= (reg, pc));
-        let r = self.reg_types.get(i.checked_sub(1)?)?;
-        (r.reg == reg && pc < r.end_pc).then_some(&r.ty)
+        reg_type_in(&self.reg_types, reg, pc)
     }
+}
+
+/// The type of `reg` on entry to `pc` in a register type table sorted by `(reg, start_pc)`.
+pub(crate) fn reg_type_in(table: &[RegType], reg: u8, pc: u32) -> Option<&VType> {
+    let i = table.partition_point(|r| (r.reg, r.start_pc) <= (reg, pc));
+    let r = table.get(i.checked_sub(1)?)?;
+    (r.reg == reg && pc < r.end_pc).then_some(&r.ty)
 }
 
 impl Function {

@@ -7,7 +7,7 @@
 //! path, or written with different types that meet at a join, has no entry there (it cannot be
 //! read there either). Spill slots are not listed: they are typed by the spills that fill them.
 
-use crate::bytecode::module::{Function, Module, RegType, VType};
+use crate::bytecode::module::{Function, Module, RegType, VType, reg_type_in};
 
 /// Accumulates per-pc register states (pcs must be observed in increasing order).
 pub struct RangeBuilder<T> {
@@ -104,7 +104,8 @@ pub fn compare(m: &Module, f: &Function, inferred: &[RegType]) -> Result<(), (u3
     };
     for r in inferred.iter().chain(&f.reg_types) {
         for pc in [r.start_pc, r.end_pc] {
-            if (pc as usize) < f.code.len() && f.reg_type(r.reg, pc) != lookup(inferred, r.reg, pc)
+            if (pc as usize) < f.code.len()
+                && f.reg_type(r.reg, pc) != reg_type_in(inferred, r.reg, pc)
             {
                 consider(pc, r.reg);
             }
@@ -119,7 +120,7 @@ pub fn compare(m: &Module, f: &Function, inferred: &[RegType]) -> Result<(), (u3
         None => "nothing".to_string(),
     };
     let declared = f.reg_type(reg, pc);
-    let actual = lookup(inferred, reg, pc);
+    let actual = reg_type_in(inferred, reg, pc);
     Err((
         pc,
         format!(
@@ -128,11 +129,4 @@ pub fn compare(m: &Module, f: &Function, inferred: &[RegType]) -> Result<(), (u3
             name(actual)
         ),
     ))
-}
-
-/// The type of `reg` on entry to `pc` in a sorted table.
-fn lookup(table: &[RegType], reg: u8, pc: u32) -> Option<&VType> {
-    let i = table.partition_point(|r| (r.reg, r.start_pc) <= (reg, pc));
-    let r = table.get(i.checked_sub(1)?)?;
-    (r.reg == reg && pc < r.end_pc).then_some(&r.ty)
 }

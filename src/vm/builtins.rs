@@ -2,7 +2,6 @@
 //! called by `CALL_BUILTIN`; the §8 table built-ins are forwarded to the dataflow bridge.
 
 use super::dataflow;
-use super::objects::str_cost;
 use super::ops::{self, MathFn, f32_of, f64_of, slot_f32, slot_f64};
 use super::state::Runtime;
 use super::trap::{Trap, TrapKind};
@@ -137,7 +136,6 @@ fn substr(rt: &mut Runtime, h: u64, start: i64, count: i64) -> Result<u64, Trap>
     if piece.is_empty() {
         return Ok(rt.empty_str);
     }
-    rt.heap.check_room(str_cost(piece.len()))?;
     rt.heap.alloc_substr(h, range.start, range.end)
 }
 
@@ -167,7 +165,6 @@ fn from_bytes(rt: &mut Runtime, h: u64) -> Result<u64, Trap> {
             ),
         )
     })?;
-    rt.heap.check_room(str_cost(s.len()))?;
     rt.heap.alloc_str(&s)
 }
 

@@ -41,6 +41,7 @@ impl Operator for FilterOp {
 }
 
 /// What produces each output column of a projection.
+#[derive(Clone, Debug)]
 pub enum Source {
     /// An input column, passed through untouched.
     Input(usize),

@@ -58,13 +58,6 @@ pub struct JoinTable {
     next: Vec<u32>,
 }
 
-fn is_int(c: &Column) -> bool {
-    matches!(
-        c,
-        Column::I8(_) | Column::I16(_) | Column::I32(_) | Column::I64(_)
-    )
-}
-
 /// An integer key value as `i64`.
 #[inline]
 fn widen<T: Into<i64>>(x: T) -> i64 {
@@ -199,7 +192,7 @@ impl JoinTable {
     /// Builds the table over the key columns of the build side's `n` rows.
     pub fn build(keys: &[Column], n: usize) -> Result<JoinTable> {
         let mut next = vec![NONE; n];
-        if keys.iter().all(is_int) && !keys.is_empty() {
+        if keys.iter().all(|k| k.data_type().is_integer()) && !keys.is_empty() {
             let vals = int_values(keys, n)?;
             let mut ok = vec![true; n];
             for (_, valid) in &vals {

@@ -7,29 +7,14 @@
 use std::cmp::Ordering;
 
 use super::batch::{BATCH_SIZE, Batch, Operator};
+use super::merge_join::cmp_value;
 use super::sort::SortSpec;
 use super::spill::SpillReader;
 use crate::dataflow::builder::ColumnBuilder;
-use crate::dataflow::column::{Column, ValueRef};
+use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
-use crate::dataflow::expr::kernels::num::Num;
 use crate::dataflow::memory::MemoryAccount;
 use crate::dataflow::types::DataType;
-
-/// SQL order of two non-null values of the same column type (as `sort_permutation`: floats put
-/// NaN last and `-0.0 = 0.0`; strings compare bytewise).
-fn value_order(a: ValueRef<'_>, b: ValueRef<'_>) -> Ordering {
-    match (a, b) {
-        (ValueRef::F32(x), ValueRef::F32(y)) => f64::sql_cmp(x.into(), y.into()),
-        (ValueRef::F64(x), ValueRef::F64(y)) => f64::sql_cmp(x, y),
-        (ValueRef::Bool(x), ValueRef::Bool(y)) => x.cmp(&y),
-        (ValueRef::Utf8(x), ValueRef::Utf8(y)) => x.as_bytes().cmp(y.as_bytes()),
-        (x, y) => match (x.as_i64(), y.as_i64()) {
-            (Some(x), Some(y)) => x.cmp(&y),
-            _ => Ordering::Equal,
-        },
-    }
-}
 
 /// Compares row `i` of keys `a` with row `j` of keys `b` under `specs`.
 pub fn compare_rows(
@@ -40,14 +25,15 @@ pub fn compare_rows(
     specs: &[SortSpec],
 ) -> Ordering {
     for ((ka, kb), s) in a.iter().zip(b).zip(specs) {
-        let o = match (ka.value(i), kb.value(j)) {
-            (ValueRef::Null, ValueRef::Null) => Ordering::Equal,
-            (ValueRef::Null, _) if s.nulls_first => Ordering::Less,
-            (ValueRef::Null, _) => Ordering::Greater,
-            (_, ValueRef::Null) if s.nulls_first => Ordering::Greater,
-            (_, ValueRef::Null) => Ordering::Less,
-            (x, y) if s.descending => value_order(x, y).reverse(),
-            (x, y) => value_order(x, y),
+        // Nulls by `nulls_first`, values in SQL order (as `sort_permutation`).
+        let o = match (ka.is_null(i), kb.is_null(j)) {
+            (true, true) => Ordering::Equal,
+            (true, false) if s.nulls_first => Ordering::Less,
+            (true, false) => Ordering::Greater,
+            (false, true) if s.nulls_first => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) if s.descending => cmp_value(ka, i, kb, j).reverse(),
+            (false, false) => cmp_value(ka, i, kb, j),
         };
         if o != Ordering::Equal {
             return o;

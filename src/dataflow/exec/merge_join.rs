@@ -24,7 +24,7 @@ use crate::dataflow::types::DataType;
 
 /// Compares row `i` of `a` with row `j` of `b` (same type, both non-null) in SQL order:
 /// numbers numerically (`-0.0 = 0.0`, NaN last and equal to NaN), text by bytes, false < true.
-fn cmp_value(a: &Column, i: usize, b: &Column, j: usize) -> Ordering {
+pub(super) fn cmp_value(a: &Column, i: usize, b: &Column, j: usize) -> Ordering {
     match (a, b) {
         (Column::I8(x), Column::I8(y)) => i8::sql_cmp(x.values()[i], y.values()[j]),
         (Column::I16(x), Column::I16(y)) => i16::sql_cmp(x.values()[i], y.values()[j]),

@@ -18,22 +18,13 @@ pub const PARTS: usize = 2;
 /// Inputs with fewer rows run on one thread (thread start-up and the merge would not pay).
 pub const MIN_ROWS: usize = 1 << 17;
 
-/// One output column of a projection stage.
-#[derive(Clone, Debug)]
-pub enum Out {
-    /// An input column passed through.
-    Input(usize),
-    /// A computed column.
-    Expr(CompiledExpr),
-}
-
 /// A step applied to the scanned batches, in order.
 #[derive(Clone, Debug)]
 pub enum Stage {
     /// Keep the rows where the predicate holds.
     Filter(CompiledExpr),
     /// Compute the output columns (`project`/`map`).
-    Project(Vec<Out>),
+    Project(Vec<Source>),
 }
 
 /// A scan pipeline that can be run over any of its row ranges.
@@ -87,16 +78,7 @@ impl ScanSplit {
         for stage in &self.stages {
             op = match stage {
                 Stage::Filter(p) => Box::new(FilterOp::new(op, p.clone())),
-                Stage::Project(outs) => {
-                    let sources = outs
-                        .iter()
-                        .map(|o| match o {
-                            Out::Input(i) => Source::Input(*i),
-                            Out::Expr(e) => Source::Expr(e.clone()),
-                        })
-                        .collect();
-                    Box::new(ProjectOp::new(op, sources))
-                }
+                Stage::Project(sources) => Box::new(ProjectOp::new(op, sources.clone())),
             };
         }
         op

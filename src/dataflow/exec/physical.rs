@@ -9,7 +9,7 @@ use super::compute::{FilterOp, ProjectOp, Source};
 use super::join::{JoinOp, JoinSpec};
 use super::limit::LimitOp;
 use super::merge_join::MergeJoinOp;
-use super::parallel::{MIN_ROWS, Out, PARTS, ScanSplit, Stage};
+use super::parallel::{MIN_ROWS, PARTS, ScanSplit, Stage};
 use super::scan::ScanOp;
 use super::setops::{DistinctOp, UnionAllOp};
 use super::shared::Shared;
@@ -120,7 +120,7 @@ impl<'a> PhysicalBuilder<'a> {
     }
 
     /// The input and output columns of a `Project` or `Map` node.
-    fn projection(&self, id: NodeId) -> Result<(NodeId, Vec<Out>)> {
+    fn projection(&self, id: NodeId) -> Result<(NodeId, Vec<Source>)> {
         let plan = self.plan;
         match &plan.node(id).kind {
             PlanKind::Project { input, items } => {
@@ -131,9 +131,9 @@ impl<'a> PhysicalBuilder<'a> {
                         crate::dataflow::expr::typed::TKind::Column(c) => names
                             .iter()
                             .position(|n| n == c)
-                            .map(Out::Input)
-                            .map_or_else(|| compile(&it.expr, &names).map(Out::Expr), Ok),
-                        _ => compile(&it.expr, &names).map(Out::Expr),
+                            .map(Source::Input)
+                            .map_or_else(|| compile(&it.expr, &names).map(Source::Expr), Ok),
+                        _ => compile(&it.expr, &names).map(Source::Expr),
                     })
                     .collect::<Result<Vec<_>>>()?;
                 Ok((*input, outs))
@@ -143,7 +143,7 @@ impl<'a> PhysicalBuilder<'a> {
                 let mut outs = Vec::new();
                 for out in plan.columns(id) {
                     match items.iter().find(|it| it.name == out.name) {
-                        Some(it) => outs.push(Out::Expr(compile(&it.expr, &names)?)),
+                        Some(it) => outs.push(Source::Expr(compile(&it.expr, &names)?)),
                         None => {
                             let i = names.iter().position(|n| *n == out.name).ok_or_else(|| {
                                 crate::dataflow::expr::kernels::internal(format!(
@@ -151,7 +151,7 @@ impl<'a> PhysicalBuilder<'a> {
                                     out.name
                                 ))
                             })?;
-                            outs.push(Out::Input(i));
+                            outs.push(Source::Input(i));
                         }
                     }
                 }
@@ -268,14 +268,7 @@ impl<'a> PhysicalBuilder<'a> {
                 Box::new(FilterOp::new(self.build(*input)?, pred))
             }
             PlanKind::Project { .. } | PlanKind::Map { .. } => {
-                let (input, outs) = self.projection(id)?;
-                let sources = outs
-                    .into_iter()
-                    .map(|o| match o {
-                        Out::Input(i) => Source::Input(i),
-                        Out::Expr(e) => Source::Expr(e),
-                    })
-                    .collect();
+                let (input, sources) = self.projection(id)?;
                 Box::new(ProjectOp::new(self.build(input)?, sources))
             }
             PlanKind::Join {
