@@ -870,11 +870,7 @@ impl<'a> FunctionVerifier<'a> {
                 // The result keeps the operand's type, so the immediate must be a value of it
                 // (then `&`, `|`, `^` of two sign-extended values stay sign-extended).
                 let t = self.int(state, b)?;
-                let (lo, hi) = match t {
-                    I8 => (i8::MIN as i32, i8::MAX as i32),
-                    I16 => (i16::MIN as i32, i16::MAX as i32),
-                    _ => (i32::MIN, i32::MAX),
-                };
+                let (lo, hi) = imm_range(t);
                 if imm < lo || imm > hi {
                     return Err(self.err(format!("immediate {imm} does not fit {}", self.name(t))));
                 }
@@ -889,11 +885,7 @@ impl<'a> FunctionVerifier<'a> {
                 // The immediate must be a non-zero value of the type: the VM divides by it
                 // without a zero check (truncating it to the width must keep it non-zero).
                 let t = width_ty(ins.op);
-                let (lo, hi) = match t {
-                    I8 => (i8::MIN as i32, i8::MAX as i32),
-                    I16 => (i16::MIN as i32, i16::MAX as i32),
-                    _ => (i32::MIN, i32::MAX),
-                };
+                let (lo, hi) = imm_range(t);
                 if imm == 0 || imm < lo || imm > hi {
                     return Err(self.err(format!(
                         "immediate {imm} is not a non-zero {}",
@@ -1210,5 +1202,14 @@ impl<'a> FunctionVerifier<'a> {
             };
             Err(self.err(format!("r{r} is {}, expected {want}", self.name(t))))
         }
+    }
+}
+
+/// The values an `i32` immediate may take as an operand of integer type `t`.
+fn imm_range(t: Ty) -> (i32, i32) {
+    match t {
+        I8 => (i8::MIN as i32, i8::MAX as i32),
+        I16 => (i16::MIN as i32, i16::MAX as i32),
+        _ => (i32::MIN, i32::MAX),
     }
 }

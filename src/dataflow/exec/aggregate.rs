@@ -202,7 +202,7 @@ impl AggregateOp {
             }
         }
         if !self.charge() {
-            return Err(self.limit_error(self.state_bytes() - self.reservation.bytes()));
+            return Err(self.limit_error());
         }
         Ok(())
     }
@@ -331,16 +331,17 @@ impl AggregateOp {
         }
         if !self.charge() {
             // Only existing groups grew: their own state does not fit, and spilling cannot help.
-            return Err(self.limit_error(self.state_bytes() - self.reservation.bytes()));
+            return Err(self.limit_error());
         }
         Ok(())
     }
 
-    fn limit_error(&self, requested: usize) -> DataflowError {
+    /// The error for a group table and states the budget refused to charge.
+    fn limit_error(&self) -> DataflowError {
         let budget = self.account.budget();
         DataflowError::MemoryLimit {
             operator: "aggregate".into(),
-            requested,
+            requested: self.state_bytes() - self.reservation.bytes(),
             used: budget.used(),
             limit: budget.limit(),
         }
@@ -394,7 +395,7 @@ impl AggregateOp {
             self.update(&cols, n, &groups)?;
             if !self.charge() {
                 if self.depth + 1 >= MAX_DEPTH || self.key_types.is_empty() {
-                    return Err(self.limit_error(self.state_bytes() - self.reservation.bytes()));
+                    return Err(self.limit_error());
                 }
                 // Keep the groups so far (they overshoot the budget by at most this batch, which
                 // stays charged so other operators see it) and send rows with new keys to disk.

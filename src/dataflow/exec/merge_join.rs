@@ -39,6 +39,11 @@ pub(super) fn cmp_value(a: &Column, i: usize, b: &Column, j: usize) -> Ordering 
     }
 }
 
+/// True when key row `i` of `a` and row `j` of `b` are both non-null and equal.
+fn same_key(a: &[Column], i: usize, b: &[Column], j: usize, desc: &[bool]) -> bool {
+    !null_key(a, i) && !null_key(b, j) && cmp_keys(a, i, b, j, desc) == Ordering::Equal
+}
+
 /// Compares key rows (non-null) in the merge order: each key ascending or descending.
 fn cmp_keys(a: &[Column], i: usize, b: &[Column], j: usize, desc: &[bool]) -> Ordering {
     for (k, (x, y)) in a.iter().zip(b).enumerate() {
@@ -82,9 +87,7 @@ impl Side {
     }
 
     fn same_key(&self, i: usize, other: &[Column], j: usize, desc: &[bool]) -> bool {
-        !null_key(&self.keys, i)
-            && !null_key(other, j)
-            && cmp_keys(&self.keys, i, other, j, desc) == Ordering::Equal
+        same_key(&self.keys, i, other, j, desc)
     }
 
     /// End of the rows whose key run is known to be complete: everything once the input is
@@ -132,9 +135,7 @@ impl Side {
                     self.same_key(self.pos, &keys, last, desc)
                 } else {
                     let k0 = parts.first().map_or(&keys, |p| &p.1);
-                    !null_key(k0, 0)
-                        && !null_key(&keys, last)
-                        && cmp_keys(k0, 0, &keys, last, desc) == Ordering::Equal
+                    same_key(k0, 0, &keys, last, desc)
                 };
                 parts.push((b.columns, keys, b.len));
                 if !continues {
