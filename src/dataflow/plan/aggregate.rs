@@ -44,6 +44,11 @@ fn agg_call(
     text: &str,
     out_name: String,
 ) -> Result<AggItem, BuildError> {
+    // An aggregate's argument may not contain another aggregate.
+    for a in call.children() {
+        crate::dataflow::expr::functions::check_no_aggregates(a)
+            .map_err(|err| syntax(OP, text, err))?;
+    }
     let ExprKind::Call {
         name,
         args,
@@ -147,10 +152,6 @@ fn extract_calls(
     taken: &[String],
 ) -> Result<(), BuildError> {
     if is_agg_call(e) {
-        for a in e.children() {
-            crate::dataflow::expr::functions::check_no_aggregates(a)
-                .map_err(|err| syntax(OP, text, err))?;
-        }
         let mut item = agg_call(cols, e, text, String::new())?;
         item.name = call_text(&item);
         let name = intern(aggs, taken, item);
@@ -184,10 +185,6 @@ pub fn aggregate(
             .unwrap_or_else(|| text.trim().to_string());
         names.push(name.clone());
         if is_agg_call(&item.expr) {
-            for a in item.expr.children() {
-                crate::dataflow::expr::functions::check_no_aggregates(a)
-                    .map_err(|err| syntax(OP, text, err))?;
-            }
             aggs.push(agg_call(cols, &item.expr, text, name)?);
         } else {
             let mut found = false;
