@@ -118,15 +118,22 @@ fn sort_rows(rows: &mut [Vec<Cell>]) {
     });
 }
 
-fn same_multiset(mut a: Vec<Vec<Cell>>, mut b: Vec<Vec<Cell>>) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
+/// `None` when the two row sets are equal as multisets; otherwise the first pair of rows (in
+/// sorted order) that differs, to show in the failure message.
+fn multiset_difference(
+    mut a: Vec<Vec<Cell>>,
+    mut b: Vec<Vec<Cell>>,
+) -> Option<(Option<Vec<Cell>>, Option<Vec<Cell>>)> {
     sort_rows(&mut a);
     sort_rows(&mut b);
-    a.iter()
-        .zip(&b)
-        .all(|(x, y)| x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_cell(p, q)))
+    let same_row = |x: &Vec<Cell>, y: &Vec<Cell>| {
+        x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_cell(p, q))
+    };
+    let first = (0..a.len().max(b.len())).find(|&i| match (a.get(i), b.get(i)) {
+        (Some(x), Some(y)) => !same_row(x, y),
+        _ => true,
+    })?;
+    Some((a.get(first).cloned(), b.get(first).cloned()))
 }
 
 struct Case {
@@ -278,16 +285,18 @@ fn theta_matches_duckdb() {
                 case.seed, case.steps, case.sql
             )),
             Ok(rows) => {
-                if !same_multiset(case.rows.clone(), rows.clone()) {
+                if let Some((theta_row, duckdb_row)) =
+                    multiset_difference(case.rows.clone(), rows.clone())
+                {
                     failures.push(format!(
-                        "query {i} (seed {}): results differ\n  theta: {:?}\n  sql: {}\n  theta rows ({}): {:?}\n  duckdb rows ({}): {:?}",
+                        "query {i} (seed {}): results differ\n  theta: {:?}\n  sql: {}\n  theta rows ({}), duckdb rows ({}); first difference in sorted order:\n    theta:  {:?}\n    duckdb: {:?}",
                         case.seed,
                         case.steps,
                         case.sql,
                         case.rows.len(),
-                        case.rows.iter().take(8).collect::<Vec<_>>(),
                         rows.len(),
-                        rows.iter().take(8).collect::<Vec<_>>()
+                        theta_row,
+                        duckdb_row
                     ));
                 }
             }

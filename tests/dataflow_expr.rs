@@ -205,6 +205,33 @@ fn numeric_functions_and_casts() {
     );
 }
 
+/// `round(x, d)` rounds the double's exact value: a decimal that only looks like a tie (-3.05 is
+/// -3.04999… as a double) rounds by its true value, a real tie (1.25 to 1 digit, 125 and -35 to
+/// -1 digits) away from zero. Expected values are DuckDB 2.0's.
+#[test]
+fn round_with_digits_uses_the_exact_value() {
+    let t = Table::from_columns(vec![(
+        "x",
+        Column::from_values(&[
+            -3.05f64, 2.675, 0.15, 1.005, 0.285, 1.25, 125.0, -35.0, 1e300,
+        ]),
+    )])
+    .unwrap();
+    assert_eq!(
+        eval(t, &["round(x, 1)", "round(x, 2)", "round(x, -1)"]),
+        "c0 f64 | c1 f64 | c2 f64\n\
+         -3.0 | -3.05 | -0.0\n\
+         2.7 | 2.67 | 0.0\n\
+         0.1 | 0.15 | 0.0\n\
+         1.0 | 1.0 | 0.0\n\
+         0.3 | 0.28 | 0.0\n\
+         1.3 | 1.25 | 0.0\n\
+         125.0 | 125.0 | 130.0\n\
+         -35.0 | -35.0 | -40.0\n\
+         1e300 | 1e300 | 1e300\n"
+    );
+}
+
 #[test]
 fn quoted_names_and_escaped_strings() {
     let t = Table::from_columns(vec![(

@@ -97,14 +97,39 @@ fn round_t<T: Num>(a: &Value, digits: Option<&Value>, n: usize) -> Result<Column
     prim_col(&out, Some(valid))
 }
 
-/// Rounds half away from zero to `digits` decimals.
+/// Rounds the exact value of `x` half away from zero to `digits` decimals (what DuckDB 2 does):
+/// `round(-3.05, 1)` is -3.0, because the double nearest -3.05 is -3.04999…
 fn round_half_away(x: f64, digits: i32) -> f64 {
     if digits == 0 {
         return x.round();
     }
-    let p = 10f64.powi(digits);
-    let r = (x * p).round() / p;
-    if r.is_finite() { r } else { x }
+    // 10^k is exact for k <= 22, so the residuals below are exact; beyond that (or when the
+    // scaled value overflows) the plain product is the best available answer.
+    let k = digits.unsigned_abs() as i32;
+    let p = 10f64.powi(k);
+    let scaled = if digits > 0 { x * p } else { x / p };
+    if !scaled.is_finite() {
+        return x;
+    }
+    let mut r = scaled.round();
+    if k <= 22 && (scaled - scaled.trunc()).abs() == 0.5 {
+        // The scaled value looks like a tie, but it is rounded: the exact residual says on
+        // which side of the tie the true value lies (zero: a real tie, away from zero).
+        let residual = if digits > 0 {
+            x.mul_add(p, -scaled)
+        } else {
+            (-scaled).mul_add(p, x)
+        };
+        if residual != 0.0 {
+            r = if residual > 0.0 {
+                scaled.ceil()
+            } else {
+                scaled.floor()
+            };
+        }
+    }
+    let out = if digits > 0 { r / p } else { r * p };
+    if out.is_finite() { out } else { x }
 }
 
 fn float_fn<T: Num>(a: &Value, n: usize, f: fn(f64) -> f64) -> Result<Column> {
