@@ -118,12 +118,12 @@ fn sort_rows(rows: &mut [Vec<Cell>]) {
     });
 }
 
+/// A result row.
+type Row = Vec<Cell>;
+
 /// `None` when the two row sets are equal as multisets; otherwise the first pair of rows (in
 /// sorted order) that differs, to show in the failure message.
-fn multiset_difference(
-    mut a: Vec<Vec<Cell>>,
-    mut b: Vec<Vec<Cell>>,
-) -> Option<(Option<Vec<Cell>>, Option<Vec<Cell>>)> {
+fn multiset_difference(mut a: Vec<Row>, mut b: Vec<Row>) -> Option<(Option<Row>, Option<Row>)> {
     sort_rows(&mut a);
     sort_rows(&mut b);
     let same_row = |x: &Vec<Cell>, y: &Vec<Cell>| {
