@@ -451,6 +451,47 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
             Opcode::RemI16Ri => w[a] = ops::rem_ri_i16(w[b], ins.imm),
             Opcode::RemI32Ri => w[a] = ops::rem_ri_i32(w[b], ins.imm),
             Opcode::RemI64Ri => w[a] = ops::rem_ri_i64(w[b], ins.imm),
+            // Fused loop step: `R[a] += c as i8`, then compare with R[b] (or `b as i8`).
+            Opcode::IncrJlt => {
+                if ops::loop_step(&mut w[a], ins.c) < w[b] as i64 {
+                    goto!(ins.imm)
+                }
+            }
+            Opcode::IncrJle => {
+                if ops::loop_step(&mut w[a], ins.c) <= w[b] as i64 {
+                    goto!(ins.imm)
+                }
+            }
+            Opcode::IncrJgt => {
+                if ops::loop_step(&mut w[a], ins.c) > w[b] as i64 {
+                    goto!(ins.imm)
+                }
+            }
+            Opcode::IncrJge => {
+                if ops::loop_step(&mut w[a], ins.c) >= w[b] as i64 {
+                    goto!(ins.imm)
+                }
+            }
+            Opcode::IncrJltRi => {
+                if ops::loop_step(&mut w[a], ins.c) < ops::small_bound(ins.b) {
+                    goto!(ins.imm)
+                }
+            }
+            Opcode::IncrJleRi => {
+                if ops::loop_step(&mut w[a], ins.c) <= ops::small_bound(ins.b) {
+                    goto!(ins.imm)
+                }
+            }
+            Opcode::IncrJgtRi => {
+                if ops::loop_step(&mut w[a], ins.c) > ops::small_bound(ins.b) {
+                    goto!(ins.imm)
+                }
+            }
+            Opcode::IncrJgeRi => {
+                if ops::loop_step(&mut w[a], ins.c) >= ops::small_bound(ins.b) {
+                    goto!(ins.imm)
+                }
+            }
             Opcode::AndRi => bin_ri!(ops::and),
             Opcode::OrRi => bin_ri!(ops::or),
             Opcode::XorRi => bin_ri!(ops::xor),
