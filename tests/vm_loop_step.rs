@@ -101,6 +101,17 @@ fn past_max(start: i64) -> i64 {
     for (i64 i = start; i > 0; i += 100) { count++; last = i; }
     return count * 1000 + last % 1000;
 }
+fn sieve_like(n: i64) -> i64 {
+    bool[] marked = new bool[n + 1];
+    i64 hits = 0;
+    for (i64 i = 2; i <= n; i++) {
+        if (marked[i]) { continue; }
+        if (marked[0]) { hits += 1000; }
+        hits++;
+        for (i64 j = i * i; j <= n; j += i) { marked[j] = true; }
+    }
+    return hits;
+}
 fn narrow(n: i32) -> i64 {
     i64 s = 0;
     for (i32 i = 0; i < n; i++) { s = s * 31 + (i as i64); }
@@ -153,8 +164,10 @@ fn fused_loop_steps_compute_like_the_unfused_loops() {
     ] {
         assert!(o.contains(&fused), "const_bounds: {o:?}");
     }
-    // A step or bound outside i8, and narrow counters, keep the separate add and branch.
-    for name in ["big_step", "big_bound", "narrow"] {
+    // A bound outside i8 is a hoisted constant in a register: the register form.
+    assert!(ops(&m, "big_bound").contains(&Opcode::IncrJlt));
+    // A step outside i8, and narrow counters, keep the separate add and branch.
+    for name in ["big_step", "narrow"] {
         let o = ops(&m, name);
         assert!(
             !o.iter().any(|op| op.mnemonic().starts_with("INCR_")),
@@ -243,4 +256,36 @@ fn fused_loops_round_trip_through_thbc() {
     let m = theta::compile::compile_source("loops.theta", SRC).expect("compiles");
     let loaded = theta::bytecode::load(&m.to_bytes()).expect("loads");
     assert_eq!(disassemble(&m), disassemble(&loaded));
+}
+
+/// Integer and `bool` literals that need a register inside a loop (an array index, a stored
+/// value) are loaded once in the entry block, like `f64` ones.
+#[test]
+fn loop_literals_are_loaded_once_before_the_loop() {
+    let m = theta::compile::compile_source("loops.theta", SRC).expect("compiles");
+    let f = m.functions.iter().find(|f| f.name == "sieve_like").unwrap();
+    let loop_head = (f.code.iter())
+        .filter(|i| i.op.is_branch())
+        .map(|i| i.imm as usize)
+        .min()
+        .unwrap();
+    let loads: Vec<usize> = (f.code.iter().enumerate())
+        .filter(|(_, i)| i.op == Opcode::LoadImm)
+        .map(|(pc, _)| pc)
+        .collect();
+    assert!(
+        loads.iter().all(|&pc| pc < loop_head),
+        "{}",
+        disassemble(&m)
+    );
+    let mut vm = Vm::new(m).expect("verifies");
+    for n in [1, 2, 10, 100, 1000] {
+        let primes = (2..=n)
+            .filter(|&p| (2..p).take_while(|d| d * d <= p).all(|d| p % d != 0))
+            .count() as i64;
+        assert_eq!(
+            vm.call("sieve_like", &[Value::I64(n)]),
+            Ok(Value::I64(primes))
+        );
+    }
 }

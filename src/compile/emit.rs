@@ -83,8 +83,17 @@ pub fn emit_function(
         }
         e.block_pc[b.0 as usize] = Some(e.code.len() as u32);
         let block = func.block(b);
-        let (term, term_span) = &terms[i];
+        let next = (i + 1..func.layout.len())
+            .find(|&j| !skipped[j])
+            .map(|j| forward(func, func.layout[j]));
+        let (mut term, mut term_span) = (&terms[i].0, terms[i].1);
         let step = block.insts.last().and_then(|l| e.loop_step(&l.kind, term));
+        // A copied branch gains nothing over falling into the (emitted) condition block,
+        // unless it fuses with the step.
+        let threaded = thread_jumps(func, &block.term);
+        if step.is_none() && matches!(threaded, Terminator::Jump(t) if Some(t) == next) {
+            (term, term_span) = (&threaded, block.term_span);
+        }
         let fused_from = block.insts.len() - usize::from(step.is_some());
         for (k, inst) in block.insts.iter().enumerate() {
             let start = e.code.len() as u32;
@@ -95,10 +104,7 @@ pub fn emit_function(
             e.inst_pc.push((start, e.code.len() as u32));
         }
         let start = e.code.len() as u32;
-        e.span = *term_span;
-        let next = (i + 1..func.layout.len())
-            .find(|&j| !skipped[j])
-            .map(|j| forward(func, func.layout[j]));
+        e.span = term_span;
         match step {
             Some(step) => e.fused_step(&step, next)?,
             None => e.terminator(term, next)?,

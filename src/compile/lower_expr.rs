@@ -77,7 +77,19 @@ impl FnBuilder<'_> {
         match &e.kind {
             ExprKind::Local(l) => self.local(*l),
             ExprKind::Float(v) if self.loop_depth > 0 && e.ty == Type::F64 => {
-                Ok(self.hoisted_f64(*v))
+                let value = *v;
+                let load = |dst| InstKind::LoadFloat { dst, value };
+                Ok(self.hoisted_const(&e.ty, value.to_bits(), load))
+            }
+            ExprKind::Int(v) if self.loop_depth > 0 => {
+                let value = *v;
+                let load = |dst| InstKind::LoadInt { dst, value };
+                Ok(self.hoisted_const(&e.ty, value as u64, load))
+            }
+            ExprKind::Bool(v) if self.loop_depth > 0 => {
+                let value = *v;
+                let load = |dst| InstKind::LoadBool { dst, value };
+                Ok(self.hoisted_const(&e.ty, u64::from(value), load))
             }
             _ => {
                 let dst = self.new_vreg(e.ty.clone());
