@@ -64,8 +64,15 @@ pub(crate) struct FnBuilder<'p> {
     /// Loops (condition, body and step) being lowered: `f64`, integer and `bool` literals
     /// that need a register inside one are hoisted.
     pub loop_depth: u32,
-    /// Hoisted literals (by type and bit pattern) and the vreg the entry block loads each into.
-    hoisted: Vec<(Type, u64, VReg)>,
+    /// Hoisted literals and the vreg the entry block loads each into.
+    hoisted: Vec<(Literal, VReg)>,
+}
+
+/// A hoisted literal's identity: a scalar by type and bit pattern, or a string's text.
+#[derive(PartialEq)]
+pub(crate) enum Literal {
+    Bits(Type, u64),
+    Str(String),
 }
 
 impl<'p> FnBuilder<'p> {
@@ -105,17 +112,17 @@ impl<'p> FnBuilder<'p> {
         VReg(self.vregs.len() as u32 - 1)
     }
 
-    /// The vreg holding a literal (`bits` of type `ty`, written by the `load` instruction),
+    /// The vreg holding a literal (`lit` of type `ty`, written by the `load` instruction),
     /// loaded once at the top of the entry block (loop-invariant constant hoisting: a load per use
     /// inside a loop would run on every iteration). The vreg is never written again; constants
     /// have no inputs, so the entry block is a valid place for them whatever it holds.
     pub fn hoisted_const(
         &mut self,
         ty: &Type,
-        bits: u64,
+        lit: Literal,
         load: impl FnOnce(VReg) -> InstKind,
     ) -> VReg {
-        if let Some(&(_, _, v)) = self.hoisted.iter().find(|(t, b, _)| t == ty && *b == bits) {
+        if let Some(&(_, v)) = self.hoisted.iter().find(|(l, _)| *l == lit) {
             return v;
         }
         let dst = self.new_vreg(ty.clone());
@@ -130,7 +137,7 @@ impl<'p> FnBuilder<'p> {
                 },
             },
         );
-        self.hoisted.push((ty.clone(), bits, dst));
+        self.hoisted.push((lit, dst));
         dst
     }
 
