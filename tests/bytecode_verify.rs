@@ -730,3 +730,59 @@ fn float_branches_take_floats_of_their_width() {
     });
     ok(&m);
 }
+
+#[test]
+fn fused_loop_steps_take_i64_counters_and_bounds() {
+    // INCR_JLT r2, r3, #1 -> 0 on (i64, i64) loops back; the verifier accepts it.
+    let m = with_function(vec![VType::I64, VType::I64], None, |_, f| {
+        f.op(IncrJlt, 2, 3, 1, 0);
+        f.op(RetVoid, 0, 0, 0, 0);
+    });
+    ok(&m);
+    for (params, op, problem) in [
+        (
+            vec![VType::I32, VType::I64],
+            IncrJlt,
+            "r2 is i32, expected i64",
+        ),
+        (
+            vec![VType::I64, VType::I32],
+            IncrJge,
+            "r3 is i32, expected i64",
+        ),
+        (
+            vec![VType::F64, VType::I64],
+            IncrJgtRi,
+            "r2 is f64, expected i64",
+        ),
+    ] {
+        let m = with_function(params, None, |_, f| {
+            f.op(op, 2, 3, 1, 1);
+            f.op(RetVoid, 0, 0, 0, 0);
+        });
+        assert_eq!(
+            error_of(&m),
+            format!(
+                "invalid module: function `f` (#1), pc 0 ({}): {problem}",
+                op.mnemonic()
+            )
+        );
+    }
+    // The counter is written: never r0. The target stays inside the function.
+    let m = with_function(vec![VType::I64], None, |_, f| {
+        f.op(IncrJleRi, 0, 5, 1, 1);
+        f.op(RetVoid, 0, 0, 0, 0);
+    });
+    assert_eq!(
+        error_of(&m),
+        "invalid module: function `f` (#1), pc 0 (INCR_JLE_RI): writes r0 (r0 is the constant zero)"
+    );
+    let m = with_function(vec![VType::I64, VType::I64], None, |_, f| {
+        f.op(IncrJle, 2, 3, 1, 7);
+        f.op(RetVoid, 0, 0, 0, 0);
+    });
+    assert_eq!(
+        error_of(&m),
+        "invalid module: function `f` (#1), pc 0 (INCR_JLE): jump target 7 outside the function (0..2)"
+    );
+}

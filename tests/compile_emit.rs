@@ -453,8 +453,9 @@ fn control_flow_runs() {
     assert_eq!(run(&m, 0, vec![]).0, Val::I(1 + 3 + 5 + 7 + 9 + 300 + 1000));
 }
 
-/// The loop condition of `for (i = 0; i < n; i++)` is one fused compare-and-branch at the
-/// bottom of the loop; the step is one ADD_I64_RI.
+/// The step and condition of `for (i = 0; i < n; i++)` are one fused `INCR_JLT` at the bottom
+/// of the loop; the entry tests the condition with the negated branch (`JGE`) instead of
+/// jumping to it.
 #[test]
 fn for_loop_uses_fused_branch() {
     let body = vec![
@@ -480,13 +481,17 @@ fn for_loop_uses_fused_branch() {
     let m = verified(&program(vec![f]));
     let code = ops(&m, 0);
     assert_eq!(
-        code.iter().filter(|o| **o == Opcode::Jlt).count(),
+        code.iter().filter(|o| **o == Opcode::IncrJlt).count(),
         1,
         "{code:?}"
     );
-    assert_eq!(code.iter().filter(|o| **o == Opcode::Jmp).count(), 1);
+    assert_eq!(code.iter().filter(|o| **o == Opcode::Jge).count(), 1);
+    assert!(!code.contains(&Opcode::Jmp) && !code.contains(&Opcode::Jlt));
     assert!(!code.contains(&Opcode::Lt) && !code.contains(&Opcode::JTrue));
+    assert!(!code.contains(&Opcode::AddI64Ri), "{code:?}");
     assert_eq!(run(&m, 0, vec![Val::I(10)]).0, Val::I(45));
+    assert_eq!(run(&m, 0, vec![Val::I(0)]).0, Val::I(0));
+    assert_eq!(run(&m, 0, vec![Val::I(-5)]).0, Val::I(0));
     // A constant bound becomes the RI form: i < 100.
     let body = vec![
         let_(1, i64c(0)),
@@ -505,7 +510,9 @@ fn for_loop_uses_fused_branch() {
         body,
     );
     let m = verified(&program(vec![f]));
-    assert!(ops(&m, 0).contains(&Opcode::JltRi));
+    let code = ops(&m, 0);
+    assert!(code.contains(&Opcode::IncrJltRi), "{code:?}");
+    assert!(code.contains(&Opcode::JgeRi), "{code:?}");
     assert_eq!(run(&m, 0, vec![]).0, Val::I(100));
 }
 

@@ -34,7 +34,7 @@ pub enum Operand {
     Count,
     /// `c` only: an [`ElemKind`] tag giving the result type of `LOAD_IMM`.
     Kind,
-    /// `c` only: a small signed constant (the byte read as `i8`).
+    /// `b` or `c`: a small signed constant (the byte read as `i8`).
     SmallInt,
     /// `imm`: a signed integer immediate.
     Int,
@@ -737,6 +737,24 @@ opcodes! {
     RemI32Ri "REM_I32_RI" [Dst Src None Int];
     /// `R[a] := R[b] % imm` (i64, sign of the dividend; the verifier requires a non-zero imm that fits the type, so it never traps; `MIN % -1` wraps).
     RemI64Ri "REM_I64_RI" [Dst Src None Int];
+
+    // ---- fused loop step: `R[a] += (c as i8)` (i64, wrapping), then a compare-and-branch ----
+    /// `R[a] := R[a] + (c as i8)` (i64, wrapping); `if R[a] < R[b] then pc := imm`.
+    IncrJlt "INCR_JLT" [Dst Src SmallInt Target];
+    /// `R[a] := R[a] + (c as i8)` (i64, wrapping); `if R[a] <= R[b] then pc := imm`.
+    IncrJle "INCR_JLE" [Dst Src SmallInt Target];
+    /// `R[a] := R[a] + (c as i8)` (i64, wrapping); `if R[a] > R[b] then pc := imm`.
+    IncrJgt "INCR_JGT" [Dst Src SmallInt Target];
+    /// `R[a] := R[a] + (c as i8)` (i64, wrapping); `if R[a] >= R[b] then pc := imm`.
+    IncrJge "INCR_JGE" [Dst Src SmallInt Target];
+    /// `R[a] := R[a] + (c as i8)` (i64, wrapping); `if R[a] < (b as i8) then pc := imm`.
+    IncrJltRi "INCR_JLT_RI" [Dst SmallInt SmallInt Target];
+    /// `R[a] := R[a] + (c as i8)` (i64, wrapping); `if R[a] <= (b as i8) then pc := imm`.
+    IncrJleRi "INCR_JLE_RI" [Dst SmallInt SmallInt Target];
+    /// `R[a] := R[a] + (c as i8)` (i64, wrapping); `if R[a] > (b as i8) then pc := imm`.
+    IncrJgtRi "INCR_JGT_RI" [Dst SmallInt SmallInt Target];
+    /// `R[a] := R[a] + (c as i8)` (i64, wrapping); `if R[a] >= (b as i8) then pc := imm`.
+    IncrJgeRi "INCR_JGE_RI" [Dst SmallInt SmallInt Target];
 }
 
 impl Opcode {

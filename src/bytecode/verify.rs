@@ -866,6 +866,16 @@ impl<'a> FunctionVerifier<'a> {
             JeqRi | JneRi | JltRi | JleRi | JgtRi | JgeRi => {
                 self.int(state, b)?;
             }
+            IncrJlt | IncrJle | IncrJgt | IncrJge => {
+                // The counter is read and written back as i64; the bound is an i64 too.
+                self.expect(state, a, I64)?;
+                self.expect(state, b, I64)?;
+                self.write(state, a, I64);
+            }
+            IncrJltRi | IncrJleRi | IncrJgtRi | IncrJgeRi => {
+                self.expect(state, a, I64)?;
+                self.write(state, a, I64);
+            }
             AndRi | OrRi | XorRi => {
                 // The result keeps the operand's type, so the immediate must be a value of it
                 // (then `&`, `|`, `^` of two sign-extended values stay sign-extended).

@@ -7,7 +7,9 @@ use crate::bytecode::{
     BuiltinOp, DfNodeKind, Function, FunctionDebug, Instr, LineEntry, Opcode, RegName, VType,
 };
 use crate::compile::CompileError;
-use crate::compile::ir::{BlockId, InstKind, IrFunction, Kind, Operand, Terminator, VReg};
+use crate::compile::ir::{
+    ArithOp, BlockId, CmpOp, InstKind, IrFunction, Kind, Operand, Terminator, VReg,
+};
 use crate::compile::liveness;
 use crate::compile::pools::{Pools, value_vtype, vtype};
 use crate::compile::regalloc::{Allocation, Loc};
@@ -38,12 +40,41 @@ pub fn emit_function(
     // Empty jump-only blocks (other than the entry) are not emitted: every jump is threaded past
     // them, so only a fall-through could reach one, and the block before it then falls through
     // to (or jumps to) the real target instead. This turns `if (c) break;` into one `JTRUE`.
-    let skipped: Vec<bool> = func
+    let mut skipped: Vec<bool> = func
         .layout
         .iter()
         .enumerate()
         .map(|(i, &b)| i > 0 && skippable(func, b))
         .collect();
+    // A jump to a block that only compares and branches (a rotated loop's condition) takes a
+    // copy of that branch instead (`final_term`). Such a block then needs emitting only when a
+    // branch targets it: otherwise only its layout predecessor still falls into it, and that is
+    // the loop step, whose increment fuses with the copied branch (`INCR_J*`).
+    let terms: Vec<(Terminator, Span)> = func.layout.iter().map(|&b| final_term(func, b)).collect();
+    let mut branched_to = vec![false; func.blocks.len()];
+    for (i, (term, _)) in terms.iter().enumerate() {
+        if let (
+            false,
+            Terminator::Branch {
+                then_to, else_to, ..
+            },
+        )
+        | (
+            false,
+            Terminator::CmpBranch {
+                then_to, else_to, ..
+            },
+        ) = (skipped[i], term)
+        {
+            branched_to[then_to.0 as usize] = true;
+            branched_to[else_to.0 as usize] = true;
+        }
+    }
+    for (i, &b) in func.layout.iter().enumerate() {
+        if i > 0 && compare_only(func, b) && !branched_to[b.0 as usize] {
+            skipped[i] = true;
+        }
+    }
     for (i, &b) in func.layout.iter().enumerate() {
         if skipped[i] {
             let at = e.code.len() as u32;
@@ -52,19 +83,32 @@ pub fn emit_function(
         }
         e.block_pc[b.0 as usize] = Some(e.code.len() as u32);
         let block = func.block(b);
-        for inst in &block.insts {
-            let start = e.code.len() as u32;
-            e.span = inst.span;
-            e.inst(&inst.kind)?;
-            e.inst_pc.push((start, e.code.len() as u32));
-        }
-        let start = e.code.len() as u32;
-        e.span = block.term_span;
         let next = (i + 1..func.layout.len())
             .find(|&j| !skipped[j])
             .map(|j| forward(func, func.layout[j]));
-        let term = thread_jumps(func, &block.term);
-        e.terminator(&term, next)?;
+        let (mut term, mut term_span) = (&terms[i].0, terms[i].1);
+        let step = block.insts.last().and_then(|l| e.loop_step(&l.kind, term));
+        // A copied branch gains nothing over falling into the (emitted) condition block,
+        // unless it fuses with the step.
+        let threaded = thread_jumps(func, &block.term);
+        if step.is_none() && matches!(threaded, Terminator::Jump(t) if Some(t) == next) {
+            (term, term_span) = (&threaded, block.term_span);
+        }
+        let fused_from = block.insts.len() - usize::from(step.is_some());
+        for (k, inst) in block.insts.iter().enumerate() {
+            let start = e.code.len() as u32;
+            if k < fused_from {
+                e.span = inst.span;
+                e.inst(&inst.kind)?;
+            }
+            e.inst_pc.push((start, e.code.len() as u32));
+        }
+        let start = e.code.len() as u32;
+        e.span = term_span;
+        match step {
+            Some(step) => e.fused_step(&step, next)?,
+            None => e.terminator(term, next)?,
+        }
         e.inst_pc.push((start, e.code.len() as u32));
     }
     for (at, target) in std::mem::take(&mut e.fixups) {
@@ -541,6 +585,80 @@ impl Emitter<'_> {
         Ok(())
     }
 
+    /// The fused form of a block ending `x = x ± k; if x op bound goto …` (a counted loop's
+    /// step and condition): `x` an i64 in a register, `k` and an immediate bound small (`i8`),
+    /// a register bound not spilled, `op` an ordering (its negation must be one too).
+    fn loop_step(&self, last: &InstKind, term: &Terminator) -> Option<LoopStep> {
+        let InstKind::Binary {
+            op: op @ (ArithOp::Add | ArithOp::Sub),
+            kind: Kind::I64,
+            dst,
+            lhs,
+            rhs: Operand::Imm(k),
+        } = *last
+        else {
+            return None;
+        };
+        let Terminator::CmpBranch {
+            op: cmp,
+            kind: Kind::I64,
+            lhs: cl,
+            rhs: cr,
+            then_to,
+            else_to,
+        } = *term
+        else {
+            return None;
+        };
+        if dst != lhs || !matches!(cmp, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge) {
+            return None;
+        }
+        let step = if op == ArithOp::Add {
+            i8::try_from(k).ok()?
+        } else {
+            i8::try_from(k.checked_neg()?).ok()?
+        };
+        // The counter on the left: `bound < x` is `x > bound`.
+        let (cmp, bound) = match cr {
+            _ if cl == dst => (cmp, cr),
+            Operand::Reg(r) if r == dst => (cmp.swapped(), Operand::Reg(cl)),
+            _ => return None,
+        };
+        let reg = |v: VReg| match self.alloc.loc(v) {
+            Some(Loc::Reg(r)) => Some(r),
+            _ => None,
+        };
+        let bound = match bound {
+            Operand::Reg(v) => StepBound::Reg(reg(v)?),
+            Operand::Imm(i) => StepBound::Imm(i8::try_from(i).ok()?),
+        };
+        Some(LoopStep {
+            counter: reg(dst)?,
+            step,
+            cmp,
+            bound,
+            then_to,
+            else_to,
+        })
+    }
+
+    /// Emits a [`LoopStep`] as one `INCR_J*` (plus a `JMP` when neither target is next).
+    fn fused_step(&mut self, s: &LoopStep, next: Option<BlockId>) -> R<()> {
+        let make = |cmp: CmpOp| {
+            let (opc, b) = match s.bound {
+                StepBound::Reg(r) => (select::incr_jump(cmp, false), r),
+                StepBound::Imm(i) => (select::incr_jump(cmp, true), i as u8),
+            };
+            opc.map(|opc| Instr::new(opc, s.counter, b, s.step as u8, 0))
+        };
+        // `loop_step` admits only orderings, whose negations are orderings too.
+        let (Some(yes), Some(no)) = (make(s.cmp), make(s.cmp.negated())) else {
+            return Err(self.unsupported(format!("a fused loop step on {:?}", s.cmp)));
+        };
+        self.two_way(yes, Some(no), s.then_to, s.else_to, next);
+        Ok(())
+    }
+
     /// A conditional branch laid out against the next block: `yes` jumps when the condition
     /// holds, `no` (its negation) when it does not.
     fn two_way(
@@ -589,6 +707,42 @@ impl Emitter<'_> {
         }
         out.sort_by_key(|r| (r.start_pc, r.reg));
         out
+    }
+}
+
+/// A counted loop's step fused with its condition (see [`Emitter::loop_step`]).
+struct LoopStep {
+    counter: u8,
+    step: i8,
+    cmp: CmpOp,
+    bound: StepBound,
+    then_to: BlockId,
+    else_to: BlockId,
+}
+
+/// The right operand of a fused loop step's comparison.
+enum StepBound {
+    Reg(u8),
+    Imm(i8),
+}
+
+/// Whether `b` is empty apart from an integer compare-and-branch (a loop condition): jumps to
+/// it take a copy of the branch.
+fn compare_only(func: &IrFunction, b: BlockId) -> bool {
+    let block = func.block(b);
+    block.insts.is_empty() && matches!(block.term, Terminator::CmpBranch { .. })
+}
+
+/// `b`'s terminator as emitted and its span: jumps threaded, and a jump to a
+/// [`compare_only`] block replaced by that block's branch (with the condition's span).
+fn final_term(func: &IrFunction, b: BlockId) -> (Terminator, Span) {
+    let block = func.block(b);
+    match thread_jumps(func, &block.term) {
+        Terminator::Jump(t) if compare_only(func, t) => {
+            let cond = func.block(t);
+            (thread_jumps(func, &cond.term), cond.term_span)
+        }
+        term => (term, block.term_span),
     }
 }
 

@@ -61,10 +61,18 @@ pub(crate) struct FnBuilder<'p> {
     cur: BlockId,
     locals: Vec<VReg>,
     pub loops: Vec<LoopTargets>,
-    /// Loops (condition, body and step) being lowered: `f64` literals inside one are hoisted.
+    /// Loops (condition, body and step) being lowered: `f64`, integer and `bool` literals
+    /// that need a register inside one are hoisted.
     pub loop_depth: u32,
-    /// Hoisted `f64` literals (by bit pattern) and the vreg the entry block loads each into.
-    hoisted_f64: Vec<(u64, VReg)>,
+    /// Hoisted literals and the vreg the entry block loads each into.
+    hoisted: Vec<(Literal, VReg)>,
+}
+
+/// A hoisted literal's identity: a scalar by type and bit pattern, or a string's text.
+#[derive(PartialEq)]
+pub(crate) enum Literal {
+    Bits(Type, u64),
+    Str(String),
 }
 
 impl<'p> FnBuilder<'p> {
@@ -79,7 +87,7 @@ impl<'p> FnBuilder<'p> {
             locals: Vec::new(),
             loops: Vec::new(),
             loop_depth: 0,
-            hoisted_f64: Vec::new(),
+            hoisted: Vec::new(),
         };
         for l in &func.locals {
             let v = b.new_named(l.ty.clone(), l.name.clone());
@@ -104,20 +112,24 @@ impl<'p> FnBuilder<'p> {
         VReg(self.vregs.len() as u32 - 1)
     }
 
-    /// The vreg holding the `f64` literal `value`, loaded once at the top of the entry block
-    /// (loop-invariant constant hoisting: a `LOAD_CONST_F64` per use inside a loop would run
-    /// on every iteration). The vreg is never written again; constants have no inputs, so the
-    /// entry block is a valid place for them whatever it holds.
-    pub fn hoisted_f64(&mut self, value: f64) -> VReg {
-        let bits = value.to_bits();
-        if let Some(&(_, v)) = self.hoisted_f64.iter().find(|(b, _)| *b == bits) {
+    /// The vreg holding a literal (`lit` of type `ty`, written by the `load` instruction),
+    /// loaded once at the top of the entry block (loop-invariant constant hoisting: a load per use
+    /// inside a loop would run on every iteration). The vreg is never written again; constants
+    /// have no inputs, so the entry block is a valid place for them whatever it holds.
+    pub fn hoisted_const(
+        &mut self,
+        ty: &Type,
+        lit: Literal,
+        load: impl FnOnce(VReg) -> InstKind,
+    ) -> VReg {
+        if let Some(&(_, v)) = self.hoisted.iter().find(|(l, _)| *l == lit) {
             return v;
         }
-        let dst = self.new_vreg(Type::F64);
+        let dst = self.new_vreg(ty.clone());
         self.blocks[0].insts.insert(
             0,
             Inst {
-                kind: InstKind::LoadFloat { dst, value },
+                kind: load(dst),
                 // Placed before the body: attribute it to the function's start.
                 span: Span {
                     end: self.hir.span.start,
@@ -125,7 +137,7 @@ impl<'p> FnBuilder<'p> {
                 },
             },
         );
-        self.hoisted_f64.push((bits, dst));
+        self.hoisted.push((lit, dst));
         dst
     }
 

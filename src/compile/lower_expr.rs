@@ -12,7 +12,9 @@ use crate::compile::CompileError;
 use crate::compile::ir::{
     ArithOp, BlockId, CmpOp, InstKind, Kind, Operand, Terminator, UnOp, VReg,
 };
-use crate::compile::lower::{FnBuilder, RANGE_MAX, cmp_imm_form, has_cmp_branch, imm_form};
+use crate::compile::lower::{
+    FnBuilder, Literal, RANGE_MAX, cmp_imm_form, has_cmp_branch, imm_form,
+};
 use crate::source::Span;
 
 type R<T> = Result<T, CompileError>;
@@ -77,7 +79,30 @@ impl FnBuilder<'_> {
         match &e.kind {
             ExprKind::Local(l) => self.local(*l),
             ExprKind::Float(v) if self.loop_depth > 0 && e.ty == Type::F64 => {
-                Ok(self.hoisted_f64(*v))
+                let value = *v;
+                let load = |dst| InstKind::LoadFloat { dst, value };
+                let lit = Literal::Bits(e.ty.clone(), value.to_bits());
+                Ok(self.hoisted_const(&e.ty, lit, load))
+            }
+            ExprKind::Int(v) if self.loop_depth > 0 => {
+                let value = *v;
+                let load = |dst| InstKind::LoadInt { dst, value };
+                let lit = Literal::Bits(e.ty.clone(), value as u64);
+                Ok(self.hoisted_const(&e.ty, lit, load))
+            }
+            ExprKind::Bool(v) if self.loop_depth > 0 => {
+                let value = *v;
+                let load = |dst| InstKind::LoadBool { dst, value };
+                let lit = Literal::Bits(e.ty.clone(), u64::from(value));
+                Ok(self.hoisted_const(&e.ty, lit, load))
+            }
+            // A string constant is a pinned handle: it may stay in a register for good.
+            ExprKind::Str(text) if self.loop_depth > 0 => {
+                let load = |dst| InstKind::LoadStr {
+                    dst,
+                    value: text.clone(),
+                };
+                Ok(self.hoisted_const(&e.ty, Literal::Str(text.clone()), load))
             }
             _ => {
                 let dst = self.new_vreg(e.ty.clone());

@@ -52,11 +52,12 @@ pub fn allocate(func: &IrFunction) -> Result<Allocation, CompileError> {
     let ivs = liveness::intervals(func, &live);
     let groups = call_groups(func, &ivs)?;
     let hints = move_hints(func);
-    let first = Scan::new(func, &ivs, &groups, &hints, TOP).run()?;
+    let copies = stable_copies(func, &ivs, &groups);
+    let first = Scan::new(func, &ivs, &groups, &hints, &copies, TOP).run()?;
     if first.num_slots == 0 {
         return Ok(first);
     }
-    let mut alloc = Scan::new(func, &ivs, &groups, &hints, TOP_WITH_SCRATCH).run()?;
+    let mut alloc = Scan::new(func, &ivs, &groups, &hints, &copies, TOP_WITH_SCRATCH).run()?;
     alloc.scratch = Some(SCRATCH);
     alloc.num_registers = 256;
     Ok(alloc)
@@ -107,6 +108,48 @@ fn call_groups(func: &IrFunction, ivs: &[Option<Interval>]) -> Result<Vec<Group>
     Ok(groups)
 }
 
+/// For each range member whose only definition is `MOV m, v`, the `v` it copies, when `v`
+/// is not redefined while `m` lives and `v` lives at least as long: `m` may then share `v`'s
+/// register (the move disappears). Locals cannot change inside an expression, so this holds for
+/// every local passed as an argument; the check keeps it from depending on that.
+fn stable_copies(
+    func: &IrFunction,
+    ivs: &[Option<Interval>],
+    groups: &[Group],
+) -> Vec<Option<VReg>> {
+    let mut defs: Vec<Vec<(u32, Option<VReg>)>> = vec![Vec::new(); func.vregs.len()];
+    let mut n = 0u32;
+    for &b in &func.layout {
+        for inst in &func.block(b).insts {
+            if let Some(d) = inst.kind.def() {
+                let src = match inst.kind {
+                    InstKind::Mov { src, .. } => Some(src),
+                    _ => None,
+                };
+                defs[d.0 as usize].push((2 * n + 1, src));
+            }
+            n += 1;
+        }
+        n += 1; // the terminator
+    }
+    let mut copies = vec![None; func.vregs.len()];
+    for m in groups.iter().flat_map(|g| &g.members) {
+        let (Some(mi), [(_, Some(v))]) = (ivs[m.0 as usize], defs[m.0 as usize].as_slice()) else {
+            continue;
+        };
+        let Some(vi) = ivs[v.0 as usize] else {
+            continue;
+        };
+        let redefined = defs[v.0 as usize]
+            .iter()
+            .any(|&(pos, _)| pos > mi.start && pos <= mi.end);
+        if vi.end >= mi.end && !redefined {
+            copies[m.0 as usize] = Some(*v);
+        }
+    }
+    copies
+}
+
 /// Preferred registers: both ends of a move, and r1 for returned values.
 fn move_hints(func: &IrFunction) -> Vec<Vec<Hint>> {
     let mut hints = vec![Vec::new(); func.vregs.len()];
@@ -142,6 +185,8 @@ struct Scan<'a> {
     ivs: &'a [Option<Interval>],
     groups: &'a [Group],
     hints: &'a [Vec<Hint>],
+    /// See [`stable_copies`].
+    copies: &'a [Option<VReg>],
     top: u8,
     owner: [Option<VReg>; 256],
     active: Vec<Active>,
@@ -151,6 +196,11 @@ struct Scan<'a> {
     /// Per slot, the end of the last interval placed there.
     slot_end: Vec<u32>,
     max_reg: u8,
+    /// Per vreg, the (group, member index) of each range member copying it.
+    copied_into: Vec<Vec<(usize, usize)>>,
+    /// Per register, the position up to which it is kept free for a copied value (a call
+    /// argument's window, see [`Scan::window_choice`]); other values avoid it when they can.
+    reserved: [u32; 256],
 }
 
 impl<'a> Scan<'a> {
@@ -159,6 +209,7 @@ impl<'a> Scan<'a> {
         ivs: &'a [Option<Interval>],
         groups: &'a [Group],
         hints: &'a [Vec<Hint>],
+        copies: &'a [Option<VReg>],
         top: u8,
     ) -> Scan<'a> {
         let mut pinned = vec![false; func.vregs.len()];
@@ -170,11 +221,20 @@ impl<'a> Scan<'a> {
                 pinned[m.0 as usize] = true;
             }
         }
+        let mut copied_into = vec![Vec::new(); func.vregs.len()];
+        for (gi, g) in groups.iter().enumerate() {
+            for (k, m) in g.members.iter().enumerate() {
+                if let Some(v) = copies[m.0 as usize] {
+                    copied_into[v.0 as usize].push((gi, k));
+                }
+            }
+        }
         Scan {
             func,
             ivs,
             groups,
             hints,
+            copies,
             top,
             owner: [None; 256],
             active: Vec::new(),
@@ -182,6 +242,8 @@ impl<'a> Scan<'a> {
             pinned,
             slot_end: Vec::new(),
             max_reg: 1,
+            copied_into,
+            reserved: [0; 256],
         }
     }
 
@@ -270,7 +332,15 @@ impl<'a> Scan<'a> {
                 return;
             }
         }
-        if let Some(r) = (1..=self.top).find(|&r| self.is_free(r)) {
+        if let Some(r) = self.window_choice(iv) {
+            self.assign(iv.vreg, r, iv.end);
+            return;
+        }
+        let unreserved = |s: &Self, r: u8| s.is_free(r) && s.reserved[r as usize] < iv.start;
+        let free = (1..=self.top)
+            .find(|&r| unreserved(self, r))
+            .or_else(|| (1..=self.top).find(|&r| self.is_free(r)));
+        if let Some(r) = free {
             self.assign(iv.vreg, r, iv.end);
             return;
         }
@@ -293,6 +363,42 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// A register for a value that a call copies into its argument window, placed so that the
+    /// window can later sit on it (see [`Scan::group`]): beside a value already placed for the
+    /// same window, or else at the lowest window free now, whose other registers are then
+    /// reserved until the call.
+    fn window_choice(&mut self, iv: Interval) -> Option<u8> {
+        let top = self.top as u16;
+        for &(gi, k) in &self.copied_into[iv.vreg.0 as usize] {
+            let members = &self.groups[gi].members;
+            let n = members.len() as u16;
+            let placed = members.iter().enumerate().find_map(|(k2, m)| {
+                let v = self.copies[m.0 as usize].filter(|&v| v != iv.vreg)?;
+                match self.locs[v.0 as usize] {
+                    Some(Loc::Reg(r)) => Some((r as u16 + k as u16).checked_sub(k2 as u16)),
+                    _ => None,
+                }
+            });
+            match placed {
+                Some(Some(r)) if r <= top && self.is_free(r as u8) => return Some(r as u8),
+                Some(_) => continue,
+                None => {}
+            }
+            let call_end = members
+                .iter()
+                .filter_map(|m| self.ivs[m.0 as usize].map(|i| i.end))
+                .max()
+                .unwrap_or(0);
+            let usable = |s: &Self, r: u16| s.is_free(r as u8) && s.reserved[r as usize] < iv.start;
+            let base = (1..=top + 1 - n).find(|&b| (b..b + n).all(|r| usable(self, r)))?;
+            for r in base..base + n {
+                self.reserved[r as usize] = call_end;
+            }
+            return Some((base + k as u16) as u8);
+        }
+        None
+    }
+
     /// Moves `v` to a slot free for its whole interval.
     fn spill(&mut self, v: VReg) {
         let iv = self.ivs[v.0 as usize].expect("spilled vreg has an interval");
@@ -307,10 +413,50 @@ impl<'a> Scan<'a> {
         self.locs[v.0 as usize] = Some(Loc::Slot(slot as u32));
     }
 
+    /// Whether range member `m` can share register `r` with the value it copies.
+    fn shares(&self, m: VReg, r: u16) -> bool {
+        r <= self.top as u16
+            && self.copies[m.0 as usize].is_some_and(|v| self.owner[r as usize] == Some(v))
+    }
+
     fn group(&mut self, gi: usize) -> Result<(), CompileError> {
         let members = &self.groups[gi].members;
         let n = members.len() as u16;
         let top = self.top as u16;
+        // First choice: the window where most members sit on the register of the value they
+        // copy (no move), the others on free registers.
+        let mut best: Option<(usize, u16)> = None;
+        for base in 1..=top + 1 - n {
+            let mut shared = 0;
+            let ok = members.iter().enumerate().all(|(k, &m)| {
+                let r = base + k as u16;
+                if self.shares(m, r) {
+                    shared += 1;
+                    true
+                } else {
+                    self.is_free(r as u8)
+                }
+            });
+            if ok && shared > 0 && best.is_none_or(|(s, _)| shared > s) {
+                best = Some((shared, base));
+            }
+        }
+        if let Some((_, base)) = best {
+            for (k, &m) in members.iter().enumerate() {
+                let r = base + k as u16;
+                if self.shares(m, r) {
+                    // `v` keeps the register (and its interval covers `m`'s); it must also keep
+                    // it to the end, so it may no longer be spilled.
+                    let v = self.owner[r as usize].expect("shared register has an owner");
+                    self.pinned[v.0 as usize] = true;
+                    self.locs[m.0 as usize] = Some(Loc::Reg(r as u8));
+                } else {
+                    let end = self.ivs[m.0 as usize].map_or(0, |i| i.end);
+                    self.assign(m, r as u8, end);
+                }
+            }
+            return Ok(());
+        }
         let fits = |s: &Self, base: u16| (base..base + n).all(|r| s.is_free(r as u8));
         let base = match (1..=top + 1 - n).find(|&b| fits(self, b)) {
             Some(b) => b,

@@ -160,6 +160,23 @@ pub fn jump_ri(op: CmpOp) -> Opcode {
     }
 }
 
+/// Fused loop step `x += k; if x op bound goto` (i64), against a register or an `i8` bound;
+/// `None` for `==` / `!=`.
+pub fn incr_jump(op: CmpOp, imm_bound: bool) -> Option<Opcode> {
+    use Opcode::*;
+    Some(match (op, imm_bound) {
+        (CmpOp::Lt, false) => IncrJlt,
+        (CmpOp::Le, false) => IncrJle,
+        (CmpOp::Gt, false) => IncrJgt,
+        (CmpOp::Ge, false) => IncrJge,
+        (CmpOp::Lt, true) => IncrJltRi,
+        (CmpOp::Le, true) => IncrJleRi,
+        (CmpOp::Gt, true) => IncrJgtRi,
+        (CmpOp::Ge, true) => IncrJgeRi,
+        (CmpOp::Eq | CmpOp::Ne, _) => return None,
+    })
+}
+
 /// `dst = src as to` for a (from, to) pair of different kinds.
 pub fn cast(from: Kind, to: Kind) -> Option<Opcode> {
     use Opcode::*;

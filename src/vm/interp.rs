@@ -187,6 +187,15 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
                 }
             };
         }
+        macro_rules! incr_jump {
+            ($op:tt, $bound:expr) => {{
+                let counter = ops::loop_step(w[a], ins.c);
+                w[a] = counter;
+                if (counter as i64) $op $bound {
+                    goto!(ins.imm);
+                }
+            }};
+        }
         macro_rules! fjump {
             ($of:ident, $op:tt) => {
                 if ops::$of(w[ins.b as usize]) $op ops::$of(w[ins.c as usize]) {
@@ -451,6 +460,15 @@ pub(crate) unsafe fn execute<const TRACE: bool, const EXACT: bool>(
             Opcode::RemI16Ri => w[a] = ops::rem_ri_i16(w[b], ins.imm),
             Opcode::RemI32Ri => w[a] = ops::rem_ri_i32(w[b], ins.imm),
             Opcode::RemI64Ri => w[a] = ops::rem_ri_i64(w[b], ins.imm),
+            // Fused loop step: `R[a] += c as i8`, then compare with R[b] (or `b as i8`).
+            Opcode::IncrJlt => incr_jump!(<, w[b] as i64),
+            Opcode::IncrJle => incr_jump!(<=, w[b] as i64),
+            Opcode::IncrJgt => incr_jump!(>, w[b] as i64),
+            Opcode::IncrJge => incr_jump!(>=, w[b] as i64),
+            Opcode::IncrJltRi => incr_jump!(<, ops::small_bound(ins.b)),
+            Opcode::IncrJleRi => incr_jump!(<=, ops::small_bound(ins.b)),
+            Opcode::IncrJgtRi => incr_jump!(>, ops::small_bound(ins.b)),
+            Opcode::IncrJgeRi => incr_jump!(>=, ops::small_bound(ins.b)),
             Opcode::AndRi => bin_ri!(ops::and),
             Opcode::OrRi => bin_ri!(ops::or),
             Opcode::XorRi => bin_ri!(ops::xor),

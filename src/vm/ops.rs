@@ -115,6 +115,19 @@ int_div_ri!(i16, div_ri_i16, rem_ri_i16);
 int_div_ri!(i32, div_ri_i32, rem_ri_i32);
 int_div_ri!(i64, div_ri_i64, rem_ri_i64);
 
+/// The step of the fused loop opcodes (`INCR_J*`): the counter plus the `c` byte read as
+/// `i8`, wrapping at i64 exactly like `ADD_I64_RI`; the opcode stores it and then compares it.
+#[inline(always)]
+pub fn loop_step(counter: u64, step: u8) -> u64 {
+    add_i64(counter, step as i8 as i64 as u64)
+}
+
+/// The bound of an `INCR_J*_RI` opcode: the `b` byte read as `i8`.
+#[inline(always)]
+pub fn small_bound(b: u8) -> i64 {
+    b as i8 as i64
+}
+
 /// `&` on any integer width (canonical inputs give a canonical result) or on `bool`.
 #[inline(always)]
 pub fn and(a: u64, b: u64) -> u64 {

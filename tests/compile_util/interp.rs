@@ -147,6 +147,25 @@ fn call(
                 }
                 None
             }
+            IncrJlt | IncrJle | IncrJgt | IncrJge | IncrJltRi | IncrJleRi | IncrJgtRi
+            | IncrJgeRi => {
+                let x = get(a).i().wrapping_add(c as u8 as i8 as i64);
+                let y = if matches!(op, IncrJlt | IncrJle | IncrJgt | IncrJge) {
+                    get(b).i()
+                } else {
+                    b as u8 as i8 as i64
+                };
+                let t = match op {
+                    IncrJlt | IncrJltRi => x < y,
+                    IncrJle | IncrJleRi => x <= y,
+                    IncrJgt | IncrJgtRi => x > y,
+                    _ => x >= y,
+                };
+                if t {
+                    pc = imm as usize;
+                }
+                Some(Val::I(x))
+            }
             Ret => return get(b),
             RetVoid => return Val::Undef,
             AddI8 | AddI16 | AddI32 | AddI64 => {

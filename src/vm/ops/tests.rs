@@ -345,3 +345,23 @@ fn parsing_accepts_rust_grammar_and_traps_with_text() {
         assert_eq!(parse_f64(bad).unwrap_err().kind, TrapKind::ParseError);
     }
 }
+
+#[test]
+fn loop_step_wraps_like_add_i64_ri() {
+    for start in edges(64) {
+        for step in [i8::MIN, -7, -1, 0, 1, 2, 100, i8::MAX] {
+            let want = add_i64(start as u64, step as i64 as u64);
+            assert_eq!(
+                loop_step(start as u64, step as u8),
+                want,
+                "{start} + {step}"
+            );
+        }
+    }
+    assert_eq!(loop_step(i64::MAX as u64, 1) as i64, i64::MIN);
+    assert_eq!(loop_step(i64::MIN as u64, (-1i8) as u8) as i64, i64::MAX);
+    assert_eq!(loop_step(5, (-128i8) as u8) as i64, -123);
+    assert_eq!(small_bound(0x80), -128);
+    assert_eq!(small_bound(0x7f), 127);
+    assert_eq!(small_bound(0xff), -1);
+}
