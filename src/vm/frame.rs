@@ -39,3 +39,153 @@ pub fn window(regs: &mut [u64], base: usize) -> &mut Window {
         .try_into()
         .expect("register stack always extends a full window past the base")
 }
+
+/// The register stack while a run executes: the one place that turns the stack into the
+/// running frame's [`Window`].
+///
+/// The dispatch handlers need the window (`&mut Window`) and the rest of the machine at the same
+/// time, and a call or return needs the whole stack (to grow it and copy arguments) between two
+/// windows. `RegStack` lends out at most one window at a time and gives access to the whole
+/// stack only while no window is lent, so a window never aliases another window or the `Vec`'s
+/// buffer. Each misuse (lending twice, giving back a foreign window, touching the stack while a
+/// window is out) panics instead of aliasing.
+pub struct RegStack<'r> {
+    /// The slots; always at least `base + WINDOW` long.
+    slots: &'r mut Vec<u64>,
+    /// The running frame's register base.
+    base: usize,
+    /// A window is lent out.
+    lent: bool,
+}
+
+impl<'r> RegStack<'r> {
+    /// The stack over `slots` with the frame at base 0 (grows `slots` to a full window).
+    pub fn new(slots: &'r mut Vec<u64>) -> RegStack<'r> {
+        if slots.len() < WINDOW {
+            slots.resize(WINDOW, 0);
+        }
+        RegStack {
+            slots,
+            base: 0,
+            lent: false,
+        }
+    }
+
+    /// The running frame's register base.
+    #[inline(always)]
+    pub fn base(&self) -> usize {
+        self.base
+    }
+
+    /// Lends out the running frame's window. Panics if a window is already lent.
+    #[inline(always)]
+    pub fn lend(&mut self) -> &'r mut Window {
+        assert!(!self.lent, "one register window at a time");
+        assert!(
+            self.base + WINDOW <= self.slots.len(),
+            "stack shorter than a window"
+        );
+        self.lent = true;
+        // SAFETY: in bounds: `base + WINDOW <= slots.len()` was checked just above. Unique:
+        // `lent` allows one window at a time, `give_back` takes the window by `&'r mut` (so its
+        // holder cannot use it again) and checks it is ours, and the buffer is otherwise reached
+        // only through `slots()`/`set_base`, which refuse while a window is lent; `as_mut_ptr`
+        // creates no reference to the buffer. Alive for `'r`: `slots` is borrowed for `'r`, and
+        // only `slots()`/`set_base` (no window lent) can reallocate it. `u64` has no invalid bit
+        // patterns and `[u64; WINDOW]` the alignment of `u64`.
+        unsafe { &mut *self.slots.as_mut_ptr().add(self.base).cast::<Window>() }
+    }
+
+    /// Takes back the lent window (which can no longer be used). Panics unless `w` is the
+    /// window this stack lent.
+    #[inline(always)]
+    pub fn give_back(&mut self, w: &'r mut Window) {
+        let ours = self.slots.as_ptr().wrapping_add(self.base);
+        assert!(
+            self.lent && std::ptr::eq(w.as_ptr(), ours),
+            "not the lent register window"
+        );
+        self.lent = false;
+    }
+
+    /// The whole stack, while no window is lent (panics otherwise).
+    #[inline(always)]
+    pub fn slots(&mut self) -> &mut Vec<u64> {
+        assert!(!self.lent, "register stack used while a window is lent");
+        self.slots
+    }
+
+    /// Moves the running frame to `base`, growing the stack so a full window fits; while no
+    /// window is lent (panics otherwise).
+    #[inline(always)]
+    pub fn set_base(&mut self, base: usize) {
+        assert!(!self.lent, "register stack used while a window is lent");
+        if base + WINDOW > self.slots.len() {
+            grow(self.slots, base + WINDOW);
+        }
+        self.base = base;
+    }
+}
+
+/// Grows the register stack geometrically to at least `n` slots.
+#[cold]
+#[inline(never)]
+fn grow(regs: &mut Vec<u64>, n: usize) {
+    regs.resize(n.max(regs.len() * 2), 0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_slide_over_one_stack_and_survive_growth() {
+        let mut slots = Vec::new();
+        let mut stack = RegStack::new(&mut slots);
+        let w = stack.lend();
+        w[5] = 55;
+        w[255] = 7;
+        stack.give_back(w);
+        // A callee window far enough up that the stack must grow (reallocate).
+        stack.set_base(10_000);
+        let w = stack.lend();
+        assert_eq!(w[0], 0);
+        w[3] = 33;
+        stack.give_back(w);
+        assert_eq!(stack.slots()[10_003], 33);
+        assert_eq!(stack.slots()[5], 55);
+        stack.set_base(250);
+        let w = stack.lend();
+        assert_eq!(w[5], 7, "windows overlap: base 250 + 5 is slot 255");
+        stack.give_back(w);
+    }
+
+    #[test]
+    #[should_panic(expected = "one register window at a time")]
+    fn lending_twice_panics() {
+        let mut slots = Vec::new();
+        let mut stack = RegStack::new(&mut slots);
+        let _a = stack.lend();
+        let _b = stack.lend();
+    }
+
+    #[test]
+    #[should_panic(expected = "not the lent register window")]
+    fn a_foreign_window_is_refused() {
+        let (mut s1, mut s2) = (Vec::new(), Vec::new());
+        let mut one = RegStack::new(&mut s1);
+        let mut two = RegStack::new(&mut s2);
+        let _mine = two.lend();
+        let theirs = one.lend();
+        two.give_back(theirs);
+    }
+
+    #[test]
+    #[should_panic(expected = "while a window is lent")]
+    fn the_stack_is_closed_while_a_window_is_lent() {
+        let mut slots = Vec::new();
+        let mut stack = RegStack::new(&mut slots);
+        let _w = stack.lend();
+        stack.slots().push(1);
+    }
+}
