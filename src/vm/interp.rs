@@ -133,8 +133,11 @@ static FAST_TABLE: Table = table::<false>();
 /// when tail calls are real calls (unoptimised builds), and costs one return to the driver per
 /// chunk.
 const EXACT_CHUNK: u64 = 1024;
-/// Instructions per chunk in the fast tables (which are only used in optimised builds).
-const FAST_CHUNK: u64 = 1 << 24;
+/// Instructions per chunk in the fast tables (only used in optimised builds, where every
+/// handler's dispatch is a jump): large enough that returns to the driver cost nothing
+/// measurable, small enough that the native stack would stay bounded (a chunk plus one
+/// straight-line run) even if some handler's tail call were compiled as a call.
+const FAST_CHUNK: u64 = 4096;
 
 /// Runs function `entry` with `args` (placed in r2…) to completion on an empty call stack.
 /// Returns the returned slot (0 for `RET_VOID`). `fuel` is the remaining instruction budget and

@@ -4,10 +4,10 @@
 
 #![allow(non_snake_case)]
 
-use super::dispatch::{done, transfer, trap};
+use super::dispatch::{done, fetch, transfer, trap};
 use super::{Ctx, Exit, Table, ensure_spills};
 use crate::bytecode::{Instr, Opcode};
-use crate::vm::frame::{Frame, WINDOW, Window};
+use crate::vm::frame::{Frame, Window};
 use crate::vm::trap::{Trap, TrapKind};
 
 /// Puts the call and return handlers into a dispatch table.
@@ -31,7 +31,7 @@ pub(super) unsafe fn Call<'r, const EXACT: bool>(
     n: usize,
 ) -> Exit {
     // SAFETY: `ip` points at this instruction (the contract); one past it is in bounds.
-    let (ins, ip) = unsafe { (*ip, ip.add(1)) };
+    let (ins, ip) = unsafe { (fetch(ip), ip.add(1)) };
     // SAFETY: `ip` is one past a call in `code` (the contract).
     unsafe { call::<EXACT>(ip, code, w, cx, n, ins, ins.imm as usize) }
 }
@@ -49,7 +49,7 @@ pub(super) unsafe fn CallIndirect<'r, const EXACT: bool>(
     n: usize,
 ) -> Exit {
     // SAFETY: `ip` points at this instruction (the contract); one past it is in bounds.
-    let (ins, ip) = unsafe { (*ip, ip.add(1)) };
+    let (ins, ip) = unsafe { (fetch(ip), ip.add(1)) };
     let target = w[ins.imm as u8 as usize];
     if target >= cx.funcs.len() as u64 {
         let t = Trap::new(
@@ -75,7 +75,7 @@ pub(super) unsafe fn Ret<'r, const EXACT: bool>(
     n: usize,
 ) -> Exit {
     // SAFETY: `ip` points at this instruction (the contract); one past it is in bounds.
-    let (ins, ip) = unsafe { (*ip, ip.add(1)) };
+    let (ins, ip) = unsafe { (fetch(ip), ip.add(1)) };
     let v = w[ins.b as usize];
     // SAFETY: the contract.
     unsafe { ret::<EXACT>(ip, w, cx, n, Some(v)) }
@@ -102,6 +102,10 @@ pub(super) unsafe fn RetVoid<'r, const EXACT: bool>(
 /// Calls function `callee` (an index below `funcs.len()`) from the call instruction `ins`,
 /// whose successor is `ip` in `code`, and continues at the callee's first instruction.
 ///
+/// The common case runs in line with no native call (so the handler needs no stack frame):
+/// anything that needs work first (the frame bound, growing the call, register or spill stack)
+/// goes through [`call_slow`], which then comes back here.
+///
 /// # Safety
 ///
 /// `ip` is one past a call instruction of the running function, whose code starts at `code`;
@@ -116,18 +120,68 @@ unsafe fn call<'r, const EXACT: bool>(
     ins: Instr,
     callee: usize,
 ) -> Exit {
+    let cf = &cx.funcs[callee];
+    let f = cx.cur.f;
+    let regs = f.num_registers as usize;
+    let spill_base = cx.cur.spill_base + f.num_spill_slots as usize;
+    let frames = &cx.m.frames;
+    if frames.len() >= cx.cur.frame_bound
+        || frames.len() == frames.capacity()
+        || !cx.regs.fits(cx.regs.base() + regs)
+        || spill_base + cf.num_spill_slots as usize > cx.m.spills.len()
+    {
+        // SAFETY: the contract of this function.
+        return unsafe { call_slow::<EXACT>(ip, code, w, cx, n, ins, callee) };
+    }
+    // SAFETY: both point into the running function's code (the contract).
+    let ret_pc = unsafe { ip.offset_from(code) } as u32;
+    cx.m.frames.push(Frame {
+        func: cx.cur.func as u32,
+        ret_pc,
+        dst: ins.a as u32,
+        base: cx.regs.base(),
+    });
+    let w = cx.regs.push(w, regs, ins.b, ins.c);
+    cx.cur.calls += 1;
+    cx.cur.func = callee;
+    cx.cur.f = cf;
+    cx.cur.spill_base = spill_base;
+    let entry = cf.code.as_ptr();
+    // SAFETY: `entry` is the callee's first instruction (the verifier proves every function's
+    // code non-empty), and the callee is now the running function.
+    unsafe { transfer::<EXACT>(ip, entry, entry, w, cx, n) }
+}
+
+/// [`call`] when the call needs work first: traps T0004 at the frame bound, else grows the
+/// call, register and spill stacks and makes the call.
+///
+/// # Safety
+///
+/// As for [`call`].
+#[cold]
+#[inline(never)]
+unsafe fn call_slow<'r, const EXACT: bool>(
+    ip: *const Instr,
+    code: *const Instr,
+    w: &'r mut Window,
+    cx: &mut Ctx<'r>,
+    n: usize,
+    ins: Instr,
+    callee: usize,
+) -> Exit {
     if cx.m.frames.len() >= cx.cur.frame_bound {
         let t = stack_overflow(cx.m.limits.max_frames, &cx.funcs[callee].name);
         return trap(ip, w, cx, n, t);
     }
-    // SAFETY: both point into the running function's code (the contract).
-    let ret_pc = unsafe { ip.offset_from(code) } as usize;
+    cx.m.frames.reserve(1);
+    let f = cx.cur.f;
     cx.regs.give_back(w);
-    let entry = enter(cx, callee, ins, ret_pc);
+    cx.regs.grow_for(cx.regs.base() + f.num_registers as usize);
     let w = cx.regs.lend();
-    // SAFETY: `entry` is the callee's first instruction (the verifier proves every function's
-    // code non-empty), and the callee is now the running function.
-    unsafe { transfer::<EXACT>(ip, entry, entry, w, cx, n) }
+    let need = cx.cur.spill_base + (f.num_spill_slots + cx.funcs[callee].num_spill_slots) as usize;
+    ensure_spills(&mut cx.m.spills, need);
+    // SAFETY: the contract of this function; the call now needs no more work.
+    unsafe { call::<EXACT>(ip, code, w, cx, n, ins, callee) }
 }
 
 /// Returns `v` (`None`: nothing) to the caller and continues after its call, or leaves the
@@ -148,13 +202,12 @@ unsafe fn ret<'r, const EXACT: bool>(
     let Some(fr) = cx.m.frames.pop() else {
         return done(ip, w, cx, n, v.unwrap_or(0));
     };
-    cx.regs.give_back(w);
     let f = &cx.funcs[fr.func as usize];
     cx.cur.func = fr.func as usize;
     cx.cur.f = f;
     cx.cur.spill_base -= f.num_spill_slots as usize;
-    cx.regs.set_base(fr.base);
-    let w = cx.regs.lend();
+    // The caller's window fitted when it called.
+    let w = cx.regs.slide(w, fr.base);
     if let Some(v) = v {
         // r0 is the constant zero: a call with no result register (or a void callee) writes
         // there, and r0 is restored right after.
@@ -169,54 +222,7 @@ unsafe fn ret<'r, const EXACT: bool>(
     unsafe { transfer::<EXACT>(ip, to, code, w, cx, n) }
 }
 
-/// A call: pushes the caller's frame and makes `callee` the running function, whose window
-/// starts right after the caller's registers and receives the arguments `R[b] .. R[b+c-1]` of
-/// the call instruction `ins` in r2…; `ret_pc` is the pc after the call. Returns the callee's
-/// first instruction. Out of line (the handlers then keep fewer values live) and infallible
-/// (the caller checks the frame bound). No window is lent while it runs.
-#[inline(never)]
-fn enter(cx: &mut Ctx<'_>, callee: usize, ins: Instr, ret_pc: usize) -> *const Instr {
-    let cf = &cx.funcs[callee];
-    let base = cx.regs.base();
-    let n = cx.cur.f.num_registers as usize;
-    let new_spill = cx.cur.spill_base + cx.cur.f.num_spill_slots as usize;
-    // Grows the stack to `base + n + WINDOW`.
-    cx.regs.set_base(base + n);
-    let (b, c) = (ins.b as usize, ins.c as usize);
-    // One slice covers both windows (`n + WINDOW` slots). The verifier proves
-    // `b + c <= n <= WINDOW`, so `b + 3 < n + WINDOW` and every index below is in bounds.
-    let regs = &mut cx.regs.slots()[base..base + n + WINDOW];
-    if c <= 4 {
-        // The common case without a loop: four words are copied whatever `c` is (the callee's
-        // registers past its arguments are unwritten until it writes them; the verifier
-        // proves it never reads them first). r0 = 0, r1 is scratch.
-        let args = [0, 0, regs[b], regs[b + 1], regs[b + 2], regs[b + 3]];
-        regs[n..n + 6].copy_from_slice(&args);
-    } else {
-        regs[n] = 0;
-        for i in 0..c {
-            regs[n + 2 + i] = regs[b + i];
-        }
-    }
-    let need = new_spill + cf.num_spill_slots as usize;
-    if need > cx.m.spills.len() {
-        ensure_spills(&mut cx.m.spills, need);
-    }
-    cx.m.frames.push(Frame {
-        func: cx.cur.func as u32,
-        ret_pc: ret_pc as u32,
-        dst: ins.a as u32,
-        base,
-    });
-    cx.cur.calls += 1;
-    cx.cur.func = callee;
-    cx.cur.f = cf;
-    cx.cur.spill_base = new_spill;
-    cf.code.as_ptr()
-}
-
-/// The T0004 trap of a call that would exceed `max_frames` (out of line: the call path only
-/// compares).
+/// The T0004 trap of a call that would exceed `max_frames`.
 #[cold]
 #[inline(never)]
 fn stack_overflow(max_frames: usize, callee: &str) -> Trap {

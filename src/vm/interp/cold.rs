@@ -3,7 +3,7 @@
 
 #![allow(non_snake_case)]
 
-use super::dispatch::{next, trap};
+use super::dispatch::{fetch, next, trapped};
 use super::{Ctx, Exit};
 use crate::bytecode::{BuiltinOp, Function, Instr, Module, Opcode};
 use crate::vm::builtins;
@@ -29,11 +29,27 @@ pub(super) unsafe fn Cold<'r, const EXACT: bool>(
     n: usize,
 ) -> Exit {
     // SAFETY: `ip` points at this instruction (the contract); one past it is in bounds.
-    let (ins, ip) = unsafe { (*ip, ip.add(1)) };
+    let (ins, ip) = unsafe { (fetch(ip), ip.add(1)) };
     cx.regs.give_back(w);
+    let ok = run(cx, ins);
+    let w = cx.regs.lend();
+    if ok {
+        // SAFETY: `TRAP`, the only cold terminator, always fails; every other cold opcode
+        // falls through (see `next`).
+        unsafe { next::<EXACT>(ip, code, w, cx, n) }
+    } else {
+        trapped(ip, w, cx, n)
+    }
+}
+
+/// Runs [`cold_op`] on the whole register stack (no window is lent); on a trap, stores it in
+/// `cx.trap` and returns false. The trap never passes through the handler, whose dispatch then
+/// stays a tail call (a `Result<(), Trap>` there would live in its stack frame).
+#[inline(never)]
+fn run(cx: &mut Ctx<'_>, ins: Instr) -> bool {
     let base = cx.regs.base();
     let spill_base = cx.cur.spill_base;
-    let r = cold_op(
+    match cold_op(
         cx.m,
         cx.regs.slots(),
         cx.module,
@@ -41,13 +57,12 @@ pub(super) unsafe fn Cold<'r, const EXACT: bool>(
         ins,
         base,
         spill_base,
-    );
-    let w = cx.regs.lend();
-    match r {
-        // SAFETY: `TRAP`, the only cold terminator, always returns an error; every other cold
-        // opcode falls through (see `next`).
-        Ok(()) => unsafe { next::<EXACT>(ip, code, w, cx, n) },
-        Err(t) => trap(ip, w, cx, n, t),
+    ) {
+        Ok(()) => true,
+        Err(t) => {
+            cx.trap = Some(t);
+            false
+        }
     }
 }
 

@@ -102,7 +102,9 @@ pub(super) fn pause<'r>(ip: *const Instr, w: &'r mut Window, cx: &mut Ctx<'r>, n
     cx.regs.give_back(w);
     cx.resume = ip;
     cx.left = n;
-    Exit::Yield
+    // Opaque, so the handlers keep this call a tail call (a known constant result would make
+    // them call, then return the constant: a stack frame in every handler).
+    std::hint::black_box(Exit::Yield)
 }
 
 /// Leaves the handlers with trap `t`, raised by the instruction before `ip`.
@@ -119,7 +121,20 @@ pub(super) fn trap<'r>(
     cx.resume = ip;
     cx.left = n;
     cx.trap = Some(t);
-    Exit::Trap
+    // Opaque: see `pause`.
+    std::hint::black_box(Exit::Trap)
+}
+
+/// Leaves the handlers with the trap already stored in `cx.trap`, raised by the instruction
+/// before `ip`.
+#[cold]
+#[inline(never)]
+pub(super) fn trapped<'r>(ip: *const Instr, w: &'r mut Window, cx: &mut Ctx<'r>, n: usize) -> Exit {
+    cx.regs.give_back(w);
+    cx.resume = ip;
+    cx.left = n;
+    // Opaque: see `pause`.
+    std::hint::black_box(Exit::Trap)
 }
 
 /// Leaves the handlers with the entry function's result `v` (returned by the instruction
@@ -137,7 +152,8 @@ pub(super) fn done<'r>(
     cx.resume = ip;
     cx.left = n;
     cx.result = v;
-    Exit::Done
+    // Opaque: see `pause`.
+    std::hint::black_box(Exit::Done)
 }
 
 /// The handler of the table entries past the last opcode. A loaded module holds only known
@@ -158,6 +174,27 @@ pub(super) unsafe fn unknown<'r, const EXACT: bool>(
     let (op, ip) = unsafe { ((*ip).op as u8, ip.add(1)) };
     let t = Trap::new(TrapKind::Internal, format!("unknown opcode {op}"));
     trap(ip, w, cx, n, t)
+}
+
+/// Reads the instruction at `ip` field by field: unused fields cost nothing, and separate byte
+/// loads keep the compiler from extracting fields out of one wide load through high-byte
+/// registers (which need callee-saved registers, so a stack frame in every handler).
+///
+/// # Safety
+///
+/// `ip` points at an instruction.
+#[inline(always)]
+pub(super) unsafe fn fetch(ip: *const Instr) -> Instr {
+    // SAFETY: the contract of this function.
+    unsafe {
+        Instr {
+            op: (*ip).op,
+            a: (*ip).a,
+            b: (*ip).b,
+            c: (*ip).c,
+            imm: (*ip).imm,
+        }
+    }
 }
 
 /// Runs a register-only operation (helps closure type inference).
@@ -222,7 +259,7 @@ macro_rules! handler {
             use $crate::vm::interp::dispatch as d;
             // SAFETY: `ip` points at this instruction (the contract), so one past it is at most
             // one past the end of `code`.
-            let (ins, ip) = unsafe { (*ip, ip.add(1)) };
+            let (ins, ip) = unsafe { (d::fetch(ip), ip.add(1)) };
             $crate::vm::interp::dispatch::handler!(@body $kind $f, ins, ip, code, w, cx, n, d)
         }
     };
