@@ -214,6 +214,45 @@ pub(super) fn machine_op<'r>(
     f(ins, w, cx)
 }
 
+/// Runs the fast path of an operation that may trap: `None` means it would trap (helps closure
+/// type inference).
+#[inline(always)]
+pub(super) fn checked_op<'r>(
+    f: impl FnOnce(Instr, &mut Window, &mut Ctx<'r>) -> Option<()>,
+    ins: Instr,
+    w: &mut Window,
+    cx: &mut Ctx<'r>,
+) -> Option<()> {
+    f(ins, w, cx)
+}
+
+/// Builds the trap of instruction `ins` (the one before `ip`) with `why` and leaves the
+/// handlers. Out of line, so the trap's construction (and its stack space) stays out of the
+/// handler, which then needs no stack frame.
+#[cold]
+#[inline(never)]
+pub(super) fn fail<'r>(
+    ip: *const Instr,
+    w: &'r mut Window,
+    cx: &mut Ctx<'r>,
+    n: usize,
+    ins: Instr,
+    why: fn(Instr, &Window, &mut Ctx<'_>) -> Trap,
+) -> Exit {
+    let t = why(ins, w, cx);
+    trap(ip, w, cx, n, t)
+}
+
+/// The error of `r` (an internal error if it succeeded: a fast path and its trap disagreed).
+pub(super) fn error_of<T>(r: Result<T, Trap>) -> Trap {
+    r.err().unwrap_or_else(|| {
+        Trap::new(
+            TrapKind::Internal,
+            "an operation failed in line but not out of line",
+        )
+    })
+}
+
 /// Evaluates a branch condition (helps closure type inference).
 #[inline(always)]
 pub(super) fn branch_op(f: impl FnOnce(Instr, &Window) -> bool, ins: Instr, w: &Window) -> bool {
@@ -225,12 +264,15 @@ pub(super) fn branch_op(f: impl FnOnce(Instr, &Window) -> bool, ins: Instr, w: &
 ///
 /// - `value(|ins, w| …)`: an operation on registers only; falls through;
 /// - `machine(|ins, w, cx| … Ok(()))`: uses the machine ([`Ctx`]) and may trap; falls through;
+/// - `checked(|ins, w, cx| … Some(()), |ins, w, cx| trap)`: uses the machine; the first
+///   closure is the fast path and returns `None` where the operation traps, the second builds
+///   that trap (out of line, see [`fail`]); falls through;
 /// - `branch(|ins, w| cond)`: jumps to `imm` when `cond` holds, else falls through.
 ///
 /// Adding a handler for a new opcode is one line here (the table is built from `register`).
 macro_rules! handlers {
-    ($($Op:ident => $kind:ident($f:expr);)*) => {
-        $( $crate::vm::interp::dispatch::handler!($kind $Op $f); )*
+    ($($Op:ident => $kind:ident($($f:expr),+);)*) => {
+        $( $crate::vm::interp::dispatch::handler!($kind $Op $($f),+); )*
 
         /// Puts this module's handlers into a dispatch table.
         pub(super) const fn register<const EXACT: bool>(table: &mut $crate::vm::interp::Table) {
@@ -242,7 +284,7 @@ pub(super) use handlers;
 
 /// One handler of [`handlers!`].
 macro_rules! handler {
-    ($kind:ident $Op:ident $f:expr) => {
+    ($kind:ident $Op:ident $($f:expr),+) => {
         #[doc = concat!("The handler of [`", stringify!($Op), "`](crate::bytecode::Opcode::", stringify!($Op), ").")]
         ///
         /// # Safety
@@ -260,22 +302,30 @@ macro_rules! handler {
             // SAFETY: `ip` points at this instruction (the contract), so one past it is at most
             // one past the end of `code`.
             let (ins, ip) = unsafe { (d::fetch(ip), ip.add(1)) };
-            $crate::vm::interp::dispatch::handler!(@body $kind $f, ins, ip, code, w, cx, n, d)
+            $crate::vm::interp::dispatch::handler!(@body $kind ($($f),+), ins, ip, code, w, cx, n, d)
         }
     };
-    (@body value $f:expr, $ins:ident, $ip:ident, $code:ident, $w:ident, $cx:ident, $n:ident, $d:ident) => {{
+    (@body value ($f:expr), $ins:ident, $ip:ident, $code:ident, $w:ident, $cx:ident, $n:ident, $d:ident) => {{
         $d::value_op($f, $ins, $w);
         // SAFETY: this opcode falls through (see `next`).
         unsafe { $d::next::<EXACT>($ip, $code, $w, $cx, $n) }
     }};
-    (@body machine $f:expr, $ins:ident, $ip:ident, $code:ident, $w:ident, $cx:ident, $n:ident, $d:ident) => {{
+    (@body machine ($f:expr), $ins:ident, $ip:ident, $code:ident, $w:ident, $cx:ident, $n:ident, $d:ident) => {{
         match $d::machine_op($f, $ins, $w, $cx) {
             // SAFETY: this opcode falls through (see `next`).
             Ok(()) => unsafe { $d::next::<EXACT>($ip, $code, $w, $cx, $n) },
             Err(t) => $d::trap($ip, $w, $cx, $n, t),
         }
     }};
-    (@body branch $f:expr, $ins:ident, $ip:ident, $code:ident, $w:ident, $cx:ident, $n:ident, $d:ident) => {{
+    (@body checked ($fast:expr, $slow:expr), $ins:ident, $ip:ident, $code:ident, $w:ident, $cx:ident, $n:ident, $d:ident) => {{
+        if $d::checked_op($fast, $ins, $w, $cx).is_some() {
+            // SAFETY: this opcode falls through (see `next`).
+            unsafe { $d::next::<EXACT>($ip, $code, $w, $cx, $n) }
+        } else {
+            $d::fail($ip, $w, $cx, $n, $ins, $slow)
+        }
+    }};
+    (@body branch ($f:expr), $ins:ident, $ip:ident, $code:ident, $w:ident, $cx:ident, $n:ident, $d:ident) => {{
         if $d::branch_op($f, $ins, $w) {
             // SAFETY: a jump target is in `0..code.len()` (the verifier, see `Handler`).
             let to = unsafe { $code.add($ins.imm as usize) };
