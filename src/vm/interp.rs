@@ -373,3 +373,77 @@ fn trace_line(module: &Module, (func, pc, ins): (usize, usize, Instr), w: Option
         ins.imm
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    const PROGRAM: &str = "
+        struct P { x: f64, n: i64 }
+        fn fib(n: i64) -> i64 {
+            if (n < 2) { return n; }
+            return fib(n - 1) + fib(n - 2);
+        }
+        fn work(k: i64) -> i64 {
+            i64 s = 0;
+            i64[] a = new i64[64];
+            P p = P { x: 0.5, n: 0 };
+            string t = \"\";
+            for (i64 i = 0; i < k; i++) {
+                a[i % 64] = a[(i + 1) % 64] + i;
+                p.x = p.x * 1.5;
+                if (p.x > 10.0) { p.x = p.x / 7.0; p.n = p.n + 1; }
+                if (i % 100 == 0) { t = t + to_string(i); }
+                s += a[i % 64] % 1000;
+            }
+            return s + fib(12) + p.n + len(t);
+        }
+    ";
+
+    /// Runs `work(k)` with the exact or the fast tables: (result, instructions, calls).
+    fn run(module: &Arc<Module>, fast: bool, k: i64) -> (Result<u64, String>, u64, u64) {
+        let mut m = Machine::new(module.clone());
+        m.reset().unwrap();
+        let entry = module.functions.iter().position(|f| f.name == "work");
+        let entry = entry.unwrap() as u32;
+        let mut fuel = u64::MAX;
+        // SAFETY: the module was verified when it was built (see the test).
+        let r = unsafe {
+            if fast {
+                drive::<false, false>(&mut m, entry, &[k as u64], &mut fuel)
+            } else {
+                drive::<false, true>(&mut m, entry, &[k as u64], &mut fuel)
+            }
+        };
+        let r = r.map_err(|t| t.to_string());
+        (r, m.stats.instructions, m.stats.calls)
+    }
+
+    /// The fast tables (which only optimised builds choose) count instructions at control
+    /// transfers only; they must agree exactly with the exact tables, across loops, calls,
+    /// memory and out-of-line operations, and over many chunks. Unoptimised test builds make
+    /// every tail call a real call, so this runs on a thread with a large stack: the native
+    /// depth is bounded by a chunk plus one straight-line run.
+    #[test]
+    fn fast_and_exact_tables_count_the_same_instructions() {
+        let module = crate::compile::compile_source("t.theta", PROGRAM).unwrap();
+        crate::bytecode::verify(&module).unwrap();
+        let module = Arc::new(module);
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(move || {
+                for k in [0, 1, 5, 3000] {
+                    let exact = run(&module, false, k);
+                    let fast = run(&module, true, k);
+                    assert!(exact.0.is_ok(), "{exact:?}");
+                    assert_eq!(exact, fast, "work({k})");
+                    assert!(exact.1 > 10 * k as u64);
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+}
