@@ -2,7 +2,7 @@
 //! bitwise operations, comparisons producing a bool, and casts. The semantics are the pure
 //! functions of [`crate::vm::ops`].
 
-use super::dispatch::handlers;
+use super::dispatch::{error_of, handlers};
 use crate::vm::ops::{self, IntWidth};
 
 /// `R[a] := f(R[b], R[c])`.
@@ -41,13 +41,21 @@ macro_rules! fcmp {
         |i, w| w[i.a as usize] = $f(w[i.b as usize], w[i.c as usize]) as u64
     };
 }
-/// `R[a] := f(R[b], R[c])?` for `/` and `%` (trap on a zero divisor).
-macro_rules! bin_trap {
-    ($f:path) => {
+/// `/` and `%` on width `$t`: in line unless the divisor is zero (`div!(trap f)` builds that
+/// T0001 out of line).
+macro_rules! div {
+    ($f:path, $t:ty) => {
         |i, w, _| {
-            w[i.a as usize] = $f(w[i.b as usize], w[i.c as usize])?;
-            Ok(())
+            // The same test as in `$f`, so its error branch folds away.
+            if w[i.c as usize] as $t == 0 {
+                return None;
+            }
+            w[i.a as usize] = $f(w[i.b as usize], w[i.c as usize]).ok()?;
+            Some(())
         }
+    };
+    (trap $f:path) => {
+        |i, w, _| error_of($f(w[i.b as usize], w[i.c as usize]))
     };
 }
 /// `R[a] := f(R[b], imm)` for `/` and `%` by a constant (the verifier proved imm non-zero).
@@ -76,14 +84,14 @@ handlers! {
     MulI16 => value(bin!(ops::mul_i16));
     MulI32 => value(bin!(ops::mul_i32));
     MulI64 => value(bin!(ops::mul_i64));
-    DivI8 => machine(bin_trap!(ops::div_i8));
-    DivI16 => machine(bin_trap!(ops::div_i16));
-    DivI32 => machine(bin_trap!(ops::div_i32));
-    DivI64 => machine(bin_trap!(ops::div_i64));
-    RemI8 => machine(bin_trap!(ops::rem_i8));
-    RemI16 => machine(bin_trap!(ops::rem_i16));
-    RemI32 => machine(bin_trap!(ops::rem_i32));
-    RemI64 => machine(bin_trap!(ops::rem_i64));
+    DivI8 => checked(div!(ops::div_i8, i8), div!(trap ops::div_i8));
+    DivI16 => checked(div!(ops::div_i16, i16), div!(trap ops::div_i16));
+    DivI32 => checked(div!(ops::div_i32, i32), div!(trap ops::div_i32));
+    DivI64 => checked(div!(ops::div_i64, i64), div!(trap ops::div_i64));
+    RemI8 => checked(div!(ops::rem_i8, i8), div!(trap ops::rem_i8));
+    RemI16 => checked(div!(ops::rem_i16, i16), div!(trap ops::rem_i16));
+    RemI32 => checked(div!(ops::rem_i32, i32), div!(trap ops::rem_i32));
+    RemI64 => checked(div!(ops::rem_i64, i64), div!(trap ops::rem_i64));
     ShlI8 => value(bin!(ops::shl_i8));
     ShlI16 => value(bin!(ops::shl_i16));
     ShlI32 => value(bin!(ops::shl_i32));

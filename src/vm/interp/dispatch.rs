@@ -226,19 +226,26 @@ pub(super) fn checked_op<'r>(
     f(ins, w, cx)
 }
 
-/// Builds the trap of instruction `ins` (the one before `ip`) with `why` and leaves the
-/// handlers. Out of line, so the trap's construction (and its stack space) stays out of the
-/// handler, which then needs no stack frame.
+/// Builds the trap of the instruction before `ip` with `why` and leaves the handlers. Out of
+/// line, so the trap's construction (and its stack space) stays out of the handler, which then
+/// needs no stack frame; the instruction is read again here so that the handler's fast path
+/// need not keep its fields.
+///
+/// # Safety
+///
+/// `ip` is one past an instruction (of the running function, the [`Handler`](super::Handler)
+/// contract).
 #[cold]
 #[inline(never)]
-pub(super) fn fail<'r>(
+pub(super) unsafe fn fail<'r>(
     ip: *const Instr,
     w: &'r mut Window,
     cx: &mut Ctx<'r>,
     n: usize,
-    ins: Instr,
     why: fn(Instr, &Window, &mut Ctx<'_>) -> Trap,
 ) -> Exit {
+    // SAFETY: the contract of this function.
+    let ins = unsafe { fetch(ip.sub(1)) };
     let t = why(ins, w, cx);
     trap(ip, w, cx, n, t)
 }
@@ -322,7 +329,8 @@ macro_rules! handler {
             // SAFETY: this opcode falls through (see `next`).
             unsafe { $d::next::<EXACT>($ip, $code, $w, $cx, $n) }
         } else {
-            $d::fail($ip, $w, $cx, $n, $ins, $slow)
+            // SAFETY: `ip` is one past this instruction.
+            unsafe { $d::fail($ip, $w, $cx, $n, $slow) }
         }
     }};
     (@body branch ($f:expr), $ins:ident, $ip:ident, $code:ident, $w:ident, $cx:ident, $n:ident, $d:ident) => {{
