@@ -49,7 +49,7 @@ pub fn window(regs: &mut [u64], base: usize) -> &mut Window {
 /// stack only while no window is lent, so a window never aliases another window or the `Vec`'s
 /// buffer. Each misuse (lending twice, giving back a foreign window, touching the stack while a
 /// window is out) panics instead of aliasing.
-pub struct RegStack<'r> {
+pub(crate) struct RegStack<'r> {
     /// The slots; always at least `base + WINDOW` long.
     slots: &'r mut Vec<u64>,
     /// The running frame's register base.
