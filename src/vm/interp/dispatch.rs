@@ -260,9 +260,14 @@ pub(super) fn error_of<T>(r: Result<T, Trap>) -> Trap {
     })
 }
 
-/// Evaluates a branch condition (helps closure type inference).
+/// Evaluates a branch condition, which may also write registers (a fused
+/// increment-and-branch), and helps closure type inference.
 #[inline(always)]
-pub(super) fn branch_op(f: impl FnOnce(Instr, &Window) -> bool, ins: Instr, w: &Window) -> bool {
+pub(super) fn branch_op(
+    f: impl FnOnce(Instr, &mut Window) -> bool,
+    ins: Instr,
+    w: &mut Window,
+) -> bool {
     f(ins, w)
 }
 
@@ -274,7 +279,8 @@ pub(super) fn branch_op(f: impl FnOnce(Instr, &Window) -> bool, ins: Instr, w: &
 /// - `checked(|ins, w, cx| … Some(()), |ins, w, cx| trap)`: uses the machine; the first
 ///   closure is the fast path and returns `None` where the operation traps, the second builds
 ///   that trap (out of line, see [`fail`]); falls through;
-/// - `branch(|ins, w| cond)`: jumps to `imm` when `cond` holds, else falls through.
+/// - `branch(|ins, w| cond)`: jumps to `imm` when `cond` holds, else falls through (`cond` may
+///   also write registers, for fused operations).
 ///
 /// Adding a handler for a new opcode is one line here (the table is built from `register`).
 macro_rules! handlers {
