@@ -39,3 +39,234 @@ pub fn window(regs: &mut [u64], base: usize) -> &mut Window {
         .try_into()
         .expect("register stack always extends a full window past the base")
 }
+
+/// The register stack while a run executes: the one place that turns the stack into the
+/// running frame's [`Window`].
+///
+/// The dispatch handlers need the window (`&mut Window`) and the rest of the machine at the same
+/// time, and a call or return needs the whole stack (to grow it and copy arguments) between two
+/// windows. `RegStack` lends out at most one window at a time and gives access to the whole
+/// stack only while no window is lent, so a window never aliases another window or the `Vec`'s
+/// buffer. Each misuse (lending twice, giving back a foreign window, touching the stack while a
+/// window is out) panics instead of aliasing.
+pub(crate) struct RegStack<'r> {
+    /// The slots; always at least `base + WINDOW` long.
+    slots: &'r mut Vec<u64>,
+    /// The running frame's register base.
+    base: usize,
+    /// A window is lent out.
+    lent: bool,
+}
+
+impl<'r> RegStack<'r> {
+    /// The stack over `slots` with the frame at base 0 (grows `slots` to a full window).
+    pub fn new(slots: &'r mut Vec<u64>) -> RegStack<'r> {
+        if slots.len() < WINDOW {
+            slots.resize(WINDOW, 0);
+        }
+        RegStack {
+            slots,
+            base: 0,
+            lent: false,
+        }
+    }
+
+    /// The running frame's register base.
+    #[inline(always)]
+    pub fn base(&self) -> usize {
+        self.base
+    }
+
+    /// Lends out the running frame's window. Panics if a window is already lent.
+    #[inline(always)]
+    pub fn lend(&mut self) -> &'r mut Window {
+        assert!(!self.lent, "one register window at a time");
+        self.lent = true;
+        self.window()
+    }
+
+    /// Whether a window at `base` fits in the stack as it is (else [`RegStack::grow_for`]
+    /// grows it).
+    #[inline(always)]
+    pub fn fits(&self, base: usize) -> bool {
+        base + WINDOW <= self.slots.len()
+    }
+
+    /// A return: takes back the lent window `w` and lends the one at `base`, which must fit
+    /// (panics otherwise, or if `w` is not the lent window).
+    #[inline(always)]
+    pub fn slide(&mut self, w: &'r mut Window, base: usize) -> &'r mut Window {
+        self.check_lent(w);
+        self.base = base;
+        self.window()
+    }
+
+    /// A call: takes back the lent window `w` and lends the callee's, which starts `n`
+    /// registers up (it must fit: panics otherwise), with r0 = 0 and the `c` arguments
+    /// `w[b..b+c]` in r2… (`b + c <= n <= WINDOW`, as the verifier proves for a call).
+    #[inline(always)]
+    pub fn push(&mut self, w: &'r mut Window, n: usize, b: u8, c: u8) -> &'r mut Window {
+        if c > 4 {
+            return self.push_many(w, n, b, c);
+        }
+        // The common case without a loop: four words are copied whatever `c` is (the callee's
+        // registers past its arguments are unwritten until it writes them; the verifier proves
+        // it never reads them first). The real arguments are below `b + c <= WINDOW`, so the
+        // wrapping index only affects the words past them.
+        let arg = |i: u8| w[b.wrapping_add(i) as usize];
+        let args = [arg(0), arg(1), arg(2), arg(3)];
+        self.check_lent(w);
+        self.base += n;
+        let callee = self.window();
+        callee[0] = 0;
+        callee[2..6].copy_from_slice(&args);
+        callee
+    }
+
+    /// [`RegStack::push`] with more than four arguments.
+    #[cold]
+    #[inline(never)]
+    fn push_many(&mut self, w: &'r mut Window, n: usize, b: u8, c: u8) -> &'r mut Window {
+        self.check_lent(w);
+        let (base, b, c) = (self.base, b as usize, c as usize);
+        // Both windows (`n + WINDOW` slots), through the stack: `w` was taken back.
+        let regs = &mut self.slots[base..base + n + WINDOW];
+        regs[n] = 0;
+        for i in 0..c {
+            regs[n + 2 + i] = regs[b + i];
+        }
+        self.base = base + n;
+        self.window()
+    }
+
+    /// Checks that `w` is the window this stack lent (panics otherwise); `w` can no longer be
+    /// used (it is taken for `'r`).
+    #[inline(always)]
+    fn check_lent(&self, w: &'r mut Window) {
+        let ours = self.slots.as_ptr().wrapping_add(self.base);
+        // Only a lent window can exist (`give_back`, `slide` and `push` consume theirs), so
+        // the address identifies it.
+        assert!(
+            std::ptr::eq(w.as_ptr(), ours),
+            "not the lent register window"
+        );
+    }
+
+    /// The window at `base`, for `lend`, `slide` and `push`: each calls it exactly once, with
+    /// `lent` set and no other window usable (`lend` checked none was lent; `slide` and `push`
+    /// took back the lent one).
+    #[inline(always)]
+    fn window(&mut self) -> &'r mut Window {
+        assert!(
+            self.base + WINDOW <= self.slots.len(),
+            "stack shorter than a window"
+        );
+        // SAFETY: in bounds: `base + WINDOW <= slots.len()` was checked just above. Unique:
+        // `lent` allows one window at a time; `give_back`, `slide` and `push` take the window
+        // by `&'r mut` (so its holder cannot use it again) and check it is ours; the buffer is
+        // otherwise reached only through `slots()`/`grow_for`, which refuse while a window is
+        // lent, and by `push` after it took the window back; `as_mut_ptr` creates no reference
+        // to the buffer. Alive for `'r`: `slots` is borrowed for `'r`, and only
+        // `slots()`/`grow_for` (no window lent) can reallocate it. `u64` has no invalid bit
+        // patterns and `[u64; WINDOW]` the alignment of `u64`.
+        unsafe { &mut *self.slots.as_mut_ptr().add(self.base).cast::<Window>() }
+    }
+
+    /// Takes back the lent window (which can no longer be used). Panics unless `w` is the
+    /// window this stack lent.
+    #[inline(always)]
+    pub fn give_back(&mut self, w: &'r mut Window) {
+        self.check_lent(w);
+        self.lent = false;
+    }
+
+    /// The whole stack, while no window is lent (panics otherwise).
+    #[inline(always)]
+    pub fn slots(&mut self) -> &mut Vec<u64> {
+        assert!(!self.lent, "register stack used while a window is lent");
+        self.slots
+    }
+
+    /// Grows the stack so that a window at `base` fits; while no window is lent (panics
+    /// otherwise).
+    pub fn grow_for(&mut self, base: usize) {
+        assert!(!self.lent, "register stack used while a window is lent");
+        if base + WINDOW > self.slots.len() {
+            grow(self.slots, base + WINDOW);
+        }
+    }
+}
+
+/// Grows the register stack geometrically to at least `n` slots.
+#[cold]
+#[inline(never)]
+fn grow(regs: &mut Vec<u64>, n: usize) {
+    regs.resize(n.max(regs.len() * 2), 0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_slide_over_one_stack_and_survive_growth() {
+        let mut slots = Vec::new();
+        let mut stack = RegStack::new(&mut slots);
+        let w = stack.lend();
+        w[5] = 55;
+        w[10] = 1;
+        w[11] = 2;
+        stack.give_back(w);
+        // Far enough up that the stack must grow (reallocate) first.
+        stack.grow_for(10_000);
+        let w = stack.lend();
+        assert_eq!(w[5], 55, "growth keeps the values");
+        // A call from base 0 with 250 registers, arguments r10, r11: the callee sees r2, r3.
+        let w = stack.push(w, 250, 10, 2);
+        assert_eq!((w[0], w[2], w[3]), (0, 1, 2));
+        w[6] = 66;
+        w[20] = 7;
+        w[21] = 8;
+        w[22] = 9;
+        w[23] = 10;
+        w[24] = 11;
+        // Five arguments take the copying loop.
+        let w = stack.push(w, 30, 20, 5);
+        assert_eq!((w[0], w[2], w[3], w[4], w[5], w[6]), (0, 7, 8, 9, 10, 11));
+        assert_eq!(stack.base(), 280);
+        let w = stack.slide(w, 0);
+        assert_eq!(w[5], 55);
+        stack.give_back(w);
+        assert_eq!(stack.slots()[256], 66, "windows overlap: 250 + 6");
+        assert!(stack.fits(10_000));
+    }
+
+    #[test]
+    #[should_panic(expected = "one register window at a time")]
+    fn lending_twice_panics() {
+        let mut slots = Vec::new();
+        let mut stack = RegStack::new(&mut slots);
+        let _a = stack.lend();
+        let _b = stack.lend();
+    }
+
+    #[test]
+    #[should_panic(expected = "not the lent register window")]
+    fn a_foreign_window_is_refused() {
+        let (mut s1, mut s2) = (Vec::new(), Vec::new());
+        let mut one = RegStack::new(&mut s1);
+        let mut two = RegStack::new(&mut s2);
+        let _mine = two.lend();
+        let theirs = one.lend();
+        two.give_back(theirs);
+    }
+
+    #[test]
+    #[should_panic(expected = "while a window is lent")]
+    fn the_stack_is_closed_while_a_window_is_lent() {
+        let mut slots = Vec::new();
+        let mut stack = RegStack::new(&mut slots);
+        let _w = stack.lend();
+        stack.slots().push(1);
+    }
+}

@@ -1,7 +1,8 @@
 //! The virtual machine: interpreter, runtime values, heap, traps and the host API.
 //!
 //! - [`host`]: the embedding API ([`Vm`], limits, output capture, typed calls).
-//! - [`interp`]: the dispatch loop; [`ops`]: pure op semantics; [`objects`]: object operations.
+//! - [`interp`]: the interpreter (threaded dispatch); [`ops`]: pure op semantics; [`objects`]:
+//!   object operations.
 //! - [`heap`]: the object slab and collector; [`state`]: machine state and default values.
 //! - [`trap`]: trap kinds with stable `T` codes; [`format`]: print formatting.
 //! - [`builtins`]: native §7 built-ins; [`dataflow`]: the bridge to the table engine (§8).
