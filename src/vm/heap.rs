@@ -610,19 +610,30 @@ impl Heap {
     }
 
     /// Fails with the memory-limit trap if `extra` more bytes would exceed the limit.
+    #[inline]
     pub fn check_room(&self, extra: usize) -> Result<(), Trap> {
         match self.limit {
-            Some(limit) if self.total().saturating_add(extra) > limit => Err(Trap::new(
-                TrapKind::MemoryLimitExceeded,
-                format!(
-                    "memory limit exceeded: {} bytes live, {} more requested, limit {} bytes",
-                    self.total(),
-                    extra,
-                    limit
-                ),
-            )),
+            Some(limit) if self.total().saturating_add(extra) > limit => {
+                Err(self.no_room(extra, limit))
+            }
             _ => Ok(()),
         }
+    }
+
+    /// The memory-limit trap of [`Heap::check_room`] (out of line: allocation fast paths stay
+    /// small).
+    #[cold]
+    #[inline(never)]
+    fn no_room(&self, extra: usize, limit: usize) -> Trap {
+        Trap::new(
+            TrapKind::MemoryLimitExceeded,
+            format!(
+                "memory limit exceeded: {} bytes live, {} more requested, limit {} bytes",
+                self.total(),
+                extra,
+                limit
+            ),
+        )
     }
 
     /// Uninitialised room for a payload of `bytes`: in the nursery when it is small and fits,
@@ -798,13 +809,30 @@ impl Heap {
     }
 
     /// Allocates words (array elements or struct fields) copied from `src`.
+    #[inline]
     fn alloc_words(&mut self, kind: Kind, src: &[u64], aux: u32, flags: u8) -> Result<u64, Trap> {
         let bytes = src.len().saturating_mul(8);
         let size = OBJECT_OVERHEAD.saturating_add(bytes);
         self.check_room(size)?;
         let (p, arena) = self.payload(bytes)?;
-        // SAFETY: `p` is a fresh 8-aligned allocation of `bytes` bytes, distinct from `src`.
-        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), p.as_ptr().cast::<u64>(), src.len()) };
+        let dst = p.as_ptr().cast::<u64>();
+        // SAFETY (all arms): `p` is a fresh 8-aligned allocation of `src.len()` words, distinct
+        // from `src`; each arm writes exactly the words it names.
+        match *src {
+            // Structs and array literals are mostly this small: moves beat a memcpy call.
+            [] => {}
+            [a] => unsafe { dst.write(a) },
+            [a, b] => unsafe {
+                dst.write(a);
+                dst.add(1).write(b);
+            },
+            [a, b, c] => unsafe {
+                dst.write(a);
+                dst.add(1).write(b);
+                dst.add(2).write(c);
+            },
+            _ => unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), dst, src.len()) },
+        }
         self.commit(size);
         self.push_slot(kind, p, src.len(), aux, flags | arena)
     }
