@@ -19,7 +19,7 @@ pub const MAX_DEPTH: usize = 64;
 #[inline]
 pub fn write_int(out: &mut Vec<u8>, v: i64) {
     let mut buf = [0u8; INT_TEXT_MAX];
-    out.extend_from_slice(int_text(&mut buf, v).as_bytes());
+    out.extend_from_slice(int_text(&mut buf, v));
 }
 
 /// The longest decimal text of an `i64` (`-9223372036854775808`).
@@ -28,7 +28,7 @@ pub const INT_TEXT_MAX: usize = 20;
 /// The decimal text of `v`, written into the end of `buf` (no allocation: `print` and
 /// `to_string` of integers are hot in string-building loops).
 #[inline]
-pub fn int_text(buf: &mut [u8; INT_TEXT_MAX], v: i64) -> &str {
+pub fn int_text(buf: &mut [u8; INT_TEXT_MAX], v: i64) -> &[u8] {
     let mut n = v.unsigned_abs();
     let mut at = INT_TEXT_MAX;
     loop {
@@ -43,8 +43,7 @@ pub fn int_text(buf: &mut [u8; INT_TEXT_MAX], v: i64) -> &str {
         at -= 1;
         buf[at] = b'-';
     }
-    // Digits and '-' only: always UTF-8, the fallback is never taken.
-    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+    &buf[at..]
 }
 
 /// Writes an `f64` as §7 prints it.
@@ -224,7 +223,7 @@ mod tests {
         cases.extend((0..63).flat_map(|b| [1i64 << b, (1i64 << b) - 1, -(1i64 << b)]));
         cases.extend((0..19).map(|e| 10i64.pow(e)));
         for v in cases {
-            assert_eq!(int_text(&mut buf, v), v.to_string());
+            assert_eq!(int_text(&mut buf, v), v.to_string().as_bytes());
             let mut out = b"x".to_vec();
             write_int(&mut out, v);
             assert_eq!(out, format!("x{v}").into_bytes());

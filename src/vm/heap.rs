@@ -3,8 +3,11 @@
 //! collector, and byte accounting for `--max-memory` and `--stats`.
 //!
 //! Layout (see `docs/architecture.md`, "The memory model"):
-//! - A **slot table** maps a handle to its object: kind, length, struct id and a pointer to the
-//!   payload. Handles never change, so the collector can move payloads without touching registers.
+//! - A **slot table** maps a handle to its object: key, kind, length, struct id and a pointer to
+//!   the payload. Handles never change, so the collector can move payloads without touching
+//!   registers. The table's length is a power of two; a lookup masks the handle's index into it
+//!   and compares the slot's *key* (its handle plus its kind code) with `handle + wanted kind`:
+//!   one compare checks tag, index, generation and kind (proof at [`Heap::slot`]).
 //! - **Payloads** (string bytes, array element slots, struct field slots) live in one of three
 //!   [`bumpalo`] arenas: the *module arena* (constant strings, never freed while the VM lives), the
 //!   *nursery* (one fixed chunk where new objects go) and the *mature* arena (survivors and large
@@ -36,8 +39,11 @@
 //!    live payload in it has been copied out. So `ptr` stays valid for as long as the slot is live.
 //! 3. Views (`&str`, `&[u64]`, `&mut [u64]`) borrow the `Heap` (shared or exclusive), and every
 //!    operation that moves or frees payloads takes `&mut Heap`, so no view outlives a move.
-//! 4. String payloads are only ever written from `&str` data (or the concatenation of two), and
-//!    there is no mutable string view, so they stay valid UTF-8.
+//! 4. String payloads are only ever written from `&str` data, bytes checked to be ASCII
+//!    (`alloc_ascii`), or the concatenation of two strings, and there is no mutable string view,
+//!    so they stay valid UTF-8.
+//! 5. `slots.len() == slot_mask + 1` (set together by `Heap::new` and `grow_slots`, the table
+//!    never shrinks), so `index & slot_mask` is always a valid slot index.
 
 use std::alloc::Layout;
 use std::any::Any;
@@ -733,14 +739,32 @@ impl Heap {
     /// Allocates a string.
     #[inline]
     pub fn alloc_str(&mut self, s: &str) -> Result<u64, Trap> {
-        let size = OBJECT_OVERHEAD + s.len();
+        self.alloc_utf8(s.as_bytes())
+    }
+
+    /// Allocates a string from ASCII bytes (such as an integer's digits: no UTF-8 validation
+    /// call). Bytes that are not all ASCII are stored as `String::from_utf8_lossy` makes them.
+    #[inline]
+    pub fn alloc_ascii(&mut self, bytes: &[u8]) -> Result<u64, Trap> {
+        if bytes.is_ascii() {
+            self.alloc_utf8(bytes)
+        } else {
+            self.alloc_str(&String::from_utf8_lossy(bytes))
+        }
+    }
+
+    /// Allocates a string from bytes that are valid UTF-8 (invariant 4: callers pass a `&str`'s
+    /// bytes or bytes checked to be ASCII).
+    #[inline]
+    fn alloc_utf8(&mut self, bytes: &[u8]) -> Result<u64, Trap> {
+        let size = OBJECT_OVERHEAD + bytes.len();
         self.check_room(size)?;
-        let (p, flags) = self.payload(s.len())?;
-        // SAFETY: `p` is a fresh allocation of `s.len()` bytes (or dangling when 0 are copied),
-        // distinct from `s`.
-        unsafe { std::ptr::copy_nonoverlapping(s.as_ptr(), p.as_ptr(), s.len()) };
+        let (p, flags) = self.payload(bytes.len())?;
+        // SAFETY: `p` is a fresh allocation of `bytes.len()` bytes (or dangling when 0 are
+        // copied), distinct from `bytes`.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), p.as_ptr(), bytes.len()) };
         self.commit(size);
-        self.push_slot(Kind::Str, p, s.len(), 0, flags)
+        self.push_slot(Kind::Str, p, bytes.len(), 0, flags)
     }
 
     /// Allocates a string constant in the module arena, pinned for the VM's lifetime (call before

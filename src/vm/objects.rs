@@ -158,7 +158,7 @@ pub fn to_string(rt: &mut Runtime, ty: i32, v: u64) -> Result<u64, Trap> {
         // The common case in string building: digits straight into the heap, no buffers.
         VType::I8 | VType::I16 | VType::I32 | VType::I64 => {
             let mut buf = [0u8; format::INT_TEXT_MAX];
-            return rt.heap.alloc_str(format::int_text(&mut buf, v as i64));
+            return rt.heap.alloc_ascii(format::int_text(&mut buf, v as i64));
         }
         t => fmt_ctx(rt).to_string(t, v),
     };

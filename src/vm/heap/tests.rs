@@ -469,3 +469,16 @@ fn slot_table_grows_by_doubling() {
     }
     assert_eq!(h.stats().objects, 1000);
 }
+
+#[test]
+fn ascii_strings_are_stored_and_other_bytes_replaced() {
+    let mut h = Heap::new();
+    let a = h.alloc_ascii(b"-123").unwrap();
+    assert_eq!(h.str(a), "-123");
+    let e = h.alloc_ascii(b"").unwrap();
+    assert_eq!(h.str(e), "");
+    let bad = h.alloc_ascii(&[b'a', 0xFF, b'b']).unwrap();
+    assert_eq!(h.str(bad), "a\u{FFFD}b");
+    let utf8 = h.alloc_ascii("é".as_bytes()).unwrap();
+    assert_eq!(h.str(utf8), "é", "valid non-ASCII UTF-8 is kept as it is");
+}
