@@ -436,8 +436,10 @@ fn key_compare_accepts_exactly_the_live_handles() {
             0
         }
     };
+    // Under Miri, only the words closest to each handle (it is slow).
+    let span: i64 = if cfg!(miri) { 5 } else { 70 };
     for &x in &live {
-        for delta in -70i64..70 {
+        for delta in -span..span {
             for high in [0u64, 1 << 32, 1 << 40, 1 << 48, 1 << 63] {
                 let w = x.wrapping_add(delta as u64).wrapping_add(high);
                 let expect_live = valid.contains(&w);
