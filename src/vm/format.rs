@@ -16,12 +16,34 @@ use crate::bytecode::{StructLayout, VType};
 pub const MAX_DEPTH: usize = 64;
 
 /// Writes an integer in decimal.
+#[inline]
 pub fn write_int(out: &mut Vec<u8>, v: i64) {
-    out.extend_from_slice(itoa_buf(v).as_bytes());
+    let mut buf = [0u8; INT_TEXT_MAX];
+    out.extend_from_slice(int_text(&mut buf, v));
 }
 
-fn itoa_buf(v: i64) -> String {
-    v.to_string()
+/// The longest decimal text of an `i64` (`-9223372036854775808`).
+pub const INT_TEXT_MAX: usize = 20;
+
+/// The decimal text of `v`, written into the end of `buf` (no allocation: `print` and
+/// `to_string` of integers are hot in string-building loops).
+#[inline]
+pub fn int_text(buf: &mut [u8; INT_TEXT_MAX], v: i64) -> &[u8] {
+    let mut n = v.unsigned_abs();
+    let mut at = INT_TEXT_MAX;
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    &buf[at..]
 }
 
 /// Writes an `f64` as §7 prints it.
@@ -87,7 +109,8 @@ impl FmtCtx<'_> {
     pub fn to_string(&self, ty: &VType, v: u64) -> String {
         let mut out = Vec::new();
         self.write(&mut out, ty, v);
-        String::from_utf8_lossy(&out).into_owned()
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
     fn write_nested(
@@ -180,6 +203,33 @@ impl FmtCtx<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::heap::{ArrayObj, Obj, StructObj};
+
+    #[test]
+    fn int_text_matches_std() {
+        let mut buf = [0u8; INT_TEXT_MAX];
+        let mut cases = vec![
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            99,
+            100,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ];
+        cases.extend((0..63).flat_map(|b| [1i64 << b, (1i64 << b) - 1, -(1i64 << b)]));
+        cases.extend((0..19).map(|e| 10i64.pow(e)));
+        for v in cases {
+            assert_eq!(int_text(&mut buf, v), v.to_string().as_bytes());
+            let mut out = b"x".to_vec();
+            write_int(&mut out, v);
+            assert_eq!(out, format!("x{v}").into_bytes());
+        }
+    }
+
     use super::super::ops::{slot_f32, slot_f64};
     use super::*;
     use crate::bytecode::Field;

@@ -3,8 +3,11 @@
 //! collector, and byte accounting for `--max-memory` and `--stats`.
 //!
 //! Layout (see `docs/architecture.md`, "The memory model"):
-//! - A **slot table** maps a handle to its object: kind, length, struct id and a pointer to the
-//!   payload. Handles never change, so the collector can move payloads without touching registers.
+//! - A **slot table** maps a handle to its object: key, kind, length, struct id and a pointer to
+//!   the payload. Handles never change, so the collector can move payloads without touching
+//!   registers. The table's length is a power of two; a lookup masks the handle's index into it
+//!   and compares the slot's *key* (its handle plus its kind code) with `handle + wanted kind`:
+//!   one compare checks tag, index, generation and kind (proof at [`Heap::slot`]).
 //! - **Payloads** (string bytes, array element slots, struct field slots) live in one of three
 //!   [`bumpalo`] arenas: the *module arena* (constant strings, never freed while the VM lives), the
 //!   *nursery* (one fixed chunk where new objects go) and the *mature* arena (survivors and large
@@ -36,8 +39,11 @@
 //!    live payload in it has been copied out. So `ptr` stays valid for as long as the slot is live.
 //! 3. Views (`&str`, `&[u64]`, `&mut [u64]`) borrow the `Heap` (shared or exclusive), and every
 //!    operation that moves or frees payloads takes `&mut Heap`, so no view outlives a move.
-//! 4. String payloads are only ever written from `&str` data (or the concatenation of two), and
-//!    there is no mutable string view, so they stay valid UTF-8.
+//! 4. String payloads are only ever written from `&str` data, bytes checked to be ASCII
+//!    (`alloc_ascii`), or the concatenation of two strings, and there is no mutable string view,
+//!    so they stay valid UTF-8.
+//! 5. `slots.len() == slot_mask + 1` (set together by `Heap::new` and `grow_slots`, the table
+//!    never shrinks), so `index & slot_mask` is always a valid slot index.
 
 use std::alloc::Layout;
 use std::any::Any;
@@ -84,11 +90,6 @@ pub fn make_handle(index: u32, generation: u16) -> u64 {
 #[inline(always)]
 pub fn handle_index(h: u64) -> usize {
     (h & 0xFFFF_FFFF) as usize
-}
-
-#[inline(always)]
-fn handle_generation(h: u64) -> u16 {
-    (h >> 32) as u16
 }
 
 /// `n` rounded up to a multiple of 8 (payloads are stored so).
@@ -178,14 +179,27 @@ pub struct StructMut<'a> {
     pub fields: &'a mut [u64],
 }
 
+/// An object's kind. The codes are part of a slot's key (see [`Slot::key`]): a free slot's is
+/// 0 and the live kinds' are 1..=4, which the key arguments rely on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 enum Kind {
-    Free,
-    Str,
-    Array,
-    Struct,
-    Foreign,
+    Free = 0,
+    Str = 1,
+    Array = 2,
+    Struct = 3,
+    Foreign = 4,
 }
+
+/// The highest kind code.
+const MAX_KIND: u64 = Kind::Foreign as u64;
+
+/// Slot indices stay below this, so that adding a kind code to a handle never carries out of
+/// its index bits (and `index & slot_mask` needs at most 31 bits).
+const MAX_SLOTS: usize = 1 << 31;
+
+/// The smallest slot table (a power of two of at least 8 entries: see [`Heap::slot_of`]).
+const MIN_SLOTS: usize = 8;
 
 /// Slot flags.
 const MARKED: u8 = 1;
@@ -196,21 +210,53 @@ const MODULE: u8 = 4;
 /// An array whose elements may be handles.
 const REFS: u8 = 8;
 
-/// One object: 24 bytes.
+/// One object: 32 bytes (one slot never straddles a cache line).
 #[derive(Debug)]
 struct Slot {
+    /// `make_handle(index, generation) + kind`: the slot's handle plus its kind code. One
+    /// compare of this word against `h + expected_kind` checks a handle's tag, index,
+    /// generation and the slot's kind at once (see [`Heap::slot`]). Written only by
+    /// [`Slot::stamp`], which keeps it equal to that sum for the slot's index.
+    key: u64,
     /// The payload (see the module's soundness notes); dangling when it is empty.
     ptr: NonNull<u8>,
     /// String: bytes; array: elements; struct: fields; foreign: index into `Heap::foreign`.
     len: usize,
     /// Struct: the struct id.
     aux: u32,
-    generation: u16,
     kind: Kind,
     flags: u8,
 }
 
 impl Slot {
+    /// A free, never used slot at `index` (generation 0).
+    fn pristine(index: usize) -> Slot {
+        let mut slot = Slot {
+            key: 0,
+            ptr: NonNull::dangling(),
+            len: 0,
+            aux: 0,
+            kind: Kind::Free,
+            flags: 0,
+        };
+        slot.stamp(index, 0, Kind::Free);
+        slot
+    }
+
+    /// The generation (the key's bits 32..48: adding a kind code never carries out of the index
+    /// bits, as indices stay below [`MAX_SLOTS`]).
+    #[inline(always)]
+    fn generation(&self) -> u16 {
+        (self.key >> 32) as u16
+    }
+
+    /// Sets the kind and generation of the slot at `index`, and its key to match.
+    #[inline(always)]
+    fn stamp(&mut self, index: usize, generation: u16, kind: Kind) {
+        self.kind = kind;
+        self.key = make_handle(index as u32, generation) + kind as u64;
+    }
+
     /// The payload's length in bytes (0 for foreign and free slots).
     #[inline(always)]
     fn payload_bytes(&self) -> usize {
@@ -274,7 +320,13 @@ pub struct HeapStats {
 /// The heap of one VM.
 #[derive(Debug)]
 pub struct Heap {
+    /// The slot table: its length is a power of two of at least [`MIN_SLOTS`], equal to
+    /// `slot_mask + 1`; slots `used..` are pristine (free, never handed out).
     slots: Vec<Slot>,
+    /// `slots.len() - 1`: a handle's index masked by it is always in the table.
+    slot_mask: usize,
+    /// Slots handed out so far (live or on the free list).
+    used: usize,
     free: Vec<u32>,
     /// Boxed dataflow values of `Foreign` slots (indexed by `Slot::len`).
     foreign: Vec<Option<Box<dyn Any>>>,
@@ -344,7 +396,9 @@ impl Heap {
     pub fn new() -> Heap {
         let (nursery, nursery_cap) = new_nursery(DEFAULT_NURSERY_BYTES);
         let heap = Heap {
-            slots: Vec::new(),
+            slots: (0..MIN_SLOTS).map(Slot::pristine).collect(),
+            slot_mask: MIN_SLOTS - 1,
+            used: 0,
             free: Vec::new(),
             foreign: Vec::new(),
             foreign_free: Vec::new(),
@@ -436,7 +490,7 @@ impl Heap {
     /// Marks every object allocated so far as permanent (module constants): never collected and
     /// kept by [`Heap::reset`]. Their payloads move to the module arena.
     pub fn pin_all(&mut self) {
-        for slot in &mut self.slots[self.pinned..] {
+        for slot in &mut self.slots[self.pinned..self.used] {
             let bytes = slot.payload_bytes();
             if bytes == 0 || slot.flags & MODULE != 0 {
                 continue;
@@ -452,20 +506,25 @@ impl Heap {
             slot.ptr = p;
             slot.flags = (slot.flags & !NURSERY) | MODULE;
         }
-        self.pinned = self.slots.len();
+        self.pinned = self.used;
         self.observe();
     }
 
     /// Frees every unpinned object (between runs) and gives the arenas' memory back, except the
     /// module arena and one nursery chunk.
     pub fn reset(&mut self) {
-        for slot in &mut self.slots[self.pinned..] {
+        for (i, slot) in self.slots[..self.used]
+            .iter_mut()
+            .enumerate()
+            .skip(self.pinned)
+        {
             self.bytes -= slot.size();
             if slot.kind == Kind::Foreign {
                 self.foreign[slot.len] = None;
             }
+            *slot = Slot::pristine(i);
         }
-        self.slots.truncate(self.pinned);
+        self.used = self.pinned;
         self.free.clear();
         // Foreign values of pinned slots (only possible in tests) stay at their indices.
         while self.foreign.last().is_some_and(Option::is_none) {
@@ -477,8 +536,7 @@ impl Heap {
         // Pinned payloads are in the module arena (`pin_all`), so nothing points into the other
         // arenas any more (invariant 2) — unless moving one there failed (out of memory), in
         // which case the arenas are kept.
-        let pinned_elsewhere = self
-            .slots
+        let pinned_elsewhere = self.slots[..self.pinned]
             .iter()
             .any(|s| s.payload_bytes() > 0 && s.flags & MODULE == 0);
         if !pinned_elsewhere {
@@ -512,7 +570,7 @@ impl Heap {
         HeapStats {
             bytes: self.bytes,
             peak_bytes: self.peak,
-            objects: self.slots.len() - self.free.len(),
+            objects: self.used - self.free.len(),
             collections: self.collections,
             arena_bytes: self.arena_bytes(),
             nursery_bytes: self.nursery.allocated_bytes(),
@@ -558,19 +616,30 @@ impl Heap {
     }
 
     /// Fails with the memory-limit trap if `extra` more bytes would exceed the limit.
+    #[inline]
     pub fn check_room(&self, extra: usize) -> Result<(), Trap> {
         match self.limit {
-            Some(limit) if self.total().saturating_add(extra) > limit => Err(Trap::new(
-                TrapKind::MemoryLimitExceeded,
-                format!(
-                    "memory limit exceeded: {} bytes live, {} more requested, limit {} bytes",
-                    self.total(),
-                    extra,
-                    limit
-                ),
-            )),
+            Some(limit) if self.total().saturating_add(extra) > limit => {
+                Err(self.no_room(extra, limit))
+            }
             _ => Ok(()),
         }
+    }
+
+    /// The memory-limit trap of [`Heap::check_room`] (out of line: allocation fast paths stay
+    /// small).
+    #[cold]
+    #[inline(never)]
+    fn no_room(&self, extra: usize, limit: usize) -> Trap {
+        Trap::new(
+            TrapKind::MemoryLimitExceeded,
+            format!(
+                "memory limit exceeded: {} bytes live, {} more requested, limit {} bytes",
+                self.total(),
+                extra,
+                limit
+            ),
+        )
     }
 
     /// Uninitialised room for a payload of `bytes`: in the nursery when it is small and fits,
@@ -620,32 +689,40 @@ impl Heap {
         aux: u32,
         flags: u8,
     ) -> Result<u64, Trap> {
-        if let Some(index) = self.free.pop() {
-            let slot = &mut self.slots[index as usize];
-            slot.ptr = ptr;
-            slot.len = len;
-            slot.aux = aux;
-            slot.kind = kind;
-            slot.flags = flags;
-            return Ok(make_handle(index, slot.generation));
+        let index = match self.free.pop() {
+            Some(index) => index as usize,
+            None => {
+                if self.used == self.slots.len() {
+                    self.grow_slots()?;
+                }
+                self.used += 1;
+                self.used - 1
+            }
+        };
+        let slot = &mut self.slots[index];
+        let generation = slot.generation();
+        slot.ptr = ptr;
+        slot.len = len;
+        slot.aux = aux;
+        slot.flags = flags;
+        slot.stamp(index, generation, kind);
+        Ok(slot.key - kind as u64)
+    }
+
+    /// Doubles the slot table (pristine slots), keeping its length a power of two.
+    #[cold]
+    fn grow_slots(&mut self) -> Result<(), Trap> {
+        let len = self.slots.len();
+        if len >= MAX_SLOTS {
+            return Err(Trap::new(
+                TrapKind::MemoryLimitExceeded,
+                "too many heap objects",
+            ));
         }
-        let index = u32::try_from(self.slots.len())
-            .ok()
-            .filter(|&i| i < u32::MAX)
-            .ok_or_else(|| Trap::new(TrapKind::MemoryLimitExceeded, "too many heap objects"))?;
-        let grows = self.slots.len() == self.slots.capacity();
-        self.slots.push(Slot {
-            ptr,
-            len,
-            aux,
-            generation: 0,
-            kind,
-            flags,
-        });
-        if grows {
-            self.observe();
-        }
-        Ok(make_handle(index, 0))
+        self.slots.extend((len..len * 2).map(Slot::pristine));
+        self.slot_mask = self.slots.len() - 1;
+        self.observe();
+        Ok(())
     }
 
     /// Allocates `obj` (copying its payload into an arena), or traps when it would exceed the
@@ -662,14 +739,32 @@ impl Heap {
     /// Allocates a string.
     #[inline]
     pub fn alloc_str(&mut self, s: &str) -> Result<u64, Trap> {
-        let size = OBJECT_OVERHEAD + s.len();
+        self.alloc_utf8(s.as_bytes())
+    }
+
+    /// Allocates a string from ASCII bytes (such as an integer's digits: no UTF-8 validation
+    /// call). Bytes that are not all ASCII are stored as `String::from_utf8_lossy` makes them.
+    #[inline]
+    pub fn alloc_ascii(&mut self, bytes: &[u8]) -> Result<u64, Trap> {
+        if bytes.is_ascii() {
+            self.alloc_utf8(bytes)
+        } else {
+            self.alloc_str(&String::from_utf8_lossy(bytes))
+        }
+    }
+
+    /// Allocates a string from bytes that are valid UTF-8 (invariant 4: callers pass a `&str`'s
+    /// bytes or bytes checked to be ASCII).
+    #[inline]
+    fn alloc_utf8(&mut self, bytes: &[u8]) -> Result<u64, Trap> {
+        let size = OBJECT_OVERHEAD + bytes.len();
         self.check_room(size)?;
-        let (p, flags) = self.payload(s.len())?;
-        // SAFETY: `p` is a fresh allocation of `s.len()` bytes (or dangling when 0 are copied),
-        // distinct from `s`.
-        unsafe { std::ptr::copy_nonoverlapping(s.as_ptr(), p.as_ptr(), s.len()) };
+        let (p, flags) = self.payload(bytes.len())?;
+        // SAFETY: `p` is a fresh allocation of `bytes.len()` bytes (or dangling when 0 are
+        // copied), distinct from `bytes`.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), p.as_ptr(), bytes.len()) };
         self.commit(size);
-        self.push_slot(Kind::Str, p, s.len(), 0, flags)
+        self.push_slot(Kind::Str, p, bytes.len(), 0, flags)
     }
 
     /// Allocates a string constant in the module arena, pinned for the VM's lifetime (call before
@@ -738,13 +833,30 @@ impl Heap {
     }
 
     /// Allocates words (array elements or struct fields) copied from `src`.
+    #[inline]
     fn alloc_words(&mut self, kind: Kind, src: &[u64], aux: u32, flags: u8) -> Result<u64, Trap> {
         let bytes = src.len().saturating_mul(8);
         let size = OBJECT_OVERHEAD.saturating_add(bytes);
         self.check_room(size)?;
         let (p, arena) = self.payload(bytes)?;
-        // SAFETY: `p` is a fresh 8-aligned allocation of `bytes` bytes, distinct from `src`.
-        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), p.as_ptr().cast::<u64>(), src.len()) };
+        let dst = p.as_ptr().cast::<u64>();
+        // SAFETY (all arms): `p` is a fresh 8-aligned allocation of `src.len()` words, distinct
+        // from `src`; each arm writes exactly the words it names.
+        match *src {
+            // Structs and array literals are mostly this small: moves beat a memcpy call.
+            [] => {}
+            [a] => unsafe { dst.write(a) },
+            [a, b] => unsafe {
+                dst.write(a);
+                dst.add(1).write(b);
+            },
+            [a, b, c] => unsafe {
+                dst.write(a);
+                dst.add(1).write(b);
+                dst.add(2).write(c);
+            },
+            _ => unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), dst, src.len()) },
+        }
         self.commit(size);
         self.push_slot(kind, p, src.len(), aux, flags | arena)
     }
@@ -802,12 +914,26 @@ impl Heap {
         h
     }
 
-    /// The live slot of kind `kind` a handle refers to.
+    /// The slot a word's index bits select, masked into the table (whatever the word is).
+    #[inline(always)]
+    fn slot_of(&self, h: u64) -> &Slot {
+        // SAFETY: `slot_mask + 1 == slots.len()` (the field invariant, kept by `new` and
+        // `grow_slots`, the only writers of either), so `index & slot_mask < slots.len()`.
+        unsafe { self.slots.get_unchecked(handle_index(h) & self.slot_mask) }
+    }
+
+    /// The live slot of kind `kind` a handle refers to: one compare of the slot's key.
+    ///
+    /// Why `slot.key == h + kind` means "`h` is exactly this slot's current handle and the slot
+    /// is live of kind `kind`", for any 64-bit word `h`: the slot at `i' = index(h) & mask` has
+    /// key `H' + k'` with `H'` its handle (index `i'`, no carry: `i' + 4 < 2^32`) and `k'` its
+    /// kind code (0..=4). Equal keys give, in the low 32 bits, `index(h) - i' = k' - kind`
+    /// (mod 2^32). `index(h) - i'` is a multiple of the table length (at least 8) and
+    /// `k' - kind` lies in -4..=4, so both are 0: `k' == kind` and then `h == H'`.
     #[inline(always)]
     fn slot(&self, h: u64, kind: Kind) -> Option<&Slot> {
-        let slot = self.slots.get(handle_index(h))?;
-        (h >> 48 == HANDLE_TAG && slot.generation == handle_generation(h) && slot.kind == kind)
-            .then_some(slot)
+        let slot = self.slot_of(h);
+        (slot.key == h.wrapping_add(kind as u64)).then_some(slot)
     }
 
     /// Whether `h` is a handle to a live object.
@@ -848,60 +974,29 @@ impl Heap {
         Some((s, words))
     }
 
-    /// The live slot of kind `kind` (an array or struct) a register word names, for the
-    /// interpreter's element and field accesses. Unlike [`Heap::slot`] it skips the handle-tag
-    /// test: the verifier proves such a register holds a handle, so that test could only fail
-    /// on a word that is not one; the slot's kind (checked) is what makes the payload access
-    /// sound whatever the word is.
-    #[inline(always)]
-    fn object_slot(&self, h: u64, kind: Kind) -> Option<&Slot> {
-        let slot = self.slots.get(handle_index(h))?;
-        (slot.generation == handle_generation(h) && slot.kind == kind).then_some(slot)
-    }
-
-    /// The words of a live array or struct, for the interpreter (see [`Heap::object_slot`]).
-    #[inline(always)]
-    fn object_words(&self, h: u64, kind: Kind) -> Option<&[u64]> {
-        let s = self.object_slot(h, kind)?;
-        // SAFETY: a live array/struct slot (its kind was checked; invariant 1); the slice
-        // borrows `self` (3).
-        Some(unsafe { s.words_unbounded() })
-    }
-
-    /// The words of a live array or struct, mutably, for the interpreter.
-    #[inline(always)]
-    fn object_words_mut(&mut self, h: u64, kind: Kind) -> Option<&mut [u64]> {
-        let s = self.object_slot(h, kind)?;
-        // SAFETY: a live array/struct slot (its kind was checked), valid for `len` words
-        // (invariant 1). The slice borrows `self` exclusively, so no other view of this payload
-        // exists, and no other slot's payload overlaps it.
-        Some(unsafe { std::slice::from_raw_parts_mut(s.ptr.as_ptr().cast::<u64>(), s.len) })
-    }
-
-    /// An array's elements (`None` for a non-array, impossible for a verified module). The
-    /// interpreter's hot path: a word that is not a handle may name whichever live array has
-    /// its index and generation (never anything but an array).
+    /// An array's elements (`None` for anything but a live array's handle, impossible for a
+    /// verified module). The interpreter's hot path: one key compare (see [`Heap::slot`]).
     #[inline(always)]
     pub fn array_elems(&self, h: u64) -> Option<&[u64]> {
-        self.object_words(h, Kind::Array)
+        Some(self.words(h, Kind::Array)?.1)
     }
 
     /// An array's elements, mutably (as [`Heap::array_elems`]).
     #[inline(always)]
     pub fn array_elems_mut(&mut self, h: u64) -> Option<&mut [u64]> {
-        self.object_words_mut(h, Kind::Array)
+        Some(self.words_mut(h, Kind::Array)?.1)
     }
 
     /// A struct's fields (as [`Heap::array_elems`]).
     #[inline(always)]
     pub fn struct_fields(&self, h: u64) -> Option<&[u64]> {
-        self.object_words(h, Kind::Struct)
+        Some(self.words(h, Kind::Struct)?.1)
     }
 
     /// A struct's fields, mutably (as [`Heap::array_elems`]).
     #[inline(always)]
     pub fn struct_fields_mut(&mut self, h: u64) -> Option<&mut [u64]> {
-        self.object_words_mut(h, Kind::Struct)
+        Some(self.words_mut(h, Kind::Struct)?.1)
     }
 
     /// The array behind a handle (`None` for a non-array, impossible for a verified module).
@@ -958,15 +1053,13 @@ impl Heap {
         self.foreign.get_mut(i)?.as_deref_mut()?.downcast_mut::<T>()
     }
 
-    /// The slot index of `w` if it is a handle to a live object.
+    /// The slot index of `w` if it is a handle to a live object: its slot's key exceeds `w` by
+    /// a live kind code (1..=4; the argument at [`Heap::slot`] applies to each).
     #[inline]
     fn live_index(&self, w: u64) -> Option<usize> {
-        if w >> 48 != HANDLE_TAG {
-            return None;
-        }
-        let i = handle_index(w);
-        let slot = self.slots.get(i)?;
-        (slot.generation == handle_generation(w) && slot.kind != Kind::Free).then_some(i)
+        let i = handle_index(w) & self.slot_mask;
+        let d = self.slot_of(w).key.wrapping_sub(w);
+        (d.wrapping_sub(1) < MAX_KIND).then_some(i)
     }
 
     #[inline]
@@ -996,7 +1089,7 @@ impl Heap {
         }
         // Pinned objects are permanent, and so is what they reference.
         for i in 0..self.pinned {
-            self.mark(make_handle(i as u32, self.slots[i].generation), &mut work);
+            self.mark(make_handle(i as u32, self.slots[i].generation()), &mut work);
         }
         while let Some(i) = work.pop() {
             let slot = &self.slots[i as usize];
@@ -1029,7 +1122,7 @@ impl Heap {
 
     /// Rounded payload bytes of live objects in the mature arena.
     fn mature_live(&self) -> usize {
-        self.slots
+        self.slots[..self.used]
             .iter()
             .filter(|s| s.kind != Kind::Free && s.in_mature())
             .map(|s| round8(s.payload_bytes()))
@@ -1039,7 +1132,7 @@ impl Heap {
     /// Frees unmarked objects and evacuates marked nursery payloads, then resets the nursery.
     fn sweep(&mut self) {
         let mut nursery_in_use = false;
-        for (i, slot) in self.slots.iter_mut().enumerate() {
+        for (i, slot) in self.slots[..self.used].iter_mut().enumerate() {
             if slot.kind == Kind::Free {
                 continue;
             }
@@ -1071,8 +1164,7 @@ impl Heap {
                 self.foreign[slot.len] = None;
                 self.foreign_free.push(slot.len);
             }
-            slot.generation = slot.generation.wrapping_add(1);
-            slot.kind = Kind::Free;
+            slot.stamp(i, slot.generation().wrapping_add(1), Kind::Free);
             slot.flags = 0;
             slot.len = 0;
             slot.ptr = NonNull::dangling();
@@ -1092,7 +1184,7 @@ impl Heap {
         };
         let mut used = 0;
         let mut complete = true;
-        for slot in &mut self.slots {
+        for slot in &mut self.slots[..self.used] {
             if slot.kind == Kind::Free || !slot.in_mature() {
                 continue;
             }

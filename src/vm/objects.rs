@@ -86,9 +86,9 @@ pub fn struct_new(rt: &mut Runtime, id: i32, fields: &[u64]) -> Result<u64, Trap
 }
 
 /// The element type of the array type `T[ty]`.
-fn elem_type(rt: &Runtime, ty: i32) -> Result<VType, Trap> {
+fn elem_type(rt: &Runtime, ty: i32) -> Result<&VType, Trap> {
     match rt.module.types.get(ty as usize) {
-        Some(VType::Array(elem)) => Ok((**elem).clone()),
+        Some(VType::Array(elem)) => Ok(elem),
         _ => Err(Trap::new(
             TrapKind::Internal,
             format!("type #{ty} is not an array type"),
@@ -98,14 +98,15 @@ fn elem_type(rt: &Runtime, ty: i32) -> Result<VType, Trap> {
 
 /// `new E[n]` for the array type `T[ty]`.
 pub fn array_new(rt: &mut Runtime, ty: i32, n: u64) -> Result<u64, Trap> {
-    let elem = elem_type(rt, ty)?;
+    let elem = elem_type(rt, ty)?.clone();
     rt.new_array(&elem, n as i64)
 }
 
 /// An array literal of type `T[ty]` from element slots.
+#[inline]
 pub fn array_lit(rt: &mut Runtime, ty: i32, elems: &[u64]) -> Result<u64, Trap> {
-    let elem = elem_type(rt, ty)?;
-    rt.heap.alloc_array(!elem.is_scalar(), elems)
+    let refs = !elem_type(rt, ty)?.is_scalar();
+    rt.heap.alloc_array(refs, elems)
 }
 
 /// The bytes an allocation of a string of `len` bytes accounts for.
@@ -143,31 +144,33 @@ pub fn fmt_ctx(rt: &Runtime) -> FmtCtx<'_> {
     }
 }
 
-fn pool_type(rt: &Runtime, ty: i32) -> Result<VType, Trap> {
+fn pool_type(rt: &Runtime, ty: i32) -> Result<&VType, Trap> {
     rt.module
         .types
         .get(ty as usize)
-        .cloned()
         .ok_or_else(|| Trap::new(TrapKind::Internal, format!("no type #{ty}")))
 }
 
 /// `to_string(v)` for `v` of type `T[ty]`.
 pub fn to_string(rt: &mut Runtime, ty: i32, v: u64) -> Result<u64, Trap> {
-    let t = pool_type(rt, ty)?;
-    if t == VType::Str {
-        return Ok(v);
-    }
-    let s = fmt_ctx(rt).to_string(&t, v);
+    let s = match pool_type(rt, ty)? {
+        VType::Str => return Ok(v),
+        // The common case in string building: digits straight into the heap, no buffers.
+        VType::I8 | VType::I16 | VType::I32 | VType::I64 => {
+            let mut buf = [0u8; format::INT_TEXT_MAX];
+            return rt.heap.alloc_ascii(format::int_text(&mut buf, v as i64));
+        }
+        t => fmt_ctx(rt).to_string(t, v),
+    };
     rt.new_str(&s)
 }
 
 /// `print` of a value of type `T[ty]` (no separator or newline).
 pub fn print_value(rt: &mut Runtime, ty: i32, v: u64) -> Result<(), Trap> {
-    let t = pool_type(rt, ty)?;
     let mut buf = std::mem::take(&mut rt.out.buf);
-    fmt_ctx(rt).write(&mut buf, &t, v);
+    let printed = pool_type(rt, ty).map(|t| fmt_ctx(rt).write(&mut buf, t, v));
     rt.out.buf = buf;
-    Ok(())
+    printed
 }
 
 /// `print` of a string (its bytes).

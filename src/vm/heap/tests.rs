@@ -361,12 +361,11 @@ fn table_bytes_count_toward_the_peak_and_trigger_collections() {
     assert!(h.stats().peak_footprint >= 10 << 20);
 }
 
-/// The interpreter's views (`array_elems`, `struct_fields` and their `_mut` forms) skip the
-/// handle-tag test but still check the slot's generation and kind: a word naming a string, a
-/// freed slot or an index past the table is refused, and a word that is not a handle can only
-/// reach a live object of the requested kind.
+/// The interpreter's views (`array_elems`, `struct_fields` and their `_mut` forms) check a
+/// word against the slot's key: a word naming a string, a freed slot, an index past the table
+/// (masked into it), or the right index and generation without the handle tag is refused.
 #[test]
-fn interpreter_views_check_generation_and_kind() {
+fn interpreter_views_check_tag_generation_and_kind() {
     let mut h = Heap::new();
     let arr = h.alloc_array(false, &[5, 6]).unwrap();
     let st = h.alloc_struct(0, &[9]).unwrap();
@@ -379,11 +378,109 @@ fn interpreter_views_check_generation_and_kind() {
         h.array_elems(u64::from(u32::MAX)).is_none(),
         "index past the table"
     );
-    // Same index and generation without the tag: the array itself (never another kind).
     let untagged = arr & 0x0000_FFFF_FFFF_FFFF;
-    assert_eq!(h.array_elems(untagged).unwrap(), &[5, 6]);
+    assert!(
+        h.array_elems(untagged).is_none(),
+        "the tag is part of the key"
+    );
+    // The same slot index plus a multiple of the table length (the masked lookup lands on the
+    // same slot) never matches.
+    let len = h.slots.len() as u64;
+    for k in 1..4 {
+        assert!(h.array_elems(arr + k * len).is_none());
+        assert!(!h.is_live(arr + k * len));
+    }
+    // Neighbouring words: the key of one kind is the handle of another kind plus the difference
+    // of the codes; none of them passes for an array or a live object.
+    for d in 1..=MAX_KIND {
+        assert!(h.array_elems(arr.wrapping_add(d)).is_none());
+        assert!(h.array_elems(arr.wrapping_sub(d)).is_none());
+        assert!(h.struct_fields(st.wrapping_add(d)).is_none());
+        assert!(h.struct_fields(st.wrapping_sub(d)).is_none());
+    }
     // A freed slot (kind Free, generation bumped) is refused.
     h.collect([&[st][..]]);
-    assert!(h.array_elems(arr).is_none() && h.array_elems_mut(untagged).is_none());
+    assert!(h.array_elems(arr).is_none() && h.array_elems_mut(arr).is_none());
+    assert!(!h.is_live(arr));
     assert_eq!(h.struct_fields(st).unwrap(), &[9]);
+}
+
+/// Every possible word near a handle, and every word in a window of the handle space: the key
+/// compare accepts exactly the live handles of the asked kind, and `is_live` exactly the live
+/// handles (checked against a plain reference model of the slots).
+#[test]
+fn key_compare_accepts_exactly_the_live_handles() {
+    let mut h = Heap::new();
+    let mut live = Vec::new();
+    for i in 0..40u64 {
+        let x = match i % 3 {
+            0 => h.alloc_array(false, &[i]).unwrap(),
+            1 => h.alloc_struct(1, &[i, i]).unwrap(),
+            _ => h.alloc_str("s").unwrap(),
+        };
+        live.push(x);
+    }
+    let keep: Vec<u64> = live.iter().copied().step_by(2).collect();
+    h.collect([&keep[..]]);
+    let fresh = h.alloc_array(false, &[1]).unwrap(); // reuses a freed slot, next generation
+    let mut valid = keep.clone();
+    valid.push(fresh);
+    let kind_of = |h: &Heap, w: u64| {
+        if h.array(w).is_some() {
+            1
+        } else if h.struct_obj(w).is_some() {
+            2
+        } else if h.is_live(w) {
+            3
+        } else {
+            0
+        }
+    };
+    // Under Miri, only the words closest to each handle (it is slow).
+    let span: i64 = if cfg!(miri) { 5 } else { 70 };
+    for &x in &live {
+        for delta in -span..span {
+            for high in [0u64, 1 << 32, 1 << 40, 1 << 48, 1 << 63] {
+                let w = x.wrapping_add(delta as u64).wrapping_add(high);
+                let expect_live = valid.contains(&w);
+                assert_eq!(h.is_live(w), expect_live, "word {w:#x}");
+                if !expect_live {
+                    assert_eq!(kind_of(&h, w), 0, "word {w:#x}");
+                    assert!(h.array_elems(w).is_none() && h.struct_fields(w).is_none());
+                }
+            }
+        }
+    }
+    for &x in &valid {
+        assert!(h.array_elems(x).is_some() || h.struct_fields(x).is_some() || h.str(x) == "s");
+    }
+}
+
+/// The slot table doubles as objects are added and keeps its power-of-two length and mask.
+#[test]
+fn slot_table_grows_by_doubling() {
+    let mut h = Heap::new();
+    let mut all = Vec::new();
+    for i in 0..1000u64 {
+        all.push(h.alloc_array(false, &[i]).unwrap());
+        assert!(h.slots.len().is_power_of_two() && h.slots.len() >= MIN_SLOTS);
+        assert_eq!(h.slot_mask, h.slots.len() - 1);
+    }
+    for (i, &a) in all.iter().enumerate() {
+        assert_eq!(h.array_elems(a).unwrap(), &[i as u64]);
+    }
+    assert_eq!(h.stats().objects, 1000);
+}
+
+#[test]
+fn ascii_strings_are_stored_and_other_bytes_replaced() {
+    let mut h = Heap::new();
+    let a = h.alloc_ascii(b"-123").unwrap();
+    assert_eq!(h.str(a), "-123");
+    let e = h.alloc_ascii(b"").unwrap();
+    assert_eq!(h.str(e), "");
+    let bad = h.alloc_ascii(&[b'a', 0xFF, b'b']).unwrap();
+    assert_eq!(h.str(bad), "a\u{FFFD}b");
+    let utf8 = h.alloc_ascii("é".as_bytes()).unwrap();
+    assert_eq!(h.str(utf8), "é", "valid non-ASCII UTF-8 is kept as it is");
 }
