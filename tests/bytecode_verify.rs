@@ -777,6 +777,20 @@ fn fused_loop_steps_take_i64_counters_and_bounds() {
         error_of(&m),
         "invalid module: function `f` (#1), pc 0 (INCR_JLE_RI): writes r0 (r0 is the constant zero)"
     );
+    // ADD_J* adds a register step: counter, bound and step are all i64.
+    let m = with_function(vec![VType::I64, VType::I64, VType::I64], None, |_, f| {
+        f.op(AddJle, 2, 3, 4, 0);
+        f.op(RetVoid, 0, 0, 0, 0);
+    });
+    ok(&m);
+    let m = with_function(vec![VType::I64, VType::I64, VType::I32], None, |_, f| {
+        f.op(AddJgt, 2, 3, 4, 0);
+        f.op(RetVoid, 0, 0, 0, 0);
+    });
+    assert_eq!(
+        error_of(&m),
+        "invalid module: function `f` (#1), pc 0 (ADD_JGT): r4 is i32, expected i64"
+    );
     let m = with_function(vec![VType::I64, VType::I64], None, |_, f| {
         f.op(IncrJle, 2, 3, 1, 7);
         f.op(RetVoid, 0, 0, 0, 0);

@@ -112,6 +112,32 @@ fn sieve_like(n: i64) -> i64 {
     }
     return hits;
 }
+fn reg_up(lo: i64, hi: i64, k: i64) -> i64 {
+    i64 s = 0;
+    for (i64 i = lo; i < hi; i += k) { s = s * 31 + i; }
+    return s;
+}
+fn reg_down(hi: i64, lo: i64, k: i64) -> i64 {
+    i64 s = 0;
+    for (i64 i = hi; i >= lo; i += k) { s = s * 31 + i; }
+    return s;
+}
+fn reg_doubling(n: i64) -> i64 {
+    i64 s = 0;
+    for (i64 i = 1; i <= n; i += i) { s = s * 31 + i; }
+    return s;
+}
+fn reg_step_is_bound(k: i64) -> i64 {
+    i64 s = 0;
+    for (i64 i = 0; i < k; i += k) { s = s * 31 + i + 1; }
+    return s;
+}
+fn reg_past_max(start: i64, k: i64) -> i64 {
+    i64 count = 0;
+    i64 last = 0;
+    for (i64 i = start; i > 0; i += k) { count++; last = i; }
+    return count * 1000 + last % 1000;
+}
 fn narrow(n: i32) -> i64 {
     i64 s = 0;
     for (i32 i = 0; i < n; i++) { s = s * 31 + (i as i64); }
@@ -163,6 +189,18 @@ fn fused_loop_steps_compute_like_the_unfused_loops() {
         Opcode::IncrJgtRi,
     ] {
         assert!(o.contains(&fused), "const_bounds: {o:?}");
+    }
+    // A register step: `ADD_J*` (the step may be the counter or the bound register too); with
+    // a constant bound (`reg_past_max`'s `i > 0`) the add and the branch stay separate.
+    for (name, fused) in [
+        ("reg_up", Opcode::AddJlt),
+        ("reg_down", Opcode::AddJge),
+        ("reg_doubling", Opcode::AddJle),
+        ("reg_step_is_bound", Opcode::AddJlt),
+        ("sieve_like", Opcode::AddJle),
+    ] {
+        let o = ops(&m, name);
+        assert!(o.contains(&fused), "{name}: {o:?}");
     }
     // A bound outside i8 is a hoisted constant in a register: the register form.
     assert!(ops(&m, "big_bound").contains(&Opcode::IncrJlt));
@@ -244,6 +282,27 @@ fn fused_loop_steps_compute_like_the_unfused_loops() {
     let last = i64::MAX - 50;
     assert_eq!(call("past_max", &[i(i64::MAX - 250)]), 3000 + last % 1000);
     assert_eq!(call("past_max", &[i(-1)]), 0);
+    for (lo, hi, k) in [(0, 10, 1), (0, 10, 3), (5, 5, 2), (-7, 30, 9), (0, 1, 100)] {
+        assert_eq!(
+            call("reg_up", &[i(lo), i(hi), i(k)]),
+            fold((lo..hi).step_by(k as usize), 31)
+        );
+        assert_eq!(
+            call("reg_down", &[i(hi), i(lo), i(-k)]),
+            fold((lo..=hi).rev().step_by(k as usize), 31)
+        );
+    }
+    let doubling = |n: i64| fold((0..63).map(|p| 1i64 << p).take_while(|&v| v <= n), 31);
+    for n in [0, 1, 2, 1000, i64::MAX / 2] {
+        assert_eq!(call("reg_doubling", &[i(n)]), doubling(n), "n = {n}");
+    }
+    assert_eq!(call("reg_step_is_bound", &[i(5)]), 1);
+    assert_eq!(call("reg_step_is_bound", &[i(0)]), 0);
+    // i64::MAX - 250 → -150 → -50 → wraps (§4 wrapping), with the step in a register.
+    assert_eq!(
+        call("reg_past_max", &[i(i64::MAX - 250), i(100)]),
+        3000 + last % 1000
+    );
     // i8 counter 120..=127, then 127 + 1 wraps to -128 and the loop ends.
     let s = fold(0..20, 31);
     let s = (120..=127).fold(s, |s, k| mix(s, 3, k));

@@ -755,6 +755,16 @@ opcodes! {
     IncrJgtRi "INCR_JGT_RI" [Dst SmallInt SmallInt Target];
     /// `R[a] := R[a] + (c as i8)` (i64, wrapping); `if R[a] >= (b as i8) then pc := imm`.
     IncrJgeRi "INCR_JGE_RI" [Dst SmallInt SmallInt Target];
+
+    // ---- fused loop step by a register: `R[a] += R[c]` (i64, wrapping), then a compare-and-branch ----
+    /// `R[a] := R[a] + R[c]` (i64, wrapping); `if R[a] < R[b] then pc := imm`.
+    AddJlt "ADD_JLT" [Dst Src Src Target];
+    /// `R[a] := R[a] + R[c]` (i64, wrapping); `if R[a] <= R[b] then pc := imm`.
+    AddJle "ADD_JLE" [Dst Src Src Target];
+    /// `R[a] := R[a] + R[c]` (i64, wrapping); `if R[a] > R[b] then pc := imm`.
+    AddJgt "ADD_JGT" [Dst Src Src Target];
+    /// `R[a] := R[a] + R[c]` (i64, wrapping); `if R[a] >= R[b] then pc := imm`.
+    AddJge "ADD_JGE" [Dst Src Src Target];
 }
 
 impl Opcode {

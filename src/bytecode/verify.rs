@@ -876,6 +876,13 @@ impl<'a> FunctionVerifier<'a> {
                 self.expect(state, a, I64)?;
                 self.write(state, a, I64);
             }
+            AddJlt | AddJle | AddJgt | AddJge => {
+                // Counter, bound and step are all i64; the counter is written back.
+                self.expect(state, a, I64)?;
+                self.expect(state, b, I64)?;
+                self.expect(state, c, I64)?;
+                self.write(state, a, I64);
+            }
             AndRi | OrRi | XorRi => {
                 // The result keeps the operand's type, so the immediate must be a value of it
                 // (then `&`, `|`, `^` of two sign-extended values stay sign-extended).

@@ -587,14 +587,15 @@ impl Emitter<'_> {
 
     /// The fused form of a block ending `x = x ± k; if x op bound goto …` (a counted loop's
     /// step and condition): `x` an i64 in a register, `k` and an immediate bound small (`i8`),
-    /// a register bound not spilled, `op` an ordering (its negation must be one too).
+    /// or `x = x + s` with `s` and the bound in registers; registers not spilled, `op` an
+    /// ordering (its negation must be one too).
     fn loop_step(&self, last: &InstKind, term: &Terminator) -> Option<LoopStep> {
         let InstKind::Binary {
             op: op @ (ArithOp::Add | ArithOp::Sub),
             kind: Kind::I64,
             dst,
             lhs,
-            rhs: Operand::Imm(k),
+            rhs,
         } = *last
         else {
             return None;
@@ -613,10 +614,15 @@ impl Emitter<'_> {
         if dst != lhs || !matches!(cmp, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge) {
             return None;
         }
-        let step = if op == ArithOp::Add {
-            i8::try_from(k).ok()?
-        } else {
-            i8::try_from(k.checked_neg()?).ok()?
+        let reg = |v: VReg| match self.alloc.loc(v) {
+            Some(Loc::Reg(r)) => Some(r),
+            _ => None,
+        };
+        let step = match (op, rhs) {
+            (ArithOp::Add, Operand::Imm(k)) => Step::Imm(i8::try_from(k).ok()?),
+            (ArithOp::Sub, Operand::Imm(k)) => Step::Imm(i8::try_from(k.checked_neg()?).ok()?),
+            (ArithOp::Add, Operand::Reg(s)) => Step::Reg(reg(s)?),
+            _ => return None,
         };
         // The counter on the left: `bound < x` is `x > bound`.
         let (cmp, bound) = match cr {
@@ -624,13 +630,11 @@ impl Emitter<'_> {
             Operand::Reg(r) if r == dst => (cmp.swapped(), Operand::Reg(cl)),
             _ => return None,
         };
-        let reg = |v: VReg| match self.alloc.loc(v) {
-            Some(Loc::Reg(r)) => Some(r),
-            _ => None,
-        };
-        let bound = match bound {
-            Operand::Reg(v) => StepBound::Reg(reg(v)?),
-            Operand::Imm(i) => StepBound::Imm(i8::try_from(i).ok()?),
+        let bound = match (bound, step) {
+            (Operand::Reg(v), _) => StepBound::Reg(reg(v)?),
+            // No register-step form takes an immediate bound.
+            (Operand::Imm(_), Step::Reg(_)) => return None,
+            (Operand::Imm(i), Step::Imm(_)) => StepBound::Imm(i8::try_from(i).ok()?),
         };
         Some(LoopStep {
             counter: reg(dst)?,
@@ -642,14 +646,20 @@ impl Emitter<'_> {
         })
     }
 
-    /// Emits a [`LoopStep`] as one `INCR_J*` (plus a `JMP` when neither target is next).
+    /// Emits a [`LoopStep`] as one `INCR_J*` or `ADD_J*` (plus a `JMP` when neither target is
+    /// next).
     fn fused_step(&mut self, s: &LoopStep, next: Option<BlockId>) -> R<()> {
         let make = |cmp: CmpOp| {
-            let (opc, b) = match s.bound {
-                StepBound::Reg(r) => (select::incr_jump(cmp, false), r),
-                StepBound::Imm(i) => (select::incr_jump(cmp, true), i as u8),
+            let (opc, b, c) = match (s.step, s.bound) {
+                (Step::Imm(k), StepBound::Reg(r)) => (select::incr_jump(cmp, false), r, k as u8),
+                (Step::Imm(k), StepBound::Imm(i)) => {
+                    (select::incr_jump(cmp, true), i as u8, k as u8)
+                }
+                (Step::Reg(k), StepBound::Reg(r)) => (select::add_jump(cmp), r, k),
+                // `loop_step` never pairs a register step with an immediate bound.
+                (Step::Reg(_), StepBound::Imm(_)) => (None, 0, 0),
             };
-            opc.map(|opc| Instr::new(opc, s.counter, b, s.step as u8, 0))
+            opc.map(|opc| Instr::new(opc, s.counter, b, c, 0))
         };
         // `loop_step` admits only orderings, whose negations are orderings too.
         let (Some(yes), Some(no)) = (make(s.cmp), make(s.cmp.negated())) else {
@@ -713,14 +723,24 @@ impl Emitter<'_> {
 /// A counted loop's step fused with its condition (see [`Emitter::loop_step`]).
 struct LoopStep {
     counter: u8,
-    step: i8,
+    step: Step,
     cmp: CmpOp,
     bound: StepBound,
     then_to: BlockId,
     else_to: BlockId,
 }
 
+/// What a fused loop step adds to its counter.
+#[derive(Clone, Copy)]
+enum Step {
+    /// A small constant (`INCR_J*`).
+    Imm(i8),
+    /// A register (`ADD_J*`).
+    Reg(u8),
+}
+
 /// The right operand of a fused loop step's comparison.
+#[derive(Clone, Copy)]
 enum StepBound {
     Reg(u8),
     Imm(i8),

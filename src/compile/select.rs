@@ -177,6 +177,19 @@ pub fn incr_jump(op: CmpOp, imm_bound: bool) -> Option<Opcode> {
     })
 }
 
+/// Fused loop step by a register `x += s; if x op bound goto` (i64, register bound); `None`
+/// for `==` / `!=`.
+pub fn add_jump(op: CmpOp) -> Option<Opcode> {
+    use Opcode::*;
+    Some(match op {
+        CmpOp::Lt => AddJlt,
+        CmpOp::Le => AddJle,
+        CmpOp::Gt => AddJgt,
+        CmpOp::Ge => AddJge,
+        CmpOp::Eq | CmpOp::Ne => return None,
+    })
+}
+
 /// `dst = src as to` for a (from, to) pair of different kinds.
 pub fn cast(from: Kind, to: Kind) -> Option<Opcode> {
     use Opcode::*;

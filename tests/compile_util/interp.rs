@@ -166,6 +166,20 @@ fn call(
                 }
                 Some(Val::I(x))
             }
+            AddJlt | AddJle | AddJgt | AddJge => {
+                let x = get(a).i().wrapping_add(get(c).i());
+                let y = get(b).i();
+                let t = match op {
+                    AddJlt => x < y,
+                    AddJle => x <= y,
+                    AddJgt => x > y,
+                    _ => x >= y,
+                };
+                if t {
+                    pc = imm as usize;
+                }
+                Some(Val::I(x))
+            }
             Ret => return get(b),
             RetVoid => return Val::Undef,
             AddI8 | AddI16 | AddI32 | AddI64 => {

@@ -42,6 +42,17 @@ macro_rules! incr_jump {
         }
     };
 }
+/// Fused loop step by a register (`ADD_J*`): `R[a] += R[c]` (wrapping like `ADD_I64`), then
+/// compare the new counter with R[b].
+macro_rules! add_jump {
+    ($op:tt) => {
+        |i, w| {
+            let counter = ops::add_i64(w[i.a as usize], w[i.c as usize]);
+            w[i.a as usize] = counter;
+            (counter as i64) $op (w[i.b as usize] as i64)
+        }
+    };
+}
 /// Negated float compare-and-branch: also taken when either operand is NaN.
 macro_rules! fjump_not {
     ($of:ident, $op:tt) => {
@@ -85,4 +96,8 @@ handlers! {
     IncrJleRi => branch(incr_jump!(<=, small));
     IncrJgtRi => branch(incr_jump!(>, small));
     IncrJgeRi => branch(incr_jump!(>=, small));
+    AddJlt => branch(add_jump!(<));
+    AddJle => branch(add_jump!(<=));
+    AddJgt => branch(add_jump!(>));
+    AddJge => branch(add_jump!(>=));
 }
