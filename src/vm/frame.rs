@@ -5,6 +5,9 @@
 //! least [`WINDOW`] slots past the current base, so every `u8` register number indexes inside it.
 //! Spill slots live on a separate spill stack, one block of `num_spill_slots` per frame.
 
+use std::marker::PhantomData;
+use std::ops::{Index, IndexMut};
+
 /// Registers a window spans: every `u8` register number is in bounds.
 pub const WINDOW: usize = 256;
 
@@ -28,22 +31,71 @@ pub struct Frame {
     pub base: usize,
 }
 
-/// A fixed-size view of one register window. Indexing it with a `u8` register number needs no
-/// bounds check, which keeps the dispatch loop free of per-register checks without `unsafe`.
-pub type Window = [u64; WINDOW];
+/// One register window as a plain array, for code that holds the whole register stack (the
+/// out-of-line operations): indexing it with a `u8` register number needs no bounds check.
+pub type Registers = [u64; WINDOW];
 
-/// The window starting at `base`. The caller keeps `regs.len() >= base + WINDOW`.
+/// The window starting at `base` as an array. The caller keeps `regs.len() >= base + WINDOW`.
 #[inline(always)]
-pub fn window(regs: &mut [u64], base: usize) -> &mut Window {
+pub fn window(regs: &mut [u64], base: usize) -> &mut Registers {
     (&mut regs[base..base + WINDOW])
         .try_into()
         .expect("register stack always extends a full window past the base")
 }
 
+/// The running frame's registers as the dispatch handlers hold them: a pointer to 256
+/// consecutive slots of the register stack, lent by [`RegStack`] (at most one at a time).
+///
+/// A raw pointer rather than a `&mut [u64; 256]`: the handlers pass the window on in tail calls,
+/// and a call or return makes a new window overlapping the old one (and may grow the stack)
+/// while, in Rust's abstract machine, the handler that received the old window as an argument
+/// has not returned yet. A reference argument is protected for the whole call, so those
+/// overlapping accesses would be undefined behaviour (Miri reports them); a raw pointer is not.
+/// Not `Clone`: the one window moves from handler to handler and back to the stack, so no stale
+/// copy can outlive a growth of the stack.
+pub struct Window<'r> {
+    /// The window's first slot (register 0).
+    regs: *mut u64,
+    /// The borrow of the register stack the window lives in.
+    stack: PhantomData<&'r mut [u64]>,
+}
+
+impl Window<'_> {
+    /// The address of register 0 (identifies the window).
+    #[inline(always)]
+    fn as_ptr(&self) -> *const u64 {
+        self.regs
+    }
+}
+
+impl Index<usize> for Window<'_> {
+    type Output = u64;
+
+    /// Register `r` (taken modulo 256: register numbers are `u8`s, so the mask costs nothing).
+    #[inline(always)]
+    fn index(&self, r: usize) -> &u64 {
+        // SAFETY: a `Window` exists only as the one window its `RegStack` lent (`window()`),
+        // which points at `WINDOW` initialised slots inside the stack's buffer, and `r` is
+        // below `WINDOW`. The buffer stays allocated and unaliased by references while the
+        // window exists: the stack reallocates or hands out the buffer (`slots`, `grow_for`)
+        // only while no window is lent, and taking a window back consumes it.
+        unsafe { &*self.regs.add(r & (WINDOW - 1)) }
+    }
+}
+
+impl IndexMut<usize> for Window<'_> {
+    /// Register `r` (taken modulo 256), for writing.
+    #[inline(always)]
+    fn index_mut(&mut self, r: usize) -> &mut u64 {
+        // SAFETY: as for `index`; `&mut self` makes this the only reference into the window.
+        unsafe { &mut *self.regs.add(r & (WINDOW - 1)) }
+    }
+}
+
 /// The register stack while a run executes: the one place that turns the stack into the
 /// running frame's [`Window`].
 ///
-/// The dispatch handlers need the window (`&mut Window`) and the rest of the machine at the same
+/// The dispatch handlers need the window and the rest of the machine at the same
 /// time, and a call or return needs the whole stack (to grow it and copy arguments) between two
 /// windows. `RegStack` lends out at most one window at a time and gives access to the whole
 /// stack only while no window is lent, so a window never aliases another window or the `Vec`'s
@@ -79,7 +131,7 @@ impl<'r> RegStack<'r> {
 
     /// Lends out the running frame's window. Panics if a window is already lent.
     #[inline(always)]
-    pub fn lend(&mut self) -> &'r mut Window {
+    pub fn lend(&mut self) -> Window<'r> {
         assert!(!self.lent, "one register window at a time");
         self.lent = true;
         self.window()
@@ -95,7 +147,7 @@ impl<'r> RegStack<'r> {
     /// A return: takes back the lent window `w` and lends the one at `base`, which must fit
     /// (panics otherwise, or if `w` is not the lent window).
     #[inline(always)]
-    pub fn slide(&mut self, w: &'r mut Window, base: usize) -> &'r mut Window {
+    pub fn slide(&mut self, w: Window<'r>, base: usize) -> Window<'r> {
         self.check_lent(w);
         self.base = base;
         self.window()
@@ -105,7 +157,7 @@ impl<'r> RegStack<'r> {
     /// registers up (it must fit: panics otherwise), with r0 = 0 and the `c` arguments
     /// `w[b..b+c]` in r2… (`b + c <= n <= WINDOW`, as the verifier proves for a call).
     #[inline(always)]
-    pub fn push(&mut self, w: &'r mut Window, n: usize, b: u8, c: u8) -> &'r mut Window {
+    pub fn push(&mut self, w: Window<'r>, n: usize, b: u8, c: u8) -> Window<'r> {
         if c > 4 {
             return self.push_many(w, n, b, c);
         }
@@ -117,16 +169,18 @@ impl<'r> RegStack<'r> {
         let args = [arg(0), arg(1), arg(2), arg(3)];
         self.check_lent(w);
         self.base += n;
-        let callee = self.window();
+        let mut callee = self.window();
         callee[0] = 0;
-        callee[2..6].copy_from_slice(&args);
+        for (i, arg) in args.into_iter().enumerate() {
+            callee[2 + i] = arg;
+        }
         callee
     }
 
     /// [`RegStack::push`] with more than four arguments.
     #[cold]
     #[inline(never)]
-    fn push_many(&mut self, w: &'r mut Window, n: usize, b: u8, c: u8) -> &'r mut Window {
+    fn push_many(&mut self, w: Window<'r>, n: usize, b: u8, c: u8) -> Window<'r> {
         self.check_lent(w);
         let (base, b, c) = (self.base, b as usize, c as usize);
         // Both windows (`n + WINDOW` slots), through the stack: `w` was taken back.
@@ -139,13 +193,12 @@ impl<'r> RegStack<'r> {
         self.window()
     }
 
-    /// Checks that `w` is the window this stack lent (panics otherwise); `w` can no longer be
-    /// used (it is taken for `'r`).
+    /// Checks that `w` is the window this stack lent (panics otherwise); `w` is consumed.
     #[inline(always)]
-    fn check_lent(&self, w: &'r mut Window) {
+    fn check_lent(&self, w: Window<'r>) {
         let ours = self.slots.as_ptr().wrapping_add(self.base);
-        // Only a lent window can exist (`give_back`, `slide` and `push` consume theirs), so
-        // the address identifies it.
+        // Only a lent window can exist (`give_back`, `slide` and `push` consume theirs, and a
+        // window cannot be cloned), so the address identifies it.
         assert!(
             std::ptr::eq(w.as_ptr(), ours),
             "not the lent register window"
@@ -156,26 +209,24 @@ impl<'r> RegStack<'r> {
     /// `lent` set and no other window usable (`lend` checked none was lent; `slide` and `push`
     /// took back the lent one).
     #[inline(always)]
-    fn window(&mut self) -> &'r mut Window {
+    fn window(&mut self) -> Window<'r> {
         assert!(
             self.base + WINDOW <= self.slots.len(),
             "stack shorter than a window"
         );
-        // SAFETY: in bounds: `base + WINDOW <= slots.len()` was checked just above. Unique:
-        // `lent` allows one window at a time; `give_back`, `slide` and `push` take the window
-        // by `&'r mut` (so its holder cannot use it again) and check it is ours; the buffer is
-        // otherwise reached only through `slots()`/`grow_for`, which refuse while a window is
-        // lent, and by `push` after it took the window back; `as_mut_ptr` creates no reference
-        // to the buffer. Alive for `'r`: `slots` is borrowed for `'r`, and only
-        // `slots()`/`grow_for` (no window lent) can reallocate it. `u64` has no invalid bit
-        // patterns and `[u64; WINDOW]` the alignment of `u64`.
-        unsafe { &mut *self.slots.as_mut_ptr().add(self.base).cast::<Window>() }
+        // `as_mut_ptr` creates no reference to the buffer, so earlier windows' accesses (all
+        // through such pointers) and this one's never invalidate each other; the pointer is in
+        // bounds (checked just above).
+        Window {
+            regs: self.slots.as_mut_ptr().wrapping_add(self.base),
+            stack: PhantomData,
+        }
     }
 
     /// Takes back the lent window (which can no longer be used). Panics unless `w` is the
     /// window this stack lent.
     #[inline(always)]
-    pub fn give_back(&mut self, w: &'r mut Window) {
+    pub fn give_back(&mut self, w: Window<'r>) {
         self.check_lent(w);
         self.lent = false;
     }
@@ -212,7 +263,7 @@ mod tests {
     fn windows_slide_over_one_stack_and_survive_growth() {
         let mut slots = Vec::new();
         let mut stack = RegStack::new(&mut slots);
-        let w = stack.lend();
+        let mut w = stack.lend();
         w[5] = 55;
         w[10] = 1;
         w[11] = 2;
@@ -222,7 +273,7 @@ mod tests {
         let w = stack.lend();
         assert_eq!(w[5], 55, "growth keeps the values");
         // A call from base 0 with 250 registers, arguments r10, r11: the callee sees r2, r3.
-        let w = stack.push(w, 250, 10, 2);
+        let mut w = stack.push(w, 250, 10, 2);
         assert_eq!((w[0], w[2], w[3]), (0, 1, 2));
         w[6] = 66;
         w[20] = 7;
@@ -239,6 +290,61 @@ mod tests {
         stack.give_back(w);
         assert_eq!(stack.slots()[256], 66, "windows overlap: 250 + 6");
         assert!(stack.fits(10_000));
+    }
+
+    /// Like the call handlers' slow path: the window arrives as an argument, is given back, the
+    /// stack grows (reallocates) and a new window is lent, all before the function returns.
+    fn grow_inside<'r>(stack: &mut RegStack<'r>, w: Window<'r>) -> Window<'r> {
+        stack.give_back(w);
+        stack.grow_for(100_000);
+        stack.lend()
+    }
+
+    /// Like the out-of-line handler: the window argument is given back and the whole stack
+    /// written before a new window is lent.
+    fn whole_stack_inside<'r>(stack: &mut RegStack<'r>, w: Window<'r>) -> Window<'r> {
+        stack.give_back(w);
+        stack.slots()[3] = 6;
+        stack.lend()
+    }
+
+    /// Like a chain of handlers that are real nested calls (an unoptimised build): each level
+    /// receives the window as an argument and passes a new, overlapping one down (a call) or
+    /// the caller's back (a return) while every caller's frame is still live.
+    fn nested_calls<'r>(stack: &mut RegStack<'r>, mut w: Window<'r>, depth: u64) -> Window<'r> {
+        w[1] = depth;
+        if depth == 0 {
+            return grow_inside(stack, w);
+        }
+        let base = stack.base();
+        let callee = stack.push(w, 3, 1, 1);
+        let callee = nested_calls(stack, callee, depth - 1);
+        let mut w = stack.slide(callee, base);
+        w[2] += 1;
+        w
+    }
+
+    /// The windows' raw-pointer accesses stay valid across growth, whole-stack use and
+    /// overlapping windows made while the receiving function has not returned (run under Miri
+    /// by `scripts/miri-frame.sh`: a `&mut [u64; 256]` argument here was undefined behaviour).
+    #[test]
+    fn window_arguments_survive_growth_and_overlapping_windows() {
+        let mut slots = Vec::new();
+        let mut stack = RegStack::new(&mut slots);
+        let mut w = stack.lend();
+        w[3] = 5;
+        let mut w = grow_inside(&mut stack, w);
+        assert_eq!(w[3], 5);
+        w[3] = 7;
+        let w = whole_stack_inside(&mut stack, w);
+        assert_eq!(w[3], 6);
+        let w = nested_calls(&mut stack, w, 20);
+        // The callee windows start 3 registers up, so they overlap their callers' r3.. only:
+        // the top level's r1 is still its own depth.
+        assert_eq!(w[1], 20);
+        assert_eq!(stack.base(), 0);
+        stack.give_back(w);
+        assert!(stack.fits(100_000 - WINDOW));
     }
 
     #[test]

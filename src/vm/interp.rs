@@ -45,13 +45,8 @@ use crate::bytecode::{Function, Instr, Module, Opcode, Operand};
 /// it, and a return's `ret_pc` (the pc after a CALL/CALL_INDIRECT), are in range. `code` only
 /// changes together with `ip` (a call sets both to the callee's start, a return to the caller's
 /// start and `ret_pc`), and the module is immutable behind the `Arc` that `execute` holds.
-pub(crate) type Handler = for<'r, 'c> unsafe fn(
-    *const Instr,
-    *const Instr,
-    &'r mut Window,
-    &'c mut Ctx<'r>,
-    usize,
-) -> Exit;
+pub(crate) type Handler =
+    for<'r, 'c> unsafe fn(*const Instr, *const Instr, Window<'r>, &'c mut Ctx<'r>, usize) -> Exit;
 
 /// A dispatch table: the handler of every opcode byte.
 pub(crate) type Table = [Handler; 256];
@@ -206,7 +201,7 @@ unsafe fn drive<const TRACE: bool, const COUNT_ALL: bool>(
         trap: None,
     };
     {
-        let w = cx.regs.lend();
+        let mut w = cx.regs.lend();
         w[0] = 0;
         for (i, &a) in args.iter().enumerate().take(14) {
             w[2 + i] = a;
@@ -269,7 +264,7 @@ unsafe fn drive<const TRACE: bool, const COUNT_ALL: bool>(
             Exit::Yield => {
                 if TRACE {
                     let w = cx.regs.lend();
-                    trace_line(&module, traced, Some(&*w));
+                    trace_line(&module, traced, Some(&w));
                     cx.regs.give_back(w);
                 }
             }

@@ -26,7 +26,7 @@ pub(super) const fn register<const EXACT: bool>(table: &mut Table) {
 pub(super) unsafe fn Call<'r, const EXACT: bool>(
     ip: *const Instr,
     code: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
 ) -> Exit {
@@ -44,7 +44,7 @@ pub(super) unsafe fn Call<'r, const EXACT: bool>(
 pub(super) unsafe fn CallIndirect<'r, const EXACT: bool>(
     ip: *const Instr,
     code: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
 ) -> Exit {
@@ -70,7 +70,7 @@ pub(super) unsafe fn CallIndirect<'r, const EXACT: bool>(
 pub(super) unsafe fn Ret<'r, const EXACT: bool>(
     ip: *const Instr,
     _code: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
 ) -> Exit {
@@ -89,7 +89,7 @@ pub(super) unsafe fn Ret<'r, const EXACT: bool>(
 pub(super) unsafe fn RetVoid<'r, const EXACT: bool>(
     ip: *const Instr,
     _code: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
 ) -> Exit {
@@ -114,7 +114,7 @@ pub(super) unsafe fn RetVoid<'r, const EXACT: bool>(
 unsafe fn call<'r, const EXACT: bool>(
     ip: *const Instr,
     code: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
     ins: Instr,
@@ -163,7 +163,7 @@ unsafe fn call<'r, const EXACT: bool>(
 unsafe fn call_slow<'r, const EXACT: bool>(
     ip: *const Instr,
     code: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
     ins: Instr,
@@ -194,7 +194,7 @@ unsafe fn call_slow<'r, const EXACT: bool>(
 #[inline(always)]
 unsafe fn ret<'r, const EXACT: bool>(
     ip: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
     v: Option<u64>,
@@ -207,7 +207,7 @@ unsafe fn ret<'r, const EXACT: bool>(
     cx.cur.f = f;
     cx.cur.spill_base -= f.num_spill_slots as usize;
     // The caller's window fitted when it called.
-    let w = cx.regs.slide(w, fr.base);
+    let mut w = cx.regs.slide(w, fr.base);
     if let Some(v) = v {
         // r0 is the constant zero: a call with no result register (or a void callee) writes
         // there, and r0 is restored right after.

@@ -9,7 +9,7 @@ use crate::bytecode::{BuiltinOp, Function, Instr, Module, Opcode};
 use crate::vm::builtins;
 use crate::vm::dataflow;
 use crate::vm::format;
-use crate::vm::frame::{WINDOW, Window, window};
+use crate::vm::frame::{Registers, WINDOW, Window, window};
 use crate::vm::objects::{self as obj, str_cost};
 use crate::vm::ops::{self, CmpOp};
 use crate::vm::state::Machine;
@@ -24,7 +24,7 @@ use crate::vm::trap::{Trap, TrapKind};
 pub(super) unsafe fn Cold<'r, const EXACT: bool>(
     ip: *const Instr,
     code: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
 ) -> Exit {
@@ -81,7 +81,7 @@ fn cold_op(
     spill_base: usize,
 ) -> Result<(), Trap> {
     let (a, b, c) = (ins.a as usize, ins.b as usize, ins.c as usize);
-    let mut w: &mut Window = window(regs, base);
+    let mut w: &mut Registers = window(regs, base);
     // Before an allocation of about `$extra` bytes: collect garbage if the heap wants it. Every
     // live handle is in a register, spill slot or global at this point (built-ins allocate only
     // after this check, from arguments that are still in registers).

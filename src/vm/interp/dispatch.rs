@@ -21,7 +21,7 @@ use crate::vm::trap::{Trap, TrapKind};
 pub(super) unsafe fn dispatch<'r, const EXACT: bool>(
     ip: *const Instr,
     code: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
 ) -> Exit {
@@ -45,7 +45,7 @@ pub(super) unsafe fn dispatch<'r, const EXACT: bool>(
 pub(super) unsafe fn next<'r, const EXACT: bool>(
     ip: *const Instr,
     code: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
 ) -> Exit {
@@ -77,7 +77,7 @@ pub(super) unsafe fn transfer<'r, const EXACT: bool>(
     from: *const Instr,
     to: *const Instr,
     code: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
 ) -> Exit {
@@ -98,7 +98,7 @@ pub(super) unsafe fn transfer<'r, const EXACT: bool>(
 /// Leaves the handlers with the chunk used up: the driver resumes at `ip`.
 #[cold]
 #[inline(never)]
-pub(super) fn pause<'r>(ip: *const Instr, w: &'r mut Window, cx: &mut Ctx<'r>, n: usize) -> Exit {
+pub(super) fn pause<'r>(ip: *const Instr, w: Window<'r>, cx: &mut Ctx<'r>, n: usize) -> Exit {
     cx.regs.give_back(w);
     cx.resume = ip;
     cx.left = n;
@@ -112,7 +112,7 @@ pub(super) fn pause<'r>(ip: *const Instr, w: &'r mut Window, cx: &mut Ctx<'r>, n
 #[inline(never)]
 pub(super) fn trap<'r>(
     ip: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
     t: Trap,
@@ -129,7 +129,7 @@ pub(super) fn trap<'r>(
 /// before `ip`.
 #[cold]
 #[inline(never)]
-pub(super) fn trapped<'r>(ip: *const Instr, w: &'r mut Window, cx: &mut Ctx<'r>, n: usize) -> Exit {
+pub(super) fn trapped<'r>(ip: *const Instr, w: Window<'r>, cx: &mut Ctx<'r>, n: usize) -> Exit {
     cx.regs.give_back(w);
     cx.resume = ip;
     cx.left = n;
@@ -143,7 +143,7 @@ pub(super) fn trapped<'r>(ip: *const Instr, w: &'r mut Window, cx: &mut Ctx<'r>,
 #[inline(never)]
 pub(super) fn done<'r>(
     ip: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
     v: u64,
@@ -166,7 +166,7 @@ pub(super) fn done<'r>(
 pub(super) unsafe fn unknown<'r, const EXACT: bool>(
     ip: *const Instr,
     _code: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
 ) -> Exit {
@@ -239,14 +239,14 @@ pub(super) fn checked_op<'r>(
 #[inline(never)]
 pub(super) unsafe fn fail<'r>(
     ip: *const Instr,
-    w: &'r mut Window,
+    w: Window<'r>,
     cx: &mut Ctx<'r>,
     n: usize,
     why: fn(Instr, &Window, &mut Ctx<'_>) -> Trap,
 ) -> Exit {
     // SAFETY: the contract of this function.
     let ins = unsafe { fetch(ip.sub(1)) };
-    let t = why(ins, w, cx);
+    let t = why(ins, &w, cx);
     trap(ip, w, cx, n, t)
 }
 
@@ -307,7 +307,7 @@ macro_rules! handler {
         pub(super) unsafe fn $Op<'r, const EXACT: bool>(
             ip: *const $crate::bytecode::Instr,
             code: *const $crate::bytecode::Instr,
-            w: &'r mut $crate::vm::frame::Window,
+            mut w: $crate::vm::frame::Window<'r>,
             cx: &mut $crate::vm::interp::Ctx<'r>,
             n: usize,
         ) -> $crate::vm::interp::Exit {
@@ -319,19 +319,19 @@ macro_rules! handler {
         }
     };
     (@body value ($f:expr), $ins:ident, $ip:ident, $code:ident, $w:ident, $cx:ident, $n:ident, $d:ident) => {{
-        $d::value_op($f, $ins, $w);
+        $d::value_op($f, $ins, &mut $w);
         // SAFETY: this opcode falls through (see `next`).
         unsafe { $d::next::<EXACT>($ip, $code, $w, $cx, $n) }
     }};
     (@body machine ($f:expr), $ins:ident, $ip:ident, $code:ident, $w:ident, $cx:ident, $n:ident, $d:ident) => {{
-        match $d::machine_op($f, $ins, $w, $cx) {
+        match $d::machine_op($f, $ins, &mut $w, $cx) {
             // SAFETY: this opcode falls through (see `next`).
             Ok(()) => unsafe { $d::next::<EXACT>($ip, $code, $w, $cx, $n) },
             Err(t) => $d::trap($ip, $w, $cx, $n, t),
         }
     }};
     (@body checked ($fast:expr, $slow:expr), $ins:ident, $ip:ident, $code:ident, $w:ident, $cx:ident, $n:ident, $d:ident) => {{
-        if $d::checked_op($fast, $ins, $w, $cx).is_some() {
+        if $d::checked_op($fast, $ins, &mut $w, $cx).is_some() {
             // SAFETY: this opcode falls through (see `next`).
             unsafe { $d::next::<EXACT>($ip, $code, $w, $cx, $n) }
         } else {
@@ -340,7 +340,7 @@ macro_rules! handler {
         }
     }};
     (@body branch ($f:expr), $ins:ident, $ip:ident, $code:ident, $w:ident, $cx:ident, $n:ident, $d:ident) => {{
-        if $d::branch_op($f, $ins, $w) {
+        if $d::branch_op($f, $ins, &mut $w) {
             // SAFETY: a jump target is in `0..code.len()` (the verifier, see `Handler`).
             let to = unsafe { $code.add($ins.imm as usize) };
             // SAFETY: `to` is an instruction of the running function.

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the register stack's tests (src/vm/frame.rs) under Miri with both aliasing models: the
+# dispatch handlers' register windows are raw pointers into one `Vec<u64>` that calls and
+# returns slide and grow while earlier handlers (real nested calls in an unoptimised build) are
+# still live. frame.rs has no dependencies, so it is built alone in a scratch crate.
+# Needs: rustup +nightly component add miri rust-src
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir="${MIRI_FRAME_DIR:-${TMPDIR:-/tmp}/theta-miri-frame}"
+mkdir -p "$dir/src"
+cat > "$dir/Cargo.toml" <<'TOML'
+[package]
+name = "theta-miri-frame"
+version = "0.0.0"
+edition = "2024"
+TOML
+echo "pub mod frame;" > "$dir/src/lib.rs"
+cp "$root/src/vm/frame.rs" "$dir/src/frame.rs"
+cd "$dir"
+cargo +nightly miri test --quiet
+MIRIFLAGS="-Zmiri-tree-borrows" cargo +nightly miri test --quiet
