@@ -5,6 +5,8 @@
 //! least [`WINDOW`] slots past the current base, so every `u8` register number indexes inside it.
 //! Spill slots live on a separate spill stack, one block of `num_spill_slots` per frame.
 
+use crate::bytecode::Instr;
+
 /// Registers a window spans: every `u8` register number is in bounds.
 pub const WINDOW: usize = 256;
 
@@ -12,20 +14,50 @@ pub const WINDOW: usize = 256;
 /// expects to work (about what an 8 MiB native stack holds), small enough to trap quickly.
 pub const DEFAULT_MAX_FRAMES: usize = 100_000;
 
-/// A suspended caller: 24 bytes. The caller's spill base is re-derived on return (the callee's
-/// minus the caller's `num_spill_slots`: spill blocks are stacked exactly). The register that
-/// receives the result is stored here (`dst`) rather than re-read from the call instruction, so a
-/// return does not wait for a load of the caller's code.
+/// What a call needs of a function besides its code, kept for the running function and saved
+/// in its callee's [`Frame`]: one 12-byte copy each way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// The function's index.
+    pub func: u32,
+    /// Its `num_registers`: the distance from its register base to its callee's.
+    pub num_registers: u32,
+    /// Its `num_spill_slots`: the distance from its spill base to its callee's.
+    pub num_spill_slots: u32,
+}
+
+/// A suspended caller: 32 bytes, everything a return needs without looking at the function
+/// table. The caller's register and spill bases are re-derived on return (the callee's minus the
+/// caller's `num_registers` and `num_spill_slots`: windows and spill blocks are stacked
+/// exactly). The register that receives the result is stored here (`dst`) rather than re-read
+/// from the call instruction, so a return does not wait for a load of the caller's code.
+///
+/// `ret` and `code` are addresses in the module being run; only the interpreter dereferences
+/// them, while it holds that module (a stack trace uses the address only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Frame {
-    /// The caller's function index.
-    pub func: u32,
-    /// The pc in the caller to resume at (the instruction after the call).
-    pub ret_pc: u32,
+    /// The instruction to resume at in the caller (the one after the call).
+    pub ret: *const Instr,
+    /// The caller's first instruction.
+    pub code: *const Instr,
+    /// The caller.
+    pub caller: Shape,
     /// The caller's register receiving the result (0: none; r0 is the constant zero).
     pub dst: u32,
-    /// The caller's register base.
-    pub base: usize,
+}
+
+// SAFETY: the pointers of a `Frame` are plain addresses into an immutable module's code (see
+// `Frame`); nothing reads through them except the interpreter, under its own contract, and a
+// frame holds no ownership, so moving or sharing it between threads is as safe as for integers.
+unsafe impl Send for Frame {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Frame {}
+
+impl Frame {
+    /// The pc in the caller to resume at, given the caller's code.
+    pub fn ret_pc(&self, code: &[Instr]) -> usize {
+        (self.ret as usize).wrapping_sub(code.as_ptr() as usize) / std::mem::size_of::<Instr>()
+    }
 }
 
 /// A fixed-size view of one register window. Indexing it with a `u8` register number needs no
@@ -121,6 +153,53 @@ impl<'r> RegStack<'r> {
         callee[0] = 0;
         callee[2..6].copy_from_slice(&args);
         callee
+    }
+
+    /// [`RegStack::push`] without its checks, for the call handler: takes back the lent window
+    /// and lends the callee's, `n` registers up, with r0 = 0 and the arguments `w[b..b+c]` in
+    /// r2… (`c <= 4`; words of `w[b+c..b+4]` are copied too, unread by the callee).
+    ///
+    /// # Safety
+    ///
+    /// `w` is the window this stack lent; `b + c <= n` and `c <= 4`; the callee's window fits
+    /// ([`RegStack::fits`]`(base() + n)`).
+    #[inline(always)]
+    pub unsafe fn push_unchecked(&mut self, w: &'r mut Window, n: usize, b: u8) -> &'r mut Window {
+        debug_assert!(std::ptr::eq(w.as_ptr(), self.slots.as_ptr().wrapping_add(self.base)));
+        let _ = w;
+        // SAFETY: the caller's window starts at `base`, and `base + n + WINDOW <= slots.len()`;
+        // `b <= n`, so the four words at `b` end by `base + n + 4`, and the callee's at
+        // `base + n + 6`: all in the stack. `copy` allows the (only past-the-arguments)
+        // overlap. The callee's window is unique as in `window`: the caller's window `w` is
+        // consumed here (taken for `'r`), and `lent` stays set.
+        // The pointers come from the buffer (`as_mut_ptr` creates no reference to it), not from
+        // `w`, whose borrow covers its own 256 words only.
+        unsafe {
+            let from = self.slots.as_mut_ptr().add(self.base);
+            let callee = from.add(n);
+            std::ptr::copy(from.add(b as usize), callee.add(2), 4);
+            *callee = 0;
+            self.base += n;
+            &mut *callee.cast::<Window>()
+        }
+    }
+
+    /// [`RegStack::slide`] down by `n` registers without its checks, for the return handler.
+    ///
+    /// # Safety
+    ///
+    /// `w` is the window this stack lent, and `n <= base()` (the caller's window, which fitted
+    /// when it called; the stack never shrinks during a run).
+    #[inline(always)]
+    pub unsafe fn pop_unchecked(&mut self, w: &'r mut Window, n: usize) -> &'r mut Window {
+        debug_assert!(std::ptr::eq(w.as_ptr(), self.slots.as_ptr().wrapping_add(self.base)));
+        debug_assert!(n <= self.base);
+        let _ = w;
+        self.base -= n;
+        // SAFETY: `n <= base`, so the new base is in the stack, which extends a window past
+        // every base it ever had (it only grows). Unique as in `window`: the callee's window
+        // `w` is consumed here (taken for `'r`) and `lent` stays set.
+        unsafe { &mut *self.slots.as_mut_ptr().add(self.base).cast::<Window>() }
     }
 
     /// [`RegStack::push`] with more than four arguments.
