@@ -90,6 +90,10 @@ pub(crate) struct Ctx<'r> {
     /// A call goes through the slow path when `frames.len()` reaches this: the smaller of the
     /// frame bound (`Cur::frame_bound`) and `frames.capacity()`, so one compare covers both.
     frame_limit: usize,
+    /// The spill stack's length (`m.spills` grows only in `drive` and the call's slow path,
+    /// which update this): a call whose callee's spill block would end past it takes the slow
+    /// path.
+    spill_limit: usize,
     /// Where to resume after an exit (for a trap: one past the trapping instruction).
     resume: *const Instr,
     /// The budget word at the exit.
@@ -244,6 +248,7 @@ unsafe fn drive<const TRACE: bool, const COUNT_ALL: bool>(
         targets: &targets,
         frame_limit: frame_bound.min(frames.capacity()),
         frames,
+        spill_limit: 0,
         resume: f.code.as_ptr(),
         left: 0,
         result: 0,
@@ -258,6 +263,7 @@ unsafe fn drive<const TRACE: bool, const COUNT_ALL: bool>(
         cx.regs.give_back(w);
     }
     ensure_spills(&mut cx.m.spills, f.num_spill_slots as usize);
+    cx.spill_limit = cx.m.spills.len();
     let table = if COUNT_ALL { &EXACT_TABLE } else { &FAST_TABLE };
 
     let mut fuel_left = *fuel;

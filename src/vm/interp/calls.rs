@@ -52,11 +52,7 @@ pub(super) unsafe fn CallIndirect<'r, const EXACT: bool>(
     let (imm, ip) = unsafe { ((*ip).imm, ip.add(1)) };
     let target = w[imm as u8 as usize];
     if target >= cx.targets.len() as u64 {
-        let t = Trap::new(
-            TrapKind::InvalidFunction,
-            "call of a null function value (a global read before its initialiser ran)",
-        );
-        return trap(ip, w, cx, n, t);
+        return null_function(ip, w, cx, n);
     }
     // SAFETY: `ip` is one past a call in `code` (the contract).
     unsafe { call::<EXACT>(ip, code, w, cx, n, target as usize) }
@@ -122,44 +118,72 @@ unsafe fn call<'r, const EXACT: bool>(
 ) -> Exit {
     // SAFETY: `ip` is one past the call instruction (the contract).
     let ins = unsafe { ip.sub(1) };
-    let to = cx.targets[callee];
-    let caller = cx.cur.shape;
-    let spill_base = cx.cur.spill_base + caller.num_spill_slots as usize;
     let depth = cx.frames.len();
+    let caller = cx.cur.shape;
     // SAFETY (here and below): `ins` points at the call instruction.
     if depth >= cx.frame_limit
         || unsafe { (*ins).c } > 4
         || !cx.regs.fits(cx.regs.base() + caller.num_registers as usize)
-        || spill_base + to.shape.num_spill_slots as usize > cx.m.spills.len()
+        || cx.cur.spill_base
+            + caller.num_spill_slots as usize
+            + cx.targets[callee].shape.num_spill_slots as usize
+            > cx.spill_limit
     {
         // SAFETY: the contract of this function.
         return unsafe { call_slow::<EXACT>(ip, code, w, cx, n) };
     }
-    let frame = Frame {
-        ret: ip,
-        code,
-        caller,
-        dst: unsafe { (*ins).a } as u32,
-    };
-    // SAFETY: `depth < frame_limit <= capacity` (checked above; `frame_limit` is never above
+    // SAFETY: the contract of this function, and the call needs no more work (checked above).
+    unsafe { enter::<EXACT>(ip, code, w, cx, n, callee) }
+}
+
+/// Makes the call of [`call`] once it needs no more work. A separate function reached by a
+/// jump (its six arguments are registers), so that nothing stays live from the checks: each
+/// half then fits in the caller-saved registers and neither needs a stack frame.
+///
+/// # Safety
+///
+/// As for [`call`], and the call needs no more work: `frames.len() < frame_limit`, at most
+/// four arguments, the callee's register window and spill block fit.
+#[inline(never)]
+unsafe fn enter<'r, const EXACT: bool>(
+    ip: *const Instr,
+    code: *const Instr,
+    w: &'r mut Window,
+    cx: &mut Ctx<'r>,
+    n: usize,
+    callee: usize,
+) -> Exit {
+    // SAFETY (here and below): `ip` is one past the call instruction (the contract).
+    let ins = unsafe { ip.sub(1) };
+    let depth = cx.frames.len();
+    // SAFETY: `depth < frame_limit <= capacity` (the contract; `frame_limit` is never above
     // the capacity, see `Ctx`), so the slot is allocated, and it is initialised before the
     // length covers it. (`push` would keep a growth call, which needs a stack frame, in line.)
+    // Field by field, each stored as soon as it is read.
     unsafe {
-        cx.frames.as_mut_ptr().add(depth).write(frame);
+        let slot = cx.frames.as_mut_ptr().add(depth);
+        (&raw mut (*slot).ret).write(ip);
+        (&raw mut (*slot).code).write(code);
+        (&raw mut (*slot).caller).write(cx.cur.shape);
+        (&raw mut (*slot).dst).write((*ins).a as u32);
         cx.frames.set_len(depth + 1);
     }
+    cx.cur.spill_base += cx.cur.shape.num_spill_slots as usize;
     // SAFETY: `w` is the lent window (the contract); the verifier proves `b + c` within the
-    // caller's registers for a call, `c <= 4` and the callee's window fits (checked above).
+    // caller's registers for a call, `c <= 4` and the callee's window fits (the contract).
     let w = unsafe {
         let b = (*ins).b;
-        cx.regs.push_unchecked(w, caller.num_registers as usize, b)
+        cx.regs
+            .push_unchecked(w, cx.cur.shape.num_registers as usize, b)
     };
-    cx.cur.calls += 1;
+    // SAFETY: `callee < targets.len()` (the contract of `call`).
+    let to = unsafe { cx.targets.get_unchecked(callee) };
     cx.cur.shape = to.shape;
-    cx.cur.spill_base = spill_base;
-    // SAFETY: `to.code` is the callee's first instruction (the verifier proves every function's
+    cx.cur.calls += 1;
+    let entry = to.code;
+    // SAFETY: `entry` is the callee's first instruction (the verifier proves every function's
     // code non-empty), and the callee is now the running function.
-    unsafe { transfer::<EXACT>(ip, to.code, to.code, w, cx, n) }
+    unsafe { transfer::<EXACT>(ip, entry, entry, w, cx, n) }
 }
 
 /// [`call`] when the call needs work first: traps T0004 at the frame bound, else grows the
@@ -200,6 +224,7 @@ unsafe fn call_slow<'r, const EXACT: bool>(
     let to = cx.targets[callee];
     let spill_base = cx.cur.spill_base + caller.num_spill_slots as usize;
     ensure_spills(&mut cx.m.spills, spill_base + to.shape.num_spill_slots as usize);
+    cx.spill_limit = cx.m.spills.len();
     if ins.c <= 4 {
         // SAFETY: the contract of this function; the call now needs no more work.
         return unsafe { call::<EXACT>(ip, code, w, cx, n, callee) };
@@ -235,24 +260,44 @@ unsafe fn ret<'r, const EXACT: bool>(
     n: usize,
     v: Option<u64>,
 ) -> Exit {
-    let Some(fr) = cx.frames.pop() else {
+    let Some(depth) = cx.frames.len().checked_sub(1) else {
         return done(ip, w, cx, n, v.unwrap_or(0));
     };
-    cx.cur.shape = fr.caller;
-    cx.cur.spill_base -= fr.caller.num_spill_slots as usize;
-    // SAFETY: `w` is the lent window (the contract), and the caller's window, which fitted when
-    // it called, is `num_registers` below it.
-    let w = unsafe { cx.regs.pop_unchecked(w, fr.caller.num_registers as usize) };
+    // The frame's fields are read where they are used (a copy of the whole frame would hold
+    // them all in registers at once). SAFETY: `depth` is below the length, so the slot is
+    // allocated and initialised; `Frame` is `Copy` (nothing to drop), and after `set_len` the
+    // slot stays untouched until the next push, which comes after the last read here.
+    let fr = unsafe {
+        cx.frames.set_len(depth);
+        cx.frames.as_ptr().add(depth)
+    };
+    // SAFETY (reads of `fr`): as above. `w` is the lent window (the contract), and the
+    // caller's window, which fitted when it called, is `num_registers` below it.
+    let w = unsafe { cx.regs.pop_unchecked(w, (*fr).caller.num_registers as usize) };
     if let Some(v) = v {
         // r0 is the constant zero: a call with no result register (or a void callee) writes
         // there, and r0 is restored right after.
-        w[fr.dst as u8 as usize] = v;
+        w[unsafe { (*fr).dst } as u8 as usize] = v;
         w[0] = 0;
     }
-    // SAFETY: `fr.ret` is the instruction after the call that pushed this frame, in the
-    // caller's code starting at `fr.code` (the verifier proves a call is never the last
-    // instruction), and the caller is now the running function.
-    unsafe { transfer::<EXACT>(ip, fr.ret, fr.code, w, cx, n) }
+    cx.cur.spill_base -= unsafe { (*fr).caller.num_spill_slots } as usize;
+    cx.cur.shape = unsafe { (*fr).caller };
+    // SAFETY: `ret` is the instruction after the call that pushed this frame, in the caller's
+    // code starting at `code` (the verifier proves a call is never the last instruction), and
+    // the caller is now the running function.
+    unsafe { transfer::<EXACT>(ip, (*fr).ret, (*fr).code, w, cx, n) }
+}
+
+/// Leaves the handlers with the T0005 trap of a call of the null function value. Out of line:
+/// building the trap in the handler would give it a stack frame.
+#[cold]
+#[inline(never)]
+fn null_function<'r>(ip: *const Instr, w: &'r mut Window, cx: &mut Ctx<'r>, n: usize) -> Exit {
+    let t = Trap::new(
+        TrapKind::InvalidFunction,
+        "call of a null function value (a global read before its initialiser ran)",
+    );
+    trap(ip, w, cx, n, t)
 }
 
 /// The T0004 trap of a call that would exceed `max_frames`.
