@@ -124,15 +124,6 @@ impl<'r> RegStack<'r> {
         base + WINDOW <= self.slots.len()
     }
 
-    /// A return: takes back the lent window `w` and lends the one at `base`, which must fit
-    /// (panics otherwise, or if `w` is not the lent window).
-    #[inline(always)]
-    pub fn slide(&mut self, w: &'r mut Window, base: usize) -> &'r mut Window {
-        self.check_lent(w);
-        self.base = base;
-        self.window()
-    }
-
     /// A call: takes back the lent window `w` and lends the callee's, which starts `n`
     /// registers up (it must fit: panics otherwise), with r0 = 0 and the `c` arguments
     /// `w[b..b+c]` in r2… (`b + c <= n <= WINDOW`, as the verifier proves for a call).
@@ -157,19 +148,25 @@ impl<'r> RegStack<'r> {
 
     /// [`RegStack::push`] without its checks, for the call handler: takes back the lent window
     /// and lends the callee's, `n` registers up, with r0 = 0 and the arguments `w[b..b+c]` in
-    /// r2… (`c <= 4`; words of `w[b+c..b+4]` are copied too, unread by the callee).
+    /// r2… (`c <= 4`; the four words at `b` are copied whatever `c` is, those past the
+    /// arguments unread by the callee).
     ///
     /// # Safety
     ///
-    /// `w` is the window this stack lent; `b + c <= n` and `c <= 4`; the callee's window fits
-    /// ([`RegStack::fits`]`(base() + n)`).
+    /// `w` is the window this stack lent, and the stack extends a window past `base() + n + 4`
+    /// ([`RegStack::fits`]`(base() + n + 4)`): then the callee's window fits, and so do the four
+    /// words read at `b` whatever `b` is (`b + 4 <= WINDOW + 3 < n + WINDOW + 4`; a call with no
+    /// arguments does not bound `b`).
     #[inline(always)]
     pub unsafe fn push_unchecked(&mut self, w: &'r mut Window, n: usize, b: u8) -> &'r mut Window {
-        debug_assert!(std::ptr::eq(w.as_ptr(), self.slots.as_ptr().wrapping_add(self.base)));
+        debug_assert!(std::ptr::eq(
+            w.as_ptr(),
+            self.slots.as_ptr().wrapping_add(self.base)
+        ));
         let _ = w;
-        // SAFETY: the caller's window starts at `base`, and `base + n + WINDOW <= slots.len()`;
-        // `b <= n`, so the four words at `b` end by `base + n + 4`, and the callee's at
-        // `base + n + 6`: all in the stack. `copy` allows the (only past-the-arguments)
+        // SAFETY: the caller's window starts at `base`, and `base + n + 4 + WINDOW <=
+        // slots.len()` (the contract): the four words at `b` end by `base + WINDOW + 3`, the
+        // callee's window by `base + n + WINDOW`: all in the stack. `copy` allows the (only past-the-arguments)
         // overlap. The callee's window is unique as in `window`: the caller's window `w` is
         // consumed here (taken for `'r`), and `lent` stays set.
         // The pointers come from the buffer (`as_mut_ptr` creates no reference to it), not from
@@ -184,7 +181,8 @@ impl<'r> RegStack<'r> {
         }
     }
 
-    /// [`RegStack::slide`] down by `n` registers without its checks, for the return handler.
+    /// A return: takes back the lent window `w` and lends the caller's, `n` registers down,
+    /// without checks (for the return handler).
     ///
     /// # Safety
     ///
@@ -192,7 +190,10 @@ impl<'r> RegStack<'r> {
     /// when it called; the stack never shrinks during a run).
     #[inline(always)]
     pub unsafe fn pop_unchecked(&mut self, w: &'r mut Window, n: usize) -> &'r mut Window {
-        debug_assert!(std::ptr::eq(w.as_ptr(), self.slots.as_ptr().wrapping_add(self.base)));
+        debug_assert!(std::ptr::eq(
+            w.as_ptr(),
+            self.slots.as_ptr().wrapping_add(self.base)
+        ));
         debug_assert!(n <= self.base);
         let _ = w;
         self.base -= n;
@@ -223,7 +224,7 @@ impl<'r> RegStack<'r> {
     #[inline(always)]
     fn check_lent(&self, w: &'r mut Window) {
         let ours = self.slots.as_ptr().wrapping_add(self.base);
-        // Only a lent window can exist (`give_back`, `slide` and `push` consume theirs), so
+        // Only a lent window can exist (`give_back`, `push` and the unchecked `push_unchecked`/`pop_unchecked` consume theirs), so
         // the address identifies it.
         assert!(
             std::ptr::eq(w.as_ptr(), ours),
@@ -231,8 +232,8 @@ impl<'r> RegStack<'r> {
         );
     }
 
-    /// The window at `base`, for `lend`, `slide` and `push`: each calls it exactly once, with
-    /// `lent` set and no other window usable (`lend` checked none was lent; `slide` and `push`
+    /// The window at `base`, for `lend` and `push`: each calls it exactly once, with
+    /// `lent` set and no other window usable (`lend` checked none was lent; `push`
     /// took back the lent one).
     #[inline(always)]
     fn window(&mut self) -> &'r mut Window {
@@ -241,8 +242,9 @@ impl<'r> RegStack<'r> {
             "stack shorter than a window"
         );
         // SAFETY: in bounds: `base + WINDOW <= slots.len()` was checked just above. Unique:
-        // `lent` allows one window at a time; `give_back`, `slide` and `push` take the window
-        // by `&'r mut` (so its holder cannot use it again) and check it is ours; the buffer is
+        // `lent` allows one window at a time; `give_back`, `push` and the unchecked pair take
+        // the window by `&'r mut` (so its holder cannot use it again; the checked ones check it
+        // is ours, the unchecked ones have that as their contract); the buffer is
         // otherwise reached only through `slots()`/`grow_for`, which refuse while a window is
         // lent, and by `push` after it took the window back; `as_mut_ptr` creates no reference
         // to the buffer. Alive for `'r`: `slots` is borrowed for `'r`, and only
@@ -313,11 +315,56 @@ mod tests {
         let w = stack.push(w, 30, 20, 5);
         assert_eq!((w[0], w[2], w[3], w[4], w[5], w[6]), (0, 7, 8, 9, 10, 11));
         assert_eq!(stack.base(), 280);
-        let w = stack.slide(w, 0);
+        // SAFETY: `w` is the lent window, and `280 <= base`.
+        let w = unsafe { stack.pop_unchecked(w, 280) };
         assert_eq!(w[5], 55);
         stack.give_back(w);
         assert_eq!(stack.slots()[256], 66, "windows overlap: 250 + 6");
         assert!(stack.fits(10_000));
+    }
+
+    #[test]
+    fn unchecked_call_and_return_windows() {
+        let mut slots = Vec::new();
+        let mut stack = RegStack::new(&mut slots);
+        stack.grow_for(2 * WINDOW);
+        let w = stack.lend();
+        w[0] = 0;
+        (w[7], w[8], w[9]) = (70, 80, 90);
+        // A call from the top of a 10-register window (arguments r7..r10, one past them
+        // unread): the four words copied reach into the callee's window, which overlaps.
+        // SAFETY: `w` is the lent window; the stack extends a window past `10 + 4` (it was
+        // grown to `2 * WINDOW`).
+        let w = unsafe { stack.push_unchecked(w, 10, 7) };
+        assert_eq!(stack.base(), 10);
+        assert_eq!((w[0], w[2], w[3], w[4]), (0, 70, 80, 90));
+        w[1] = 11;
+        // SAFETY: `w` is the lent window and `10 <= base`.
+        let w = unsafe { stack.pop_unchecked(w, 10) };
+        assert_eq!(stack.base(), 0);
+        assert_eq!(
+            (w[7], w[11]),
+            (70, 11),
+            "the caller sees its registers and the overlap"
+        );
+        stack.give_back(w);
+    }
+
+    #[test]
+    fn frames_resume_at_their_pc() {
+        let code = [Instr::new(crate::bytecode::Opcode::Nop, 0, 0, 0, 0); 4];
+        let frame = Frame {
+            ret: code[3..].as_ptr(),
+            code: code.as_ptr(),
+            caller: Shape {
+                func: 1,
+                num_registers: 2,
+                num_spill_slots: 0,
+            },
+            dst: 0,
+        };
+        assert_eq!(frame.ret_pc(&code), 3);
+        assert_eq!(std::mem::size_of::<Frame>(), 32);
     }
 
     #[test]

@@ -95,6 +95,11 @@ pub(super) unsafe fn RetVoid<'r, const EXACT: bool>(
     unsafe { ret::<EXACT>(ip, w, cx, n, None) }
 }
 
+/// The argument words a call copies whatever its argument count (see
+/// [`RegStack::push_unchecked`](crate::vm::frame::RegStack::push_unchecked)): the call's fast
+/// path requires the register stack to extend this far past the callee's window.
+const COPIED_ARGS: usize = 4;
+
 /// Calls function `callee` (an index below `targets.len()`) from the call instruction before
 /// `ip` in `code`, and continues at the callee's first instruction.
 ///
@@ -123,7 +128,9 @@ unsafe fn call<'r, const EXACT: bool>(
     // SAFETY (here and below): `ins` points at the call instruction.
     if depth >= cx.frame_limit
         || unsafe { (*ins).c } > 4
-        || !cx.regs.fits(cx.regs.base() + caller.num_registers as usize)
+        || !cx
+            .regs
+            .fits(cx.regs.base() + caller.num_registers as usize + COPIED_ARGS)
         || cx.cur.spill_base
             + caller.num_spill_slots as usize
             + cx.targets[callee].shape.num_spill_slots as usize
@@ -143,7 +150,8 @@ unsafe fn call<'r, const EXACT: bool>(
 /// # Safety
 ///
 /// As for [`call`], and the call needs no more work: `frames.len() < frame_limit`, at most
-/// four arguments, the callee's register window and spill block fit.
+/// four arguments, the callee's spill block fits, and so does a register window at
+/// `COPIED_ARGS` past the callee's base.
 #[inline(never)]
 unsafe fn enter<'r, const EXACT: bool>(
     ip: *const Instr,
@@ -169,8 +177,8 @@ unsafe fn enter<'r, const EXACT: bool>(
         cx.frames.set_len(depth + 1);
     }
     cx.cur.spill_base += cx.cur.shape.num_spill_slots as usize;
-    // SAFETY: `w` is the lent window (the contract); the verifier proves `b + c` within the
-    // caller's registers for a call, `c <= 4` and the callee's window fits (the contract).
+    // SAFETY: `w` is the lent window (the contract); the stack extends a window past
+    // `base + num_registers + COPIED_ARGS` (the contract), as `push_unchecked` requires.
     let w = unsafe {
         let b = (*ins).b;
         cx.regs
@@ -219,11 +227,15 @@ unsafe fn call_slow<'r, const EXACT: bool>(
     cx.frame_limit = cx.cur.frame_bound.min(cx.frames.capacity());
     let caller = cx.cur.shape;
     cx.regs.give_back(w);
-    cx.regs.grow_for(cx.regs.base() + caller.num_registers as usize);
+    cx.regs
+        .grow_for(cx.regs.base() + caller.num_registers as usize + COPIED_ARGS);
     let w = cx.regs.lend();
     let to = cx.targets[callee];
     let spill_base = cx.cur.spill_base + caller.num_spill_slots as usize;
-    ensure_spills(&mut cx.m.spills, spill_base + to.shape.num_spill_slots as usize);
+    ensure_spills(
+        &mut cx.m.spills,
+        spill_base + to.shape.num_spill_slots as usize,
+    );
     cx.spill_limit = cx.m.spills.len();
     if ins.c <= 4 {
         // SAFETY: the contract of this function; the call now needs no more work.
@@ -235,9 +247,7 @@ unsafe fn call_slow<'r, const EXACT: bool>(
         caller,
         dst: ins.a as u32,
     });
-    let w = cx
-        .regs
-        .push(w, caller.num_registers as usize, ins.b, ins.c);
+    let w = cx.regs.push(w, caller.num_registers as usize, ins.b, ins.c);
     cx.cur.calls += 1;
     cx.cur.shape = to.shape;
     cx.cur.spill_base = spill_base;
@@ -273,7 +283,10 @@ unsafe fn ret<'r, const EXACT: bool>(
     };
     // SAFETY (reads of `fr`): as above. `w` is the lent window (the contract), and the
     // caller's window, which fitted when it called, is `num_registers` below it.
-    let w = unsafe { cx.regs.pop_unchecked(w, (*fr).caller.num_registers as usize) };
+    let w = unsafe {
+        cx.regs
+            .pop_unchecked(w, (*fr).caller.num_registers as usize)
+    };
     if let Some(v) = v {
         // r0 is the constant zero: a call with no result register (or a void callee) writes
         // there, and r0 is restored right after.

@@ -50,15 +50,7 @@ fn run(cx: &mut Ctx<'_>, ins: Instr) -> bool {
     let base = cx.regs.base();
     let spill_base = cx.cur.spill_base;
     let f = cx.function();
-    match cold_op(
-        cx.m,
-        cx.regs.slots(),
-        cx.module,
-        f,
-        ins,
-        base,
-        spill_base,
-    ) {
+    match cold_op(cx.m, cx.regs.slots(), cx.module, f, ins, base, spill_base) {
         Ok(()) => true,
         Err(t) => {
             cx.trap = Some(t);
