@@ -5,6 +5,7 @@
 //! least [`WINDOW`] slots past the current base, so every `u8` register number indexes inside it.
 //! Spill slots live on a separate spill stack, one block of `num_spill_slots` per frame.
 
+use crate::bytecode::Instr;
 use std::marker::PhantomData;
 use std::ops::{Index, IndexMut};
 
@@ -15,20 +16,50 @@ pub const WINDOW: usize = 256;
 /// expects to work (about what an 8 MiB native stack holds), small enough to trap quickly.
 pub const DEFAULT_MAX_FRAMES: usize = 100_000;
 
-/// A suspended caller: 24 bytes. The caller's spill base is re-derived on return (the callee's
-/// minus the caller's `num_spill_slots`: spill blocks are stacked exactly). The register that
-/// receives the result is stored here (`dst`) rather than re-read from the call instruction, so a
-/// return does not wait for a load of the caller's code.
+/// What a call needs of a function besides its code, kept for the running function and saved
+/// in its callee's [`Frame`]: one 12-byte copy each way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// The function's index.
+    pub func: u32,
+    /// Its `num_registers`: the distance from its register base to its callee's.
+    pub num_registers: u32,
+    /// Its `num_spill_slots`: the distance from its spill base to its callee's.
+    pub num_spill_slots: u32,
+}
+
+/// A suspended caller: 32 bytes, everything a return needs without looking at the function
+/// table. The caller's register and spill bases are re-derived on return (the callee's minus the
+/// caller's `num_registers` and `num_spill_slots`: windows and spill blocks are stacked
+/// exactly). The register that receives the result is stored here (`dst`) rather than re-read
+/// from the call instruction, so a return does not wait for a load of the caller's code.
+///
+/// `ret` and `code` are addresses in the module being run; only the interpreter dereferences
+/// them, while it holds that module (a stack trace uses the address only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Frame {
-    /// The caller's function index.
-    pub func: u32,
-    /// The pc in the caller to resume at (the instruction after the call).
-    pub ret_pc: u32,
+    /// The instruction to resume at in the caller (the one after the call).
+    pub ret: *const Instr,
+    /// The caller's first instruction.
+    pub code: *const Instr,
+    /// The caller.
+    pub caller: Shape,
     /// The caller's register receiving the result (0: none; r0 is the constant zero).
     pub dst: u32,
-    /// The caller's register base.
-    pub base: usize,
+}
+
+// SAFETY: the pointers of a `Frame` are plain addresses into an immutable module's code (see
+// `Frame`); nothing reads through them except the interpreter, under its own contract, and a
+// frame holds no ownership, so moving or sharing it between threads is as safe as for integers.
+unsafe impl Send for Frame {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Frame {}
+
+impl Frame {
+    /// The pc in the caller to resume at, given the caller's code.
+    pub fn ret_pc(&self, code: &[Instr]) -> usize {
+        (self.ret as usize).wrapping_sub(code.as_ptr() as usize) / std::mem::size_of::<Instr>()
+    }
 }
 
 /// One register window as a plain array, for code that holds the whole register stack (the
@@ -74,11 +105,12 @@ impl Index<usize> for Window<'_> {
     /// Register `r` (taken modulo 256: register numbers are `u8`s, so the mask costs nothing).
     #[inline(always)]
     fn index(&self, r: usize) -> &u64 {
-        // SAFETY: a `Window` exists only as the one window its `RegStack` lent (`window()`),
-        // which points at `WINDOW` initialised slots inside the stack's buffer, and `r` is
-        // below `WINDOW`. The buffer stays allocated and unaliased by references while the
-        // window exists: the stack reallocates or hands out the buffer (`slots`, `grow_for`)
-        // only while no window is lent, and taking a window back consumes it.
+        // SAFETY: a `Window` exists only as the one window its `RegStack` lent (`window()`,
+        // `push_unchecked`, `pop_unchecked`), which points at `WINDOW` initialised slots inside
+        // the stack's buffer, and `r` is below `WINDOW`. The buffer stays allocated and
+        // unaliased by references while the window exists: the stack reallocates or hands out
+        // the buffer (`slots`, `grow_for`) only while no window is lent, and taking a window
+        // back consumes it.
         unsafe { &*self.regs.add(r & (WINDOW - 1)) }
     }
 }
@@ -144,15 +176,6 @@ impl<'r> RegStack<'r> {
         base + WINDOW <= self.slots.len()
     }
 
-    /// A return: takes back the lent window `w` and lends the one at `base`, which must fit
-    /// (panics otherwise, or if `w` is not the lent window).
-    #[inline(always)]
-    pub fn slide(&mut self, w: Window<'r>, base: usize) -> Window<'r> {
-        self.check_lent(w);
-        self.base = base;
-        self.window()
-    }
-
     /// A call: takes back the lent window `w` and lends the callee's, which starts `n`
     /// registers up (it must fit: panics otherwise), with r0 = 0 and the `c` arguments
     /// `w[b..b+c]` in r2… (`b + c <= n <= WINDOW`, as the verifier proves for a call).
@@ -177,6 +200,69 @@ impl<'r> RegStack<'r> {
         callee
     }
 
+    /// [`RegStack::push`] without its checks, for the call handler: takes back the lent window
+    /// and lends the callee's, `n` registers up, with r0 = 0 and the arguments `w[b..b+c]` in
+    /// r2… (`c <= 4`; the four words at `b` are copied whatever `c` is, those past the
+    /// arguments unread by the callee).
+    ///
+    /// # Safety
+    ///
+    /// `w` is the window this stack lent, and the stack extends a window past `base() + n + 4`
+    /// ([`RegStack::fits`]`(base() + n + 4)`): then the callee's window fits, and so do the four
+    /// words read at `b` whatever `b` is (`b + 4 <= WINDOW + 3 < n + WINDOW + 4`; a call with no
+    /// arguments does not bound `b`).
+    #[inline(always)]
+    pub unsafe fn push_unchecked(&mut self, w: Window<'r>, n: usize, b: u8) -> Window<'r> {
+        debug_assert!(std::ptr::eq(
+            w.as_ptr(),
+            self.slots.as_ptr().wrapping_add(self.base)
+        ));
+        let _ = w;
+        // SAFETY: the caller's window starts at `base`, and `base + n + 4 + WINDOW <=
+        // slots.len()` (the contract): the four words at `b` end by `base + WINDOW + 3`, the
+        // callee's window by `base + n + WINDOW`: all in the stack. `copy` allows the (only past-the-arguments)
+        // overlap. The callee's window is unique as in `window`: the caller's window `w` is
+        // consumed here (taken for `'r`), and `lent` stays set.
+        // The pointers come from the buffer (`as_mut_ptr` creates no reference to it), not from
+        // `w`, whose borrow covers its own 256 words only.
+        unsafe {
+            let from = self.slots.as_mut_ptr().add(self.base);
+            let callee = from.add(n);
+            std::ptr::copy(from.add(b as usize), callee.add(2), 4);
+            *callee = 0;
+            self.base += n;
+            Window {
+                regs: callee,
+                stack: PhantomData,
+            }
+        }
+    }
+
+    /// A return: takes back the lent window `w` and lends the caller's, `n` registers down,
+    /// without checks (for the return handler).
+    ///
+    /// # Safety
+    ///
+    /// `w` is the window this stack lent, and `n <= base()` (the caller's window, which fitted
+    /// when it called; the stack never shrinks during a run).
+    #[inline(always)]
+    pub unsafe fn pop_unchecked(&mut self, w: Window<'r>, n: usize) -> Window<'r> {
+        debug_assert!(std::ptr::eq(
+            w.as_ptr(),
+            self.slots.as_ptr().wrapping_add(self.base)
+        ));
+        debug_assert!(n <= self.base);
+        let _ = w;
+        self.base -= n;
+        // `n <= base`, so the new base is in the stack, which extends a window past every base
+        // it ever had (it only grows): the window is in bounds (see `Index`). Unique as in
+        // `window`: the callee's window `w` is consumed here and `lent` stays set.
+        Window {
+            regs: self.slots.as_mut_ptr().wrapping_add(self.base),
+            stack: PhantomData,
+        }
+    }
+
     /// [`RegStack::push`] with more than four arguments.
     #[cold]
     #[inline(never)]
@@ -193,21 +279,21 @@ impl<'r> RegStack<'r> {
         self.window()
     }
 
-    /// Checks that `w` is the window this stack lent (panics otherwise); `w` is consumed.
+    /// Checks that `w` is the window this stack lent (panics otherwise); `w` can no longer be
+    /// used (it is taken for `'r`).
     #[inline(always)]
     fn check_lent(&self, w: Window<'r>) {
         let ours = self.slots.as_ptr().wrapping_add(self.base);
-        // Only a lent window can exist (`give_back`, `slide` and `push` consume theirs, and a
-        // window cannot be cloned), so the address identifies it.
+        // Only a lent window can exist (`give_back`, `push` and the unchecked `push_unchecked`/`pop_unchecked` consume theirs), so
+        // the address identifies it.
         assert!(
             std::ptr::eq(w.as_ptr(), ours),
             "not the lent register window"
         );
     }
 
-    /// The window at `base`, for `lend`, `slide` and `push`: each calls it exactly once, with
-    /// `lent` set and no other window usable (`lend` checked none was lent; `slide` and `push`
-    /// took back the lent one).
+    /// The window at `base`, for `lend` and `push`: each calls it exactly once, with `lent` set
+    /// and no other window usable (`lend` checked none was lent; `push` took back the lent one).
     #[inline(always)]
     fn window(&mut self) -> Window<'r> {
         assert!(
@@ -285,11 +371,56 @@ mod tests {
         let w = stack.push(w, 30, 20, 5);
         assert_eq!((w[0], w[2], w[3], w[4], w[5], w[6]), (0, 7, 8, 9, 10, 11));
         assert_eq!(stack.base(), 280);
-        let w = stack.slide(w, 0);
+        // SAFETY: `w` is the lent window, and `280 <= base`.
+        let w = unsafe { stack.pop_unchecked(w, 280) };
         assert_eq!(w[5], 55);
         stack.give_back(w);
         assert_eq!(stack.slots()[256], 66, "windows overlap: 250 + 6");
         assert!(stack.fits(10_000));
+    }
+
+    #[test]
+    fn unchecked_call_and_return_windows() {
+        let mut slots = Vec::new();
+        let mut stack = RegStack::new(&mut slots);
+        stack.grow_for(2 * WINDOW);
+        let mut w = stack.lend();
+        w[0] = 0;
+        (w[7], w[8], w[9]) = (70, 80, 90);
+        // A call from the top of a 10-register window (arguments r7..r10, one past them
+        // unread): the four words copied reach into the callee's window, which overlaps.
+        // SAFETY: `w` is the lent window; the stack extends a window past `10 + 4` (it was
+        // grown to `2 * WINDOW`).
+        let mut w = unsafe { stack.push_unchecked(w, 10, 7) };
+        assert_eq!(stack.base(), 10);
+        assert_eq!((w[0], w[2], w[3], w[4]), (0, 70, 80, 90));
+        w[1] = 11;
+        // SAFETY: `w` is the lent window and `10 <= base`.
+        let w = unsafe { stack.pop_unchecked(w, 10) };
+        assert_eq!(stack.base(), 0);
+        assert_eq!(
+            (w[7], w[11]),
+            (70, 11),
+            "the caller sees its registers and the overlap"
+        );
+        stack.give_back(w);
+    }
+
+    #[test]
+    fn frames_resume_at_their_pc() {
+        let code = [Instr::new(crate::bytecode::Opcode::Nop, 0, 0, 0, 0); 4];
+        let frame = Frame {
+            ret: code[3..].as_ptr(),
+            code: code.as_ptr(),
+            caller: Shape {
+                func: 1,
+                num_registers: 2,
+                num_spill_slots: 0,
+            },
+            dst: 0,
+        };
+        assert_eq!(frame.ret_pc(&code), 3);
+        assert_eq!(std::mem::size_of::<Frame>(), 32);
     }
 
     /// Like the call handlers' slow path: the window arrives as an argument, is given back, the
@@ -316,10 +447,10 @@ mod tests {
         if depth == 0 {
             return grow_inside(stack, w);
         }
-        let base = stack.base();
         let callee = stack.push(w, 3, 1, 1);
         let callee = nested_calls(stack, callee, depth - 1);
-        let mut w = stack.slide(callee, base);
+        // SAFETY: `callee` is the lent window, 3 registers above this level's (`3 <= base`).
+        let mut w = unsafe { stack.pop_unchecked(callee, 3) };
         w[2] += 1;
         w
     }

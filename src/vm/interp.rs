@@ -8,7 +8,7 @@
 //! ([`execute`]), which accounts the budget, prints `--trace` lines, and resumes.
 //!
 //! No type checks and no tag tests run here: the verifier proved every register's type at every
-//! pc. Registers are read through a [`Window`] (`&mut [u64; 256]`), so a `u8` register number
+//! pc. Registers are read through a [`Window`] (a view of 256 registers), so a `u8` register number
 //! needs no bounds check. Calls never recurse natively: a call pushes a [`Frame`] and the
 //! handlers continue in the callee, so deep Theta recursion is bounded by `max_frames` (T0004),
 //! never by the native stack.
@@ -22,7 +22,7 @@ mod cold;
 mod dispatch;
 mod memory;
 
-use super::frame::{RegStack, Window};
+use super::frame::{Frame, RegStack, Shape, Window};
 use super::state::Machine;
 use super::trap::{SourceLoc, TraceFrame, Trap, TrapKind};
 use crate::bytecode::{Function, Instr, Module, Opcode, Operand};
@@ -76,8 +76,19 @@ pub(crate) struct Ctx<'r> {
     module: &'r Module,
     /// Its functions.
     funcs: &'r [Function],
+    /// What a call needs of each function, by index (compact: no look into `funcs`).
+    targets: &'r [CallTarget],
     /// The running function.
-    cur: Cur<'r>,
+    cur: Cur,
+    /// Suspended callers (the machine's `frames` while the run lasts).
+    frames: Vec<Frame>,
+    /// A call goes through the slow path when `frames.len()` reaches this: the smaller of the
+    /// frame bound (`Cur::frame_bound`) and `frames.capacity()`, so one compare covers both.
+    frame_limit: usize,
+    /// The spill stack's length (`m.spills` grows only in `drive` and the call's slow path,
+    /// which update this): a call whose callee's spill block would end past it takes the slow
+    /// path.
+    spill_limit: usize,
     /// Where to resume after an exit (for a trap: one past the trapping instruction).
     resume: *const Instr,
     /// The budget word at the exit.
@@ -89,11 +100,9 @@ pub(crate) struct Ctx<'r> {
 }
 
 /// The running function and what only calls, returns and out-of-line instructions need.
-struct Cur<'a> {
-    /// Its index.
-    func: usize,
-    /// The function.
-    f: &'a Function,
+struct Cur {
+    /// Its index and frame size.
+    shape: Shape,
     /// Its spill base.
     spill_base: usize,
     /// Calls made so far.
@@ -101,6 +110,36 @@ struct Cur<'a> {
     /// A call traps T0004 when it would make the call stack (suspended callers plus the
     /// running function) reach `max_frames`: one compare against this bound.
     frame_bound: usize,
+}
+
+/// What a call needs of its callee, in one 24-byte entry per function.
+#[derive(Clone, Copy, Debug)]
+struct CallTarget {
+    /// The callee's first instruction.
+    code: *const Instr,
+    /// Its index and frame size.
+    shape: Shape,
+}
+
+impl CallTarget {
+    /// The entry of function `func`.
+    fn of(func: usize, f: &Function) -> CallTarget {
+        CallTarget {
+            code: f.code.as_ptr(),
+            shape: Shape {
+                func: func as u32,
+                num_registers: u32::from(f.num_registers),
+                num_spill_slots: f.num_spill_slots,
+            },
+        }
+    }
+}
+
+impl<'r> Ctx<'r> {
+    /// The running function.
+    fn function(&self) -> &'r Function {
+        &self.funcs[self.cur.shape.func as usize]
+    }
 }
 
 /// Builds a dispatch table: unknown bytes trap, known opcodes default to the out-of-line
@@ -181,20 +220,30 @@ unsafe fn drive<const TRACE: bool, const COUNT_ALL: bool>(
             format!("no function #{entry}"),
         ));
     };
-    m.frames.clear();
+    let targets: Vec<CallTarget> = funcs
+        .iter()
+        .enumerate()
+        .map(|(i, f)| CallTarget::of(i, f))
+        .collect();
+    let mut frames = std::mem::take(&mut m.frames);
+    frames.clear();
+    let frame_bound = m.limits.max_frames.saturating_sub(1);
     let mut slots = std::mem::take(&mut m.regs);
     let mut cx = Ctx {
         regs: RegStack::new(&mut slots),
         cur: Cur {
-            func: entry as usize,
-            f,
+            shape: targets[entry as usize].shape,
             spill_base: 0,
             calls: 0,
-            frame_bound: m.limits.max_frames.saturating_sub(1),
+            frame_bound,
         },
         m,
         module: &module,
         funcs,
+        targets: &targets,
+        frame_limit: frame_bound.min(frames.capacity()),
+        frames,
+        spill_limit: 0,
         resume: f.code.as_ptr(),
         left: 0,
         result: 0,
@@ -209,11 +258,12 @@ unsafe fn drive<const TRACE: bool, const COUNT_ALL: bool>(
         cx.regs.give_back(w);
     }
     ensure_spills(&mut cx.m.spills, f.num_spill_slots as usize);
+    cx.spill_limit = cx.m.spills.len();
     let table = if COUNT_ALL { &EXACT_TABLE } else { &FAST_TABLE };
 
     let mut fuel_left = *fuel;
     let mut traced = (
-        cx.cur.func,
+        entry as usize,
         0,
         f.code
             .first()
@@ -228,12 +278,12 @@ unsafe fn drive<const TRACE: bool, const COUNT_ALL: bool>(
             ));
         }
         let ip = cx.resume;
-        let code = cx.cur.f.code.as_ptr();
+        let code = cx.function().code.as_ptr();
         if TRACE {
             // SAFETY: `ip` is an instruction of the running function, whose code starts at
             // `code` (see `Handler`).
             traced = (
-                cx.cur.func,
+                cx.cur.shape.func as usize,
                 unsafe { ip.offset_from(code) } as usize,
                 unsafe { *ip },
             );
@@ -281,9 +331,11 @@ unsafe fn drive<const TRACE: bool, const COUNT_ALL: bool>(
         // The instruction that left the loop (a return from the entry frame or a trap).
         trace_line(&module, traced, None);
     }
-    let (func, calls) = (cx.cur.func, cx.cur.calls);
+    let (func, calls) = (cx.cur.shape.func as usize, cx.cur.calls);
     // SAFETY: `resume` points into (or one past) the running function's code.
-    let pc = unsafe { cx.resume.offset_from(cx.cur.f.code.as_ptr()) } as usize;
+    let pc = unsafe { cx.resume.offset_from(cx.function().code.as_ptr()) } as usize;
+    let frames = std::mem::take(&mut cx.frames);
+    m.frames = frames;
     m.regs = slots;
     m.stats.instructions += *fuel - fuel_left;
     m.stats.calls += calls;
@@ -328,13 +380,14 @@ fn locate(m: &Machine, module: &Module, mut trap: Trap, func: usize, pc: usize) 
         location: trap.location.clone(),
     });
     for fr in m.frames.iter().rev() {
+        let caller = fr.caller.func as usize;
+        let ret_pc = module
+            .functions
+            .get(caller)
+            .map_or(0, |f| fr.ret_pc(&f.code));
         trap.stack.push(TraceFrame {
-            function: name(fr.func as usize),
-            location: position(
-                module,
-                fr.func as usize,
-                (fr.ret_pc as usize).saturating_sub(1),
-            ),
+            function: name(caller),
+            location: position(module, caller, ret_pc.saturating_sub(1)),
         });
     }
     trap

@@ -49,15 +49,8 @@ pub(super) unsafe fn Cold<'r, const EXACT: bool>(
 fn run(cx: &mut Ctx<'_>, ins: Instr) -> bool {
     let base = cx.regs.base();
     let spill_base = cx.cur.spill_base;
-    match cold_op(
-        cx.m,
-        cx.regs.slots(),
-        cx.module,
-        cx.cur.f,
-        ins,
-        base,
-        spill_base,
-    ) {
+    let f = cx.function();
+    match cold_op(cx.m, cx.regs.slots(), cx.module, f, ins, base, spill_base) {
         Ok(()) => true,
         Err(t) => {
             cx.trap = Some(t);
