@@ -8,9 +8,9 @@
 //! frame slot for its whole life; the emitter then reloads it into one of three reserved scratch
 //! registers at each use and spills each definition (spill everywhere, so no edge fix-ups).
 
-use crate::compile::CompileError;
 use crate::compile::ir::{InstKind, IrFunction, Terminator, VReg};
 use crate::compile::liveness::{self, Interval};
+use crate::compile::{CompileError, CompileErrorKind};
 
 /// Where a vreg lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,11 +53,27 @@ pub fn allocate(func: &IrFunction) -> Result<Allocation, CompileError> {
     let groups = call_groups(func, &ivs)?;
     let hints = move_hints(func);
     let copies = stable_copies(func, &ivs, &groups);
-    let first = Scan::new(func, &ivs, &groups, &hints, &copies, TOP).run()?;
+    // A register a call argument shares with the value it copies pins that value there for its
+    // whole life. With enough pinned, a later call's arguments can find no consecutive
+    // registers (the limit error below); the function is then allocated again without sharing,
+    // which fails only when the calls themselves nest too deeply. Refusing to share near the
+    // limit instead would cost spills in functions that fit exactly when everything shares.
+    let no_copies = vec![None; func.vregs.len()];
+    let scan = |top| {
+        Scan::new(func, &ivs, &groups, &hints, &copies, top)
+            .run()
+            .or_else(|e| match e.kind {
+                CompileErrorKind::Limit => {
+                    Scan::new(func, &ivs, &groups, &hints, &no_copies, top).run()
+                }
+                CompileErrorKind::Internal => Err(e),
+            })
+    };
+    let first = scan(TOP)?;
     if first.num_slots == 0 {
         return Ok(first);
     }
-    let mut alloc = Scan::new(func, &ivs, &groups, &hints, &copies, TOP_WITH_SCRATCH).run()?;
+    let mut alloc = scan(TOP_WITH_SCRATCH)?;
     alloc.scratch = Some(SCRATCH);
     alloc.num_registers = 256;
     Ok(alloc)
