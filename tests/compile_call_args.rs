@@ -111,3 +111,67 @@ fn shared_argument_registers_survive_spilling() {
         assert_eq!(vm.call("main_like", &[Value::I64(n)]), Ok(Value::I64(want)));
     }
 }
+
+/// `n` live locals, a loop calling `g(n); g(i); g(v0) … g(v{n-3})` and then `g2(v{n-2},
+/// v{n-1})`. Each `g(vk)` shares `vk`'s register, pinning it; from `n = 252` every register
+/// ends up pinned and `g2`'s two arguments found no window ("calls nested too deeply"). The
+/// allocator now retries such a function without sharing, which spills instead.
+fn pinned_locals_source(n: usize) -> String {
+    let mut src = String::from(
+        "fn g(x: i64) -> i64 { return x * 3 + 1; }\n\
+         fn g2(x: i64, y: i64) -> i64 { return x * 5 + y; }\nfn h(n: i64) -> i64 {\n",
+    );
+    for k in 0..n {
+        src.push_str(&format!("    i64 v{k} = {k} + n;\n"));
+    }
+    src.push_str("    i64 s = 0;\n    for (i64 i = 0; i < n; i++) {\n");
+    src.push_str("        s = s + g(n); s = s + g(i);\n");
+    for k in 0..n - 2 {
+        src.push_str(&format!("        s = (s + g(v{k})) % 1000003;\n"));
+    }
+    src.push_str(&format!(
+        "        s = (s + g2(v{}, v{})) % 1000003;\n    }}\n",
+        n - 2,
+        n - 1
+    ));
+    for k in 0..n {
+        src.push_str(&format!("    s = (s * 31 + v{k}) % 1000000007;\n"));
+    }
+    src.push_str("    return s;\n}\n");
+    src
+}
+
+fn pinned_locals_in_rust(count: usize, n: i64) -> i64 {
+    let g = |x: i64| x * 3 + 1;
+    let v: Vec<i64> = (0..count as i64).map(|k| k + n).collect();
+    let mut s = 0i64;
+    for i in 0..n {
+        s = s + g(n) + g(i);
+        for x in &v[..count - 2] {
+            s = (s + g(*x)) % 1000003;
+        }
+        s = (s + v[count - 2] * 5 + v[count - 1]) % 1000003;
+    }
+    v.iter().fold(s, |s, x| (s * 31 + x) % 1000000007)
+}
+
+#[test]
+fn calls_sharing_every_register_still_compile() {
+    // 251 still fits with every argument shared (no spills); 252 and 253 are the first sizes
+    // that failed; 300 printed 451524250 before sharing existed.
+    for count in [251, 252, 253, 300] {
+        let src = pinned_locals_source(count);
+        let m = theta::compile::compile_source("pin.theta", &src)
+            .unwrap_or_else(|e| panic!("{count} locals: {e}"));
+        let spills = disassemble(&m).contains("SPILL");
+        assert_eq!(spills, count > 251, "{count} locals");
+        let mut vm = Vm::new(m).expect("verifies");
+        for n in [0i64, 1, 3] {
+            let want = pinned_locals_in_rust(count, n);
+            assert_eq!(vm.call("h", &[Value::I64(n)]), Ok(Value::I64(want)));
+        }
+        if count == 300 {
+            assert_eq!(pinned_locals_in_rust(count, 3), 451524250);
+        }
+    }
+}

@@ -267,3 +267,51 @@ fn recursive_fib_runs() {
     let m = compile(vec![fib]);
     assert_eq!(run(&m, 0, vec![Val::I(20)]).0, Val::I(6765));
 }
+
+/// 248 locals live across a loop that multiplies them by eight hoisted 64-bit literals: the
+/// registers run out, and the constants are spilled (one `SPILL` each at entry, a `RELOAD` per
+/// use — what loading them in place would cost) rather than the locals, whose every definition
+/// would also store.
+#[test]
+fn hoisted_constants_are_spilled_before_variables() {
+    const N: i64 = 248;
+    let mut src = String::from("fn h(n: i64) -> i64 {\n");
+    for k in 0..N {
+        src.push_str(&format!("    i64 v{k} = {k} + n;\n"));
+    }
+    src.push_str("    i64 s = 0;\n    for (i64 i = 0; i < n; i++) {\n");
+    for k in 0..N {
+        let c = 10_000_000_000 + k % 8;
+        src.push_str(&format!("        s = (s + v{k} * {c}) % 1000003;\n"));
+    }
+    src.push_str("    }\n");
+    for k in 0..N {
+        src.push_str(&format!("    s = (s * 31 + v{k}) % 1000000007;\n"));
+    }
+    src.push_str("    return s;\n}\n");
+    let m = theta::compile::compile_source("consts.theta", &src).expect("compiles");
+    let text = theta::bytecode::disassemble(&m);
+    let code = &m.functions[0].code;
+    let spills: Vec<usize> = (0..code.len())
+        .filter(|&pc| code[pc].op == Opcode::Spill)
+        .collect();
+    assert_eq!(spills.len(), 8, "{text}");
+    for pc in spills {
+        assert_eq!(code[pc - 1].op, Opcode::LoadConstI64, "{text}");
+    }
+    let mut vm = theta::Vm::new(m).expect("verifies");
+    for n in [0i64, 1, 3] {
+        let v: Vec<i64> = (0..N).map(|k| k + n).collect();
+        let mut s = 0i64;
+        for _ in 0..n {
+            for (k, x) in v.iter().enumerate() {
+                s = (s + x * (10_000_000_000 + k as i64 % 8)) % 1000003;
+            }
+        }
+        let want = v.iter().fold(s, |s, x| (s * 31 + x) % 1000000007);
+        assert_eq!(
+            vm.call("h", &[theta::vm::Value::I64(n)]),
+            Ok(theta::vm::Value::I64(want))
+        );
+    }
+}

@@ -348,3 +348,47 @@ fn loop_literals_are_loaded_once_before_the_loop() {
         );
     }
 }
+
+/// A loop full of literals (300 string compares, 43 large integer compares): only the first
+/// `HOIST_MAX` literals are hoisted, the rest load where used, so the loop's own variables keep
+/// their registers — no `SPILL`/`RELOAD` — and the result is unchanged.
+#[test]
+fn many_loop_literals_do_not_spill_the_loop_variables() {
+    let mut src = String::from(
+        "fn h(n: i64) -> i64 {\n    i64 c = 0;\n    string[] names = new string[n];\n    \
+         for (i64 i = 0; i < n; i++) { names[i] = \"w\" + to_string(i * 7 % 311); }\n    \
+         for (i64 i = 0; i < n; i++) {\n",
+    );
+    for k in 0..300 {
+        src.push_str(&format!(
+            "        if (names[i] == \"w{k}\") {{ c = c + {k} * 100003 + 5000000000; }}\n"
+        ));
+    }
+    for j in 0..43 {
+        src.push_str(&format!(
+            "        if (i == {}) {{ c = c + 1; }}\n",
+            j * 7000
+        ));
+    }
+    src.push_str("    }\n    return c;\n}\n");
+    let m = theta::compile::compile_source("lits.theta", &src).expect("compiles");
+    let h = m.functions.iter().find(|f| f.name == "h").unwrap();
+    assert_eq!(h.num_spill_slots, 0);
+    assert!(
+        (h.code.iter()).all(|i| !matches!(i.op, Opcode::Spill | Opcode::Reload)),
+        "{}",
+        disassemble(&m)
+    );
+    let mut vm = Vm::new(m).expect("verifies");
+    for n in [0i64, 1, 400, 7001] {
+        let mut c = 0i64;
+        for i in 0..n {
+            let name = i * 7 % 311;
+            if name < 300 {
+                c += name * 100003 + 5000000000;
+            }
+            c += (0..43).filter(|j| i == j * 7000).count() as i64;
+        }
+        assert_eq!(vm.call("h", &[Value::I64(n)]), Ok(Value::I64(c)));
+    }
+}

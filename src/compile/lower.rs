@@ -71,9 +71,17 @@ pub(crate) struct FnBuilder<'p> {
 /// A hoisted literal's identity: a scalar by type and bit pattern, or a string's text.
 #[derive(PartialEq)]
 pub(crate) enum Literal {
+    /// An integer, `bool` or `f64` literal: its type and its value's bits.
     Bits(Type, u64),
+    /// A string literal's text.
     Str(String),
 }
+
+/// Most literals hoisted out of the loops of one function. A hoisted constant holds a register
+/// from the entry to its last use, so hundreds of them (a loop full of string compares) would
+/// push the loop's own variables into spill slots; past this many, literals load at their use.
+/// Small enough to leave plenty of the 252 registers, large enough for every benchmark's hoists.
+pub(crate) const HOIST_MAX: usize = 16;
 
 impl<'p> FnBuilder<'p> {
     fn new(func: &'p hir::Function) -> FnBuilder<'p> {
@@ -116,16 +124,22 @@ impl<'p> FnBuilder<'p> {
     /// loaded once at the top of the entry block (loop-invariant constant hoisting: a load per use
     /// inside a loop would run on every iteration). The vreg is never written again; constants
     /// have no inputs, so the entry block is a valid place for them whatever it holds.
+    /// Once [`HOIST_MAX`] literals are hoisted, new ones load into a fresh vreg where used.
     pub fn hoisted_const(
         &mut self,
         ty: &Type,
         lit: Literal,
         load: impl FnOnce(VReg) -> InstKind,
+        span: Span,
     ) -> VReg {
         if let Some(&(_, v)) = self.hoisted.iter().find(|(l, _)| *l == lit) {
             return v;
         }
         let dst = self.new_vreg(ty.clone());
+        if self.hoisted.len() >= HOIST_MAX {
+            self.push(load(dst), span);
+            return dst;
+        }
         self.blocks[0].insts.insert(
             0,
             Inst {

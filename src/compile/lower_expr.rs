@@ -82,19 +82,19 @@ impl FnBuilder<'_> {
                 let value = *v;
                 let load = |dst| InstKind::LoadFloat { dst, value };
                 let lit = Literal::Bits(e.ty.clone(), value.to_bits());
-                Ok(self.hoisted_const(&e.ty, lit, load))
+                Ok(self.hoisted_const(&e.ty, lit, load, e.span))
             }
             ExprKind::Int(v) if self.loop_depth > 0 => {
                 let value = *v;
                 let load = |dst| InstKind::LoadInt { dst, value };
                 let lit = Literal::Bits(e.ty.clone(), value as u64);
-                Ok(self.hoisted_const(&e.ty, lit, load))
+                Ok(self.hoisted_const(&e.ty, lit, load, e.span))
             }
             ExprKind::Bool(v) if self.loop_depth > 0 => {
                 let value = *v;
                 let load = |dst| InstKind::LoadBool { dst, value };
                 let lit = Literal::Bits(e.ty.clone(), u64::from(value));
-                Ok(self.hoisted_const(&e.ty, lit, load))
+                Ok(self.hoisted_const(&e.ty, lit, load, e.span))
             }
             // A string constant is a pinned handle: it may stay in a register for good.
             ExprKind::Str(text) if self.loop_depth > 0 => {
@@ -102,7 +102,8 @@ impl FnBuilder<'_> {
                     dst,
                     value: text.clone(),
                 };
-                Ok(self.hoisted_const(&e.ty, Literal::Str(text.clone()), load))
+                let lit = Literal::Str(text.clone());
+                Ok(self.hoisted_const(&e.ty, lit, load, e.span))
             }
             _ => {
                 let dst = self.new_vreg(e.ty.clone());

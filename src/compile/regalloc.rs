@@ -4,13 +4,13 @@
 //! arrives in `r(2 + i)` (a fixed interval starting at position 0); r1 is the return register and
 //! otherwise an ordinary temporary; the arguments of one call must occupy consecutive registers,
 //! so a call's argument vregs form a *group* allocated together from the earliest definition of
-//! any of them. When more values are live than registers, the interval ending last is spilled to a
-//! frame slot for its whole life; the emitter then reloads it into one of three reserved scratch
+//! any of them. When more values are live than registers, the interval ending last (constants
+//! first) is spilled to a frame slot for its whole life; the emitter then reloads it into one of three reserved scratch
 //! registers at each use and spills each definition (spill everywhere, so no edge fix-ups).
 
-use crate::compile::CompileError;
 use crate::compile::ir::{InstKind, IrFunction, Terminator, VReg};
 use crate::compile::liveness::{self, Interval};
+use crate::compile::{CompileError, CompileErrorKind};
 
 /// Where a vreg lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,11 +53,28 @@ pub fn allocate(func: &IrFunction) -> Result<Allocation, CompileError> {
     let groups = call_groups(func, &ivs)?;
     let hints = move_hints(func);
     let copies = stable_copies(func, &ivs, &groups);
-    let first = Scan::new(func, &ivs, &groups, &hints, &copies, TOP).run()?;
+    let constants = constants(func);
+    // A register a call argument shares with the value it copies pins that value there for its
+    // whole life. With enough pinned, a later call's arguments can find no consecutive
+    // registers (the limit error below); the function is then allocated again without sharing,
+    // which fails only when the calls themselves nest too deeply. Refusing to share near the
+    // limit instead would cost spills in functions that fit exactly when everything shares.
+    let no_copies = vec![None; func.vregs.len()];
+    let scan = |top| {
+        Scan::new(func, &ivs, &groups, &hints, &copies, &constants, top)
+            .run()
+            .or_else(|e| match e.kind {
+                CompileErrorKind::Limit => {
+                    Scan::new(func, &ivs, &groups, &hints, &no_copies, &constants, top).run()
+                }
+                CompileErrorKind::Internal => Err(e),
+            })
+    };
+    let first = scan(TOP)?;
     if first.num_slots == 0 {
         return Ok(first);
     }
-    let mut alloc = Scan::new(func, &ivs, &groups, &hints, &copies, TOP_WITH_SCRATCH).run()?;
+    let mut alloc = scan(TOP_WITH_SCRATCH)?;
     alloc.scratch = Some(SCRATCH);
     alloc.num_registers = 256;
     Ok(alloc)
@@ -150,6 +167,32 @@ fn stable_copies(
     copies
 }
 
+/// Vregs written once, by a constant load (hoisted loop literals, mostly). Spilling one costs a
+/// single `SPILL` plus a `RELOAD` per use — no dearer than the load it replaced — while a
+/// spilled variable also stores at every definition, so constants are spilled first.
+fn constants(func: &IrFunction) -> Vec<bool> {
+    let mut defs = vec![0u32; func.vregs.len()];
+    let mut constant = vec![false; func.vregs.len()];
+    for &b in &func.layout {
+        for inst in &func.block(b).insts {
+            if let Some(d) = inst.kind.def() {
+                defs[d.0 as usize] += 1;
+                constant[d.0 as usize] = matches!(
+                    inst.kind,
+                    InstKind::LoadInt { .. }
+                        | InstKind::LoadFloat { .. }
+                        | InstKind::LoadBool { .. }
+                        | InstKind::LoadStr { .. }
+                );
+            }
+        }
+    }
+    for (c, n) in constant.iter_mut().zip(defs) {
+        *c &= n == 1;
+    }
+    constant
+}
+
 /// Preferred registers: both ends of a move, and r1 for returned values.
 fn move_hints(func: &IrFunction) -> Vec<Vec<Hint>> {
     let mut hints = vec![Vec::new(); func.vregs.len()];
@@ -187,6 +230,8 @@ struct Scan<'a> {
     hints: &'a [Vec<Hint>],
     /// See [`stable_copies`].
     copies: &'a [Option<VReg>],
+    /// See [`constants`].
+    constants: &'a [bool],
     top: u8,
     owner: [Option<VReg>; 256],
     active: Vec<Active>,
@@ -210,6 +255,7 @@ impl<'a> Scan<'a> {
         groups: &'a [Group],
         hints: &'a [Vec<Hint>],
         copies: &'a [Option<VReg>],
+        constants: &'a [bool],
         top: u8,
     ) -> Scan<'a> {
         let mut pinned = vec![false; func.vregs.len()];
@@ -235,6 +281,7 @@ impl<'a> Scan<'a> {
             groups,
             hints,
             copies,
+            constants,
             top,
             owner: [None; 256],
             active: Vec::new(),
@@ -344,16 +391,18 @@ impl<'a> Scan<'a> {
             self.assign(iv.vreg, r, iv.end);
             return;
         }
-        // No register: spill whichever of the current and the spillable actives ends last.
+        // No register: spill whichever of the current and the spillable actives ends last,
+        // constants before variables.
+        let constant = |v: VReg| self.constants[v.0 as usize];
         let victim = self
             .active
             .iter()
             .enumerate()
             .filter(|(_, a)| !self.pinned[a.vreg.0 as usize])
-            .max_by_key(|(_, a)| (a.end, a.vreg.0))
-            .map(|(i, a)| (i, a.end));
+            .max_by_key(|(_, a)| (constant(a.vreg), a.end, a.vreg.0))
+            .map(|(i, a)| (i, (constant(a.vreg), a.end)));
         match victim {
-            Some((i, end)) if end > iv.end => {
+            Some((i, key)) if key > (constant(iv.vreg), iv.end) => {
                 let a = self.active.remove(i);
                 self.owner[a.reg as usize] = None;
                 self.spill(a.vreg);
