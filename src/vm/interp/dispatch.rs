@@ -95,16 +95,23 @@ pub(super) unsafe fn transfer<'r, const EXACT: bool>(
     }
 }
 
+/// Leaves the handlers with `exit`: gives the window back and records where the driver resumes
+/// (`ip`) and the budget word left (`n`).
+#[inline(always)]
+fn leave<'r>(ip: *const Instr, w: Window<'r>, cx: &mut Ctx<'r>, n: usize, exit: Exit) -> Exit {
+    cx.regs.give_back(w);
+    cx.resume = ip;
+    cx.left = n;
+    // Opaque, so the handlers keep their call of an exit a tail call (a known constant result
+    // would make them call, then return the constant: a stack frame in every handler).
+    std::hint::black_box(exit)
+}
+
 /// Leaves the handlers with the chunk used up: the driver resumes at `ip`.
 #[cold]
 #[inline(never)]
 pub(super) fn pause<'r>(ip: *const Instr, w: Window<'r>, cx: &mut Ctx<'r>, n: usize) -> Exit {
-    cx.regs.give_back(w);
-    cx.resume = ip;
-    cx.left = n;
-    // Opaque, so the handlers keep this call a tail call (a known constant result would make
-    // them call, then return the constant: a stack frame in every handler).
-    std::hint::black_box(Exit::Yield)
+    leave(ip, w, cx, n, Exit::Yield)
 }
 
 /// Leaves the handlers with trap `t`, raised by the instruction before `ip`.
@@ -117,12 +124,8 @@ pub(super) fn trap<'r>(
     n: usize,
     t: Trap,
 ) -> Exit {
-    cx.regs.give_back(w);
-    cx.resume = ip;
-    cx.left = n;
     cx.trap = Some(t);
-    // Opaque: see `pause`.
-    std::hint::black_box(Exit::Trap)
+    leave(ip, w, cx, n, Exit::Trap)
 }
 
 /// Leaves the handlers with the trap already stored in `cx.trap`, raised by the instruction
@@ -130,11 +133,7 @@ pub(super) fn trap<'r>(
 #[cold]
 #[inline(never)]
 pub(super) fn trapped<'r>(ip: *const Instr, w: Window<'r>, cx: &mut Ctx<'r>, n: usize) -> Exit {
-    cx.regs.give_back(w);
-    cx.resume = ip;
-    cx.left = n;
-    // Opaque: see `pause`.
-    std::hint::black_box(Exit::Trap)
+    leave(ip, w, cx, n, Exit::Trap)
 }
 
 /// Leaves the handlers with the entry function's result `v` (returned by the instruction
@@ -148,12 +147,8 @@ pub(super) fn done<'r>(
     n: usize,
     v: u64,
 ) -> Exit {
-    cx.regs.give_back(w);
-    cx.resume = ip;
-    cx.left = n;
     cx.result = v;
-    // Opaque: see `pause`.
-    std::hint::black_box(Exit::Done)
+    leave(ip, w, cx, n, Exit::Done)
 }
 
 /// The handler of the table entries past the last opcode. A loaded module holds only known
