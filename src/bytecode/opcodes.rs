@@ -24,7 +24,8 @@
 pub enum Operand {
     /// Unused: must be zero.
     None,
-    /// A destination register (never r0).
+    /// A destination register (never r0); the fused loop steps (`INCR_J*`, `ADD_J*`) also read
+    /// it (their counter).
     Dst,
     /// A source register.
     Src,

@@ -722,11 +722,17 @@ impl Emitter<'_> {
 
 /// A counted loop's step fused with its condition (see [`Emitter::loop_step`]).
 struct LoopStep {
+    /// The counter's register (read, stepped and written back).
     counter: u8,
+    /// What is added to the counter.
     step: Step,
+    /// The comparison of the stepped counter (on the left) with the bound.
     cmp: CmpOp,
+    /// The comparison's right operand.
     bound: StepBound,
+    /// Where the branch goes when the comparison holds.
     then_to: BlockId,
+    /// Where it goes otherwise.
     else_to: BlockId,
 }
 
@@ -742,7 +748,9 @@ enum Step {
 /// The right operand of a fused loop step's comparison.
 #[derive(Clone, Copy)]
 enum StepBound {
+    /// A register.
     Reg(u8),
+    /// A small constant (the `_RI` forms).
     Imm(i8),
 }
 

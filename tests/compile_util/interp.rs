@@ -148,31 +148,24 @@ fn call(
                 None
             }
             IncrJlt | IncrJle | IncrJgt | IncrJge | IncrJltRi | IncrJleRi | IncrJgtRi
-            | IncrJgeRi => {
-                let x = get(a).i().wrapping_add(c as u8 as i8 as i64);
-                let y = if matches!(op, IncrJlt | IncrJle | IncrJgt | IncrJge) {
-                    get(b).i()
+            | IncrJgeRi | AddJlt | AddJle | AddJgt | AddJge => {
+                // The step: a register (`ADD_J*`) or `c` as i8; the bound: `b` as i8 (`_RI`)
+                // or a register.
+                let step = if matches!(op, AddJlt | AddJle | AddJgt | AddJge) {
+                    get(c).i()
                 } else {
+                    c as u8 as i8 as i64
+                };
+                let x = get(a).i().wrapping_add(step);
+                let y = if matches!(op, IncrJltRi | IncrJleRi | IncrJgtRi | IncrJgeRi) {
                     b as u8 as i8 as i64
+                } else {
+                    get(b).i()
                 };
                 let t = match op {
-                    IncrJlt | IncrJltRi => x < y,
-                    IncrJle | IncrJleRi => x <= y,
-                    IncrJgt | IncrJgtRi => x > y,
-                    _ => x >= y,
-                };
-                if t {
-                    pc = imm as usize;
-                }
-                Some(Val::I(x))
-            }
-            AddJlt | AddJle | AddJgt | AddJge => {
-                let x = get(a).i().wrapping_add(get(c).i());
-                let y = get(b).i();
-                let t = match op {
-                    AddJlt => x < y,
-                    AddJle => x <= y,
-                    AddJgt => x > y,
+                    IncrJlt | IncrJltRi | AddJlt => x < y,
+                    IncrJle | IncrJleRi | AddJle => x <= y,
+                    IncrJgt | IncrJgtRi | AddJgt => x > y,
                     _ => x >= y,
                 };
                 if t {
