@@ -39,11 +39,52 @@ pub struct JoinSpec {
     pub right_types: Vec<DataType>,
 }
 
-struct Build {
+/// The build side of a join: its rows as columns and, for a hash join, its key table.
+pub(super) struct Build {
     cols: Vec<Column>,
     n: usize,
     /// The key table (`None` for a nested-loop join).
     table: Option<JoinTable>,
+}
+
+impl Build {
+    /// Reads `input` (the build side of `spec`) whole and builds its key table, charging the
+    /// table to `reservation`.
+    pub(super) fn load(
+        spec: &JoinSpec,
+        input: &mut BoxOp,
+        account: &MemoryAccount,
+        reservation: &mut Reservation,
+    ) -> Result<Build> {
+        let (keys, types) = if spec.build_left {
+            (&spec.left_keys, &spec.left_types)
+        } else {
+            (&spec.right_keys, &spec.right_types)
+        };
+        let mut batches = Vec::new();
+        while let Some(b) = next_dense(input) {
+            batches.push(b?);
+        }
+        let n: usize = batches.iter().map(|b| b.len).sum();
+        let cols = (0..types.len())
+            .map(|i| {
+                let parts: Vec<&Column> = batches.iter().map(|b| &b.columns[i]).collect();
+                concat(&parts, types[i], account)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        drop(batches);
+        let mut table = None;
+        if !keys.is_empty() {
+            let keys = keys
+                .iter()
+                .map(|k| k.eval(&cols, n))
+                .collect::<Result<Vec<_>>>()?;
+            let t = JoinTable::build(&keys, n)?;
+            reservation.grow(t.heap_bytes() + n, "join")?;
+            table = Some(t);
+        }
+        Ok(Build { cols, n, table })
+    }
 }
 
 /// Probe batches pulled per round; a round is split between the threads.
@@ -55,7 +96,7 @@ const PARALLEL_MIN_ROWS: usize = 8 * BATCH_SIZE;
 
 /// Per-thread buffers reused between probe batches.
 #[derive(Default)]
-struct Scratch {
+pub(super) struct Scratch {
     keys: ProbeScratch,
     /// First build row per live probe row.
     heads: Vec<u32>,
@@ -63,9 +104,9 @@ struct Scratch {
 
 /// What joining one probe batch produced.
 #[derive(Default)]
-struct Probed {
+pub(super) struct Probed {
     /// Output batches, in order.
-    out: Vec<Batch>,
+    pub(super) out: Vec<Batch>,
     /// Build rows that found a match (only collected for full joins).
     matched_build: Vec<u32>,
     /// (probe row, build row) matches, for joins that also emit unmatched probe rows: they are
@@ -75,9 +116,9 @@ struct Probed {
 
 /// Everything needed to join one probe batch, read-only, so batches can be joined on several
 /// threads at once.
-struct Prober<'a> {
-    spec: &'a JoinSpec,
-    build: &'a Build,
+pub(super) struct Prober<'a> {
+    pub(super) spec: &'a JoinSpec,
+    pub(super) build: &'a Build,
 }
 
 impl Prober<'_> {
@@ -172,7 +213,7 @@ impl Prober<'_> {
     /// Joins one probe batch. A batch with a selection is probed over its live rows only and
     /// never compacted: output rows are gathered straight from the physical rows, and semi/anti
     /// joins pass the columns through under a narrowed selection.
-    fn process(&self, probe: &Batch, scratch: &mut Scratch) -> Result<Probed> {
+    pub(super) fn process(&self, probe: &Batch, scratch: &mut Scratch) -> Result<Probed> {
         let n = probe.len;
         let mut res = Probed::default();
         let semi_like = matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti);
@@ -385,58 +426,15 @@ impl JoinOp {
         }
     }
 
-    fn hashed(&self) -> bool {
-        !self.spec.left_keys.is_empty()
-    }
-
-    fn build_keys(&self) -> &[CompiledExpr] {
-        if self.spec.build_left {
-            &self.spec.left_keys
-        } else {
-            &self.spec.right_keys
-        }
-    }
-
-    fn build_types(&self) -> &[DataType] {
-        if self.spec.build_left {
-            &self.spec.left_types
-        } else {
-            &self.spec.right_types
-        }
-    }
-
     fn load_build(&mut self) -> Result<()> {
         let Some(mut input) = self.build_input.take() else {
             return Ok(());
         };
-        let mut batches = Vec::new();
-        while let Some(b) = next_dense(&mut input) {
-            batches.push(b?);
-        }
-        let n: usize = batches.iter().map(|b| b.len).sum();
-        let types = self.build_types().to_vec();
-        let cols = (0..types.len())
-            .map(|i| {
-                let parts: Vec<&Column> = batches.iter().map(|b| &b.columns[i]).collect();
-                concat(&parts, types[i], &self.account)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        drop(batches);
-        let mut table = None;
-        if self.hashed() {
-            let keys = self
-                .build_keys()
-                .iter()
-                .map(|k| k.eval(&cols, n))
-                .collect::<Result<Vec<_>>>()?;
-            let t = JoinTable::build(&keys, n)?;
-            self.reservation.grow(t.heap_bytes() + n, "join")?;
-            table = Some(t);
-        }
+        let build = Build::load(&self.spec, &mut input, &self.account, &mut self.reservation)?;
         if self.spec.kind == JoinKind::Full {
-            self.build_matched = vec![false; n];
+            self.build_matched = vec![false; build.n];
         }
-        self.build = Some(Arc::new(Build { cols, n, table }));
+        self.build = Some(Arc::new(build));
         Ok(())
     }
 
@@ -561,7 +559,7 @@ pub fn join_threads() -> usize {
 }
 
 /// Pulls the next batch with live rows from `op`, keeping its selection.
-fn next_live(op: &mut BoxOp) -> Option<Result<Batch>> {
+pub(super) fn next_live(op: &mut BoxOp) -> Option<Result<Batch>> {
     loop {
         match op.next()? {
             Ok(b) if b.num_rows() == 0 => continue,

@@ -26,6 +26,7 @@ pub mod parallel;
 #[cfg(test)]
 mod parallel_tests;
 pub mod physical;
+pub mod probe_stage;
 pub mod scan;
 pub mod setops;
 pub mod shared;

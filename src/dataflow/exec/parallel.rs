@@ -6,7 +6,11 @@
 //! boundaries), not taken from the machine's core count, so results are the same everywhere.
 
 use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator};
+use std::collections::VecDeque;
+use std::sync::Arc;
+
 use super::compute::{FilterOp, ProjectOp, Source};
+use super::probe_stage::ProbeStage;
 use super::scan::ScanOp;
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::kernels::CompiledExpr;
@@ -25,6 +29,8 @@ pub enum Stage {
     Filter(CompiledExpr),
     /// Compute the output columns (`project`/`map`).
     Project(Vec<Source>),
+    /// Join with a loaded build side (the batches are the probe side).
+    Probe(Arc<ProbeStage>),
 }
 
 /// A scan pipeline that can be run over any of its row ranges.
@@ -79,9 +85,55 @@ impl ScanSplit {
             op = match stage {
                 Stage::Filter(p) => Box::new(FilterOp::new(op, p.clone())),
                 Stage::Project(sources) => Box::new(ProjectOp::new(op, sources.clone())),
+                Stage::Probe(join) => join.operator(op),
             };
         }
         op
+    }
+}
+
+/// A split pipeline read whole on [`PARTS`] threads at its first pull, its batches then
+/// yielded in range order — the input of operators that hold all their input anyway (a join's
+/// build side, a sort), so buffering it costs no extra memory in kind.
+pub struct CollectOp {
+    split: Option<ScanSplit>,
+    batches: VecDeque<Batch>,
+}
+
+impl CollectOp {
+    /// An operator yielding the rows of `split`, in order.
+    pub fn new(split: ScanSplit) -> Self {
+        CollectOp {
+            split: Some(split),
+            batches: VecDeque::new(),
+        }
+    }
+
+    fn collect(split: &ScanSplit) -> Result<VecDeque<Batch>> {
+        let parts = run_parts(split.parts(), |p| {
+            let mut op = split.build(p);
+            let mut out = Vec::new();
+            while let Some(b) = op.next() {
+                let b = b?;
+                if b.num_rows() > 0 {
+                    out.push(b);
+                }
+            }
+            Ok(out)
+        })?;
+        Ok(parts.into_iter().flatten().collect())
+    }
+}
+
+impl Operator for CollectOp {
+    fn next(&mut self) -> Option<Result<Batch>> {
+        if let Some(split) = self.split.take() {
+            match Self::collect(&split) {
+                Ok(b) => self.batches = b,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        self.batches.pop_front().map(Ok)
     }
 }
 

@@ -2,6 +2,7 @@
 //! wrapped in [`Shared`] so it runs once.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::aggregate::{AggSpec, AggregateOp};
 use super::batch::BoxOp;
@@ -9,18 +10,19 @@ use super::compute::{FilterOp, ProjectOp, Source};
 use super::join::{JoinOp, JoinSpec};
 use super::limit::LimitOp;
 use super::merge_join::MergeJoinOp;
-use super::parallel::{MIN_ROWS, PARTS, ScanSplit, Stage};
+use super::parallel::{CollectOp, MIN_ROWS, PARTS, ScanSplit, Stage};
+use super::probe_stage::ProbeStage;
 use super::scan::ScanOp;
 use super::setops::{DistinctOp, UnionAllOp};
 use super::shared::Shared;
 use super::sort::{SortOp, SortSpec};
 use crate::dataflow::error::Result;
-use crate::dataflow::expr::kernels::{CompiledExpr, compile};
+use crate::dataflow::expr::kernels::{CompiledExpr, compile, internal};
 use crate::dataflow::expr::parser::JoinKind;
 use crate::dataflow::memory::{MemoryAccount, MemoryBudget};
 use crate::dataflow::optimize::Plan;
 use crate::dataflow::plan::node::SortKey;
-use crate::dataflow::plan::order::merge_keys;
+use crate::dataflow::plan::order::{MergeKeys, merge_keys};
 use crate::dataflow::plan::{NodeId, PlanKind};
 use crate::dataflow::types::DataType;
 
@@ -183,51 +185,157 @@ impl<'a> PhysicalBuilder<'a> {
         Ok(Some((compile(p, &names)?, used)))
     }
 
-    /// Node `id` as a scan pipeline (scan, then filters and projections, each used only
-    /// here) that worker threads can split, when the budget is unlimited and the table has
-    /// at least `min_rows` rows; `None` otherwise.
-    fn split_scan(&self, mut id: NodeId) -> Result<Option<ScanSplit>> {
-        if self.budget.limit() != usize::MAX {
-            return Ok(None);
+    /// The compiled join of node `id` and, when both inputs are sorted on its keys, the key
+    /// order for a merge join.
+    fn join_spec(&self, id: NodeId) -> Result<(JoinSpec, Option<MergeKeys>)> {
+        let plan = self.plan;
+        let PlanKind::Join {
+            left,
+            right,
+            kind,
+            cond,
+        } = &plan.node(id).kind
+        else {
+            return Err(internal("join expected"));
+        };
+        let lnames = self.names(*left);
+        let rnames = self.names(*right);
+        let mut joined: Vec<&str> = lnames.clone();
+        for r in &rnames {
+            joined.push(
+                cond.joined_name(r)
+                    .ok_or_else(|| internal(format!("join lost right column {r}")))?,
+            );
         }
-        let mut stages = Vec::new();
+        // Merge join: keys in the order both inputs are sorted on.
+        let merge = merge_keys(plan, *left, *right, cond);
+        let equi: Vec<_> = match &merge {
+            Some(m) => m.order.iter().map(|&k| &cond.equi[k]).collect(),
+            None => cond.equi.iter().collect(),
+        };
+        let spec = JoinSpec {
+            kind: *kind,
+            build_left: build_left(plan, *kind, *left, *right),
+            left_keys: equi
+                .iter()
+                .map(|(l, _)| compile(l, &lnames))
+                .collect::<Result<_>>()?,
+            right_keys: equi
+                .iter()
+                .map(|(_, r)| compile(r, &rnames))
+                .collect::<Result<_>>()?,
+            residual: cond
+                .residual
+                .as_ref()
+                .map(|r| compile(r, &joined))
+                .transpose()?,
+            left_types: self.types(*left),
+            right_types: self.types(*right),
+        };
+        Ok((spec, merge))
+    }
+
+    /// The operator for node `id` when its consumer reads it whole before producing anything
+    /// (a join's build side, a sort): a split pipeline is then read on several threads.
+    fn build_collected(&mut self, id: NodeId) -> Result<BoxOp> {
+        match self.split_scan(id)? {
+            Some(split) => Ok(Box::new(CollectOp::new(split))),
+            None => self.build(id),
+        }
+    }
+
+    /// The nodes from `id` down to a scan that form a pipeline worker threads can split:
+    /// filters, projections and hash joins that can run as probe stages (followed down
+    /// their probe side), each used only here, over a table of at least `min_parallel_rows`
+    /// rows. `None` when the budget is limited (parallel paths do not charge it per thread)
+    /// or the chain does not qualify.
+    fn split_chain(&self, mut id: NodeId) -> Option<Vec<NodeId>> {
+        if self.budget.limit() != usize::MAX {
+            return None;
+        }
+        let mut chain = Vec::new();
         loop {
             if self.users[id.index()] > 1 {
-                return Ok(None);
+                return None;
             }
+            chain.push(id);
             match &self.plan.node(id).kind {
-                PlanKind::Scan {
-                    table,
-                    table_columns,
-                    columns,
-                    predicate,
-                } => {
-                    if table.num_rows() < self.min_parallel_rows {
-                        return Ok(None);
-                    }
-                    let pred = Self::scan_predicate(table_columns, predicate.as_ref())?;
-                    stages.reverse();
-                    return Ok(Some(ScanSplit::new(
-                        (**table).clone(),
-                        columns.clone(),
-                        pred,
-                        stages,
-                        PARTS,
-                    )));
+                PlanKind::Scan { table, .. } => {
+                    return (table.num_rows() >= self.min_parallel_rows).then_some(chain);
                 }
+                PlanKind::Filter { input, .. }
+                | PlanKind::Project { input, .. }
+                | PlanKind::Map { input, .. } => id = *input,
+                PlanKind::Join {
+                    left,
+                    right,
+                    kind,
+                    cond,
+                } => {
+                    let hashed = !cond.equi.is_empty()
+                        && merge_keys(self.plan, *left, *right, cond).is_none();
+                    if !hashed || !ProbeStage::supports(*kind) {
+                        return None;
+                    }
+                    id = if build_left(self.plan, *kind, *left, *right) {
+                        *right
+                    } else {
+                        *left
+                    };
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Node `id` as a scan pipeline that worker threads can split ([`Self::split_chain`]);
+    /// the build sides of its joins are loaded here, before the pipeline runs.
+    fn split_scan(&mut self, id: NodeId) -> Result<Option<ScanSplit>> {
+        let Some(chain) = self.split_chain(id) else {
+            return Ok(None);
+        };
+        let mut stages = Vec::new();
+        for &id in chain.iter().rev() {
+            match &self.plan.node(id).kind {
+                PlanKind::Scan { .. } => {}
                 PlanKind::Filter { input, predicate } => {
                     let names = self.names(*input);
                     stages.push(Stage::Filter(compile(predicate, &names)?));
-                    id = *input;
                 }
                 PlanKind::Project { .. } | PlanKind::Map { .. } => {
-                    let (input, outs) = self.projection(id)?;
-                    stages.push(Stage::Project(outs));
-                    id = input;
+                    stages.push(Stage::Project(self.projection(id)?.1));
                 }
-                _ => return Ok(None),
+                PlanKind::Join { left, right, .. } => {
+                    let (spec, _) = self.join_spec(id)?;
+                    let build_side = if spec.build_left { *left } else { *right };
+                    let input = self.build_collected(build_side)?;
+                    let account = MemoryAccount::new(self.budget, "join");
+                    let stage = ProbeStage::load(spec, input, &account)?;
+                    stages.push(Stage::Probe(Arc::new(stage)));
+                }
+                _ => return Err(internal("split pipeline node expected")),
             }
         }
+        let Some(&scan) = chain.last() else {
+            return Err(internal("empty split pipeline"));
+        };
+        let PlanKind::Scan {
+            table,
+            table_columns,
+            columns,
+            predicate,
+        } = &self.plan.node(scan).kind
+        else {
+            return Err(internal("split pipeline without a scan"));
+        };
+        let pred = Self::scan_predicate(table_columns, predicate.as_ref())?;
+        Ok(Some(ScanSplit::new(
+            (**table).clone(),
+            columns.clone(),
+            pred,
+            stages,
+            PARTS,
+        )))
     }
 
     /// Sets the smallest table that [`Self::build`] splits across threads (tests lower it
@@ -271,51 +379,12 @@ impl<'a> PhysicalBuilder<'a> {
                 let (input, sources) = self.projection(id)?;
                 Box::new(ProjectOp::new(self.build(input)?, sources))
             }
-            PlanKind::Join {
-                left,
-                right,
-                kind,
-                cond,
-            } => {
-                let lnames = self.names(*left);
-                let rnames = self.names(*right);
-                let mut joined: Vec<&str> = lnames.clone();
-                for r in &rnames {
-                    joined.push(cond.joined_name(r).ok_or_else(|| {
-                        crate::dataflow::expr::kernels::internal(format!(
-                            "join lost right column {r}"
-                        ))
-                    })?);
-                }
-                // Merge join: keys in the order both inputs are sorted on.
-                let merge = merge_keys(plan, *left, *right, cond);
-                let equi: Vec<_> = match &merge {
-                    Some(m) => m.order.iter().map(|&k| &cond.equi[k]).collect(),
-                    None => cond.equi.iter().collect(),
-                };
-                let spec = JoinSpec {
-                    kind: *kind,
-                    build_left: build_left(plan, *kind, *left, *right),
-                    left_keys: equi
-                        .iter()
-                        .map(|(l, _)| compile(l, &lnames))
-                        .collect::<Result<_>>()?,
-                    right_keys: equi
-                        .iter()
-                        .map(|(_, r)| compile(r, &rnames))
-                        .collect::<Result<_>>()?,
-                    residual: cond
-                        .residual
-                        .as_ref()
-                        .map(|r| compile(r, &joined))
-                        .transpose()?,
-                    left_types: self.types(*left),
-                    right_types: self.types(*right),
-                };
-                let l = self.build(*left)?;
-                let r = self.build(*right)?;
+            PlanKind::Join { left, right, .. } => {
+                let (spec, merge) = self.join_spec(id)?;
                 let account = MemoryAccount::new(self.budget, "join");
                 if let Some(m) = merge {
+                    let l = self.build(*left)?;
+                    let r = self.build(*right)?;
                     return Ok(Box::new(MergeJoinOp::new(
                         spec,
                         m.descending,
@@ -324,6 +393,12 @@ impl<'a> PhysicalBuilder<'a> {
                         account,
                     )));
                 }
+                // The build side is read whole: on two threads when it is a split pipeline.
+                let (l, r) = if spec.build_left {
+                    (self.build_collected(*left)?, self.build(*right)?)
+                } else {
+                    (self.build(*left)?, self.build_collected(*right)?)
+                };
                 Box::new(JoinOp::new(spec, l, r, account))
             }
             PlanKind::Aggregate { input, keys, aggs } => {
@@ -356,7 +431,7 @@ impl<'a> PhysicalBuilder<'a> {
                 let specs = self.sort_specs(keys, &names)?;
                 let types = self.types(*input);
                 Box::new(SortOp::new(
-                    self.build(*input)?,
+                    self.build_collected(*input)?,
                     specs,
                     types,
                     None,
