@@ -288,7 +288,7 @@ pub fn run(plan: &Plan, budget: &MemoryBudget) -> Result<Table> {
 pub fn run_with(plan: &Plan, budget: &MemoryBudget, min_parallel_rows: usize) -> Result<Table> {
     let mut op = PhysicalBuilder::new(plan, budget)
         .with_min_parallel_rows(min_parallel_rows)
-        .build(plan.root)?;
+        .build_collected(plan.root)?;
     let cols = plan.columns(plan.root);
     let mut batches = Vec::new();
     while let Some(b) = next_dense(&mut op) {

@@ -282,3 +282,14 @@ fn a_shared_join_is_not_split() {
     let (seq, par) = both(&dag, u).unwrap();
     assert_same(&seq, &par, 0.0);
 }
+
+/// `materialize` of a filtered, computed projection reads it on both threads, in order.
+#[test]
+fn a_filtered_map_at_the_root_matches_one_thread() {
+    let mut dag = Dag::new();
+    let scan = dag.scan(table());
+    let f = dag.filter(scan, "k < 20 and t <> 'b'").unwrap();
+    let m = dag.map(f, &["a * 2 + b as w", "upper(s) as u"]).unwrap();
+    let (seq, par) = both(&dag, m).unwrap();
+    assert_same(&seq, &par, 0.0);
+}

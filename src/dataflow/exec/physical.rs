@@ -236,8 +236,16 @@ impl<'a> PhysicalBuilder<'a> {
     }
 
     /// The operator for node `id` when its consumer reads it whole before producing anything
-    /// (a join's build side, a sort): a split pipeline is then read on several threads.
-    fn build_collected(&mut self, id: NodeId) -> Result<BoxOp> {
+    /// (a join's build side, a sort, `materialize` of the plan's root): a split pipeline is
+    /// then read on several threads.
+    pub fn build_collected(&mut self, id: NodeId) -> Result<BoxOp> {
+        // A bare scan only slices the table: nothing to share between threads.
+        if let PlanKind::Scan {
+            predicate: None, ..
+        } = &self.plan.node(id).kind
+        {
+            return self.build(id);
+        }
         match self.split_scan(id)? {
             Some(split) => Ok(Box::new(CollectOp::new(split))),
             None => self.build(id),
