@@ -6,8 +6,9 @@ table h2o.csv there (10M rows x (id, v1, v2) at --sf 1, 10^5 groups). Each query
 own process per engine: load the tables it needs from CSV (timed apart), run the query once
 as a warm-up and --runs times (median), write the result; the peak memory of the process is
 taken from /usr/bin/time. Theta's result is compared with DuckDB's (floats to 2 decimals, or
-1e-10 relative for large sums whose last digits depend on the summation order); a mismatch is
-reported and its time not counted.
+1e-10 relative for large sums whose last digits depend on the summation order), and at SF 1
+every engine's Q1/Q3/Q5/Q6/Q18 result with TPC-H's published answers
+(bench/dataflow/answers/sf1.json); a mismatch is reported and its time not counted.
 
     bench/dataflow/run.sh                 # SF 1, 5 runs
     bench/dataflow/run.sh --sf 0.1        # quick
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import importlib.util
+import json
 import math
 import subprocess
 import sys
@@ -244,6 +246,34 @@ def compare_results(expected: Path, got: Path, ordered: bool) -> str | None:
                 return f"row {n}: expected {a}, got {b}"
 
 
+def published_answers(sf: float) -> dict:
+    """TPC-H's published answers for this scale factor (only SF 1 is published), by query."""
+    path = Path(__file__).resolve().parent / "answers" / f"sf{sf_text(sf)}.json"
+    if not path.exists():
+        return {}
+    return {k: v for k, v in json.loads(path.read_text()).items() if k != "about"}
+
+
+def check_published(answer: dict, got: Path) -> str | None:
+    """None when the result has the published row count and every published row, else what
+    differs first. A published number is the exact result rounded to 2 decimals, so a value
+    may differ from it by 0.005, plus 1e-12 relative for a double sum's own rounding (Q1's
+    sums are ~1e11)."""
+    with open(got, newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    if len(rows) != answer["rows"]:
+        return f"{len(rows)} rows, published {answer['rows']}"
+    for index, want in sorted(answer["check"].items(), key=lambda kv: int(kv[0])):
+        row = rows[int(index)]
+        same = len(row) == len(want) and all(
+            g == w or ((x := _number(g)) is not None and (y := _number(w)) is not None
+                       and abs(x - y) <= 0.005 + 1e-12 * abs(y))
+            for g, w in zip(row, want))
+        if not same:
+            return f"row {int(index) + 1}: published {want}, got {row}"
+    return None
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -296,6 +326,7 @@ def main() -> int:
     info = bl.machine_info()
     print(f"dataflow suite, SF {sf_text(args.sf)}, {args.runs} runs (median) on {info['cpu']}, "
           f"{info['cores']} cores, load {info['load_average_at_start']}", flush=True)
+    answers = published_answers(args.sf)
     records = []
     for q in queries:
         rec: dict = {"query": q.name, "what": q.what, "engines": {}}
@@ -310,6 +341,18 @@ def main() -> int:
                       f"load {cell['load_seconds']:.2f} s   peak {cell['max_rss_kb'] / 1024:.0f} MB", flush=True)
             else:
                 print(f"  {q.name:15} {LABELS[e]:11} FAILED: {cell['detail']}", flush=True)
+        # Every result against TPC-H's published answer, where there is one.
+        if q.name in answers:
+            for e in engines:
+                if rec["engines"][e].get("status") != "ok":
+                    continue
+                diff = check_published(answers[q.name], Path(rec["engines"][e]["result"]))
+                if diff:
+                    rec["engines"][e]["status"] = "mismatch"
+                    rec["engines"][e]["detail"] = f"vs TPC-H's published answer: {diff}"
+                    print(f"  {q.name:15} {LABELS[e]:11} result differs from the published answer: {diff}",
+                          flush=True)
+            rec["published_answer"] = True
         # Compare every result with the first DuckDB one (the reference).
         ok_cells = [e for e in engines if rec["engines"][e].get("status") == "ok"]
         ref = next((e for e in ok_cells if e.startswith("duckdb")), None)
@@ -367,6 +410,9 @@ def main() -> int:
                      + f"   (targets: each <= {TARGET_EACH}x, median <= {TARGET_MEDIAN}x)")
         if not theta.available:
             lines.append(f"theta: failed/unavailable: {(theta.problem or '').splitlines()[0]}")
+    checked = [rec["query"] for rec in records if rec.get("published_answer")]
+    if checked:
+        lines.append(f"results also checked against TPC-H's published SF 1 answers: {', '.join(checked)}")
     lines.append("query times in seconds (median of runs after a warm-up, tables already in memory); "
                  "load = CSV to in-memory tables; peak MB = max RSS of the whole process "
                  "(DuckDB's includes the Python interpreter, ~30 MB)")
