@@ -171,6 +171,15 @@ impl Assembler {
         Ok(())
     }
 
+    /// Makes column `col` hold `to` (a kind that joins its own to `to`), as if a value of that
+    /// kind had arrived: nulls so far take the kind, integers convert to floats in place, and
+    /// anything else widening to text sets [`Self::needs_second_pass`].
+    pub(crate) fn widen_to(&mut self, col: usize, to: Kind) {
+        if self.kinds[col] != to {
+            self.widen(col, to);
+        }
+    }
+
     fn widen(&mut self, col: usize, to: Kind) {
         let from = std::mem::replace(&mut self.states[col], State::Dropped);
         self.kinds[col] = to;

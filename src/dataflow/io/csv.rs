@@ -2,10 +2,11 @@
 //! Reading streams the file in chunks and builds columns as it goes; see docs/dataflow.md "CSV".
 
 use std::fs::File;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use super::assemble::{Assembler, Cell, Kind};
+use super::csv_parallel::{self, MIN_PARALLEL_BYTES};
 use super::csv_parse::{ParseError, Record, RecordReader};
 use super::{INFERENCE_SAMPLE_ROWS, io_err, write_atomically};
 use crate::dataflow::builder::ColumnBuilder;
@@ -19,20 +20,37 @@ use crate::dataflow::types::{DataType, Field, Schema};
 /// Rows between memory-budget checks.
 const CHECK_EVERY: usize = 4096;
 
-struct Source {
+/// Records of one CSV source, with the file name for error messages.
+pub(super) struct Source<R: Read = File> {
     file: String,
-    reader: RecordReader<File>,
+    reader: RecordReader<R>,
     rec: Record,
 }
 
 impl Source {
-    fn open(path: &Path) -> Result<Source> {
+    pub(super) fn open(path: &Path) -> Result<Source> {
         let f = File::open(path).map_err(|e| DataflowError::io(path, &e))?;
         Ok(Source {
             file: path.display().to_string(),
             reader: RecordReader::new(f),
             rec: Record::default(),
         })
+    }
+}
+
+impl<R: Read> Source<R> {
+    /// Records of `reader` (a part of `path` that starts at a record boundary).
+    pub(super) fn part(path: &Path, reader: R) -> Source<R> {
+        Source {
+            file: path.display().to_string(),
+            reader: RecordReader::continuing(reader),
+            rec: Record::default(),
+        }
+    }
+
+    /// Source offset just past the last record read.
+    pub(super) fn offset(&self) -> u64 {
+        self.reader.offset()
     }
 
     fn err_at(&self, field: usize, message: String) -> DataflowError {
@@ -45,7 +63,7 @@ impl Source {
         }
     }
 
-    fn next(&mut self) -> Result<bool> {
+    pub(super) fn next(&mut self) -> Result<bool> {
         match self.reader.next_record(&mut self.rec) {
             Ok(more) => Ok(more),
             Err(ParseError::Io(e)) => Err(DataflowError::io(&self.file, &e)),
@@ -59,7 +77,7 @@ impl Source {
     }
 
     /// The header row's names (unique, UTF-8).
-    fn header(&mut self) -> Result<Vec<String>> {
+    pub(super) fn header(&mut self) -> Result<Vec<String>> {
         if !self.next()? {
             return Err(DataflowError::Csv {
                 file: self.file.clone(),
@@ -121,40 +139,42 @@ fn classify(bytes: &[u8], quoted: bool) -> std::result::Result<Cell, &'static st
     })
 }
 
-/// One pass over the file; `kinds` fixes the starting column types (else a sample decides).
-fn inferred_pass(
-    path: &Path,
-    account: &MemoryAccount,
-    kinds: Option<Vec<Kind>>,
-) -> Result<(Vec<String>, Assembler)> {
-    let mut src = Source::open(path)?;
-    let names = src.header()?;
-    let width = names.len();
-    let mut pending: Vec<Vec<(Cell, Vec<u8>)>> = Vec::new();
-    let mut kinds_now = kinds.clone().unwrap_or_else(|| vec![Kind::Null; width]);
-    let mut more = src.next()?;
-    if kinds.is_none() {
-        // Sample: classify the first rows to choose starting types.
-        while more && pending.len() < INFERENCE_SAMPLE_ROWS {
-            src.check_width(width)?;
-            let mut row = Vec::with_capacity(width);
-            for (i, kind) in kinds_now.iter_mut().enumerate() {
-                let cell = classify(src.rec.field(i), src.rec.quoted(i))
-                    .map_err(|m| src.err_at(i, m.into()))?;
-                *kind = kind.join(cell_kind(&cell));
-                row.push((cell, src.rec.field(i).to_vec()));
-            }
-            pending.push(row);
-            more = src.next()?;
+/// A sampled record: each field's class and source text.
+pub(super) type SampledRow = Vec<(Cell, Vec<u8>)>;
+
+/// Classifies the first [`INFERENCE_SAMPLE_ROWS`] records of `src` (the current one first) to
+/// choose starting column types; returns the types, the sampled cells and whether a record
+/// follows.
+pub(super) fn sample<R: Read>(
+    src: &mut Source<R>,
+    width: usize,
+    mut more: bool,
+) -> Result<(Vec<Kind>, Vec<SampledRow>, bool)> {
+    let mut kinds = vec![Kind::Null; width];
+    let mut pending: Vec<SampledRow> = Vec::new();
+    while more && pending.len() < INFERENCE_SAMPLE_ROWS {
+        src.check_width(width)?;
+        let mut row = Vec::with_capacity(width);
+        for (i, kind) in kinds.iter_mut().enumerate() {
+            let cell = classify(src.rec.field(i), src.rec.quoted(i))
+                .map_err(|m| src.err_at(i, m.into()))?;
+            *kind = kind.join(cell_kind(&cell));
+            row.push((cell, src.rec.field(i).to_vec()));
         }
+        pending.push(row);
+        more = src.next()?;
     }
-    let mut asm = Assembler::new(kinds_now, account.clone());
-    for row in &pending {
-        for (i, (cell, text)) in row.iter().enumerate() {
-            asm.push(i, *cell, text).map_err(DataflowError::schema)?;
-        }
-    }
-    drop(pending);
+    Ok((kinds, pending, more))
+}
+
+/// Adds the current record of `src` and every one after it to `asm` (`more`: whether there is
+/// a current record).
+pub(super) fn fill<R: Read>(
+    src: &mut Source<R>,
+    asm: &mut Assembler,
+    width: usize,
+    mut more: bool,
+) -> Result<()> {
     let mut rows = 0usize;
     while more {
         src.check_width(width)?;
@@ -169,7 +189,31 @@ fn inferred_pass(
         }
         more = src.next()?;
     }
-    asm.check()?;
+    asm.check()
+}
+
+/// One pass over the file; `kinds` fixes the starting column types (else a sample decides).
+fn inferred_pass(
+    path: &Path,
+    account: &MemoryAccount,
+    kinds: Option<Vec<Kind>>,
+) -> Result<(Vec<String>, Assembler)> {
+    let mut src = Source::open(path)?;
+    let names = src.header()?;
+    let width = names.len();
+    let more = src.next()?;
+    let (kinds, pending, more) = match kinds {
+        Some(k) => (k, Vec::new(), more),
+        None => sample(&mut src, width, more)?,
+    };
+    let mut asm = Assembler::new(kinds, account.clone());
+    for row in &pending {
+        for (i, (cell, text)) in row.iter().enumerate() {
+            asm.push(i, *cell, text).map_err(DataflowError::schema)?;
+        }
+    }
+    drop(pending);
+    fill(&mut src, &mut asm, width, more)?;
     Ok((names, asm))
 }
 
@@ -189,6 +233,13 @@ fn cell_kind(c: &Cell) -> Kind {
 pub fn read_csv(path: impl AsRef<Path>, account: &MemoryAccount) -> Result<Table> {
     let path = path.as_ref();
     let account = &account.with_new_arena();
+    // Two threads only with an unlimited budget (like the engine's parallel paths): halves read
+    // side by side would charge the budget in a different order than one reader.
+    if account.budget().limit() == usize::MAX
+        && let Some(table) = csv_parallel::read_inferred(path, account, MIN_PARALLEL_BYTES)
+    {
+        return Ok(table);
+    }
     let (names, mut asm) = inferred_pass(path, account, None)?;
     if asm.needs_second_pass() {
         // A column widened to string after holding other values: re-read with the final types

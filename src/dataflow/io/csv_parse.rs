@@ -63,6 +63,8 @@ enum Step {
 pub(crate) struct RecordReader<R: Read> {
     src: R,
     buf: Vec<u8>,
+    /// Source offset of `buf[0]`.
+    base: u64,
     pos: usize,
     filled: usize,
     eof: bool,
@@ -81,12 +83,27 @@ impl<R: Read> RecordReader<R> {
         RecordReader {
             src,
             buf: Vec::new(),
+            base: 0,
             pos: 0,
             filled: 0,
             eof: false,
             line: 1,
             started: false,
         }
+    }
+
+    /// A reader over `src` that starts at a record boundary inside a file (no byte-order mark
+    /// is looked for).
+    pub(crate) fn continuing(src: R) -> Self {
+        RecordReader {
+            started: true,
+            ..Self::new(src)
+        }
+    }
+
+    /// Source offset just past the last record read (and the byte-order mark, if any).
+    pub(crate) fn offset(&self) -> u64 {
+        self.base + self.pos as u64
     }
 
     /// Line and column of field `i` of the last record read (or of its end for `i = len`).
@@ -99,6 +116,7 @@ impl<R: Read> RecordReader<R> {
         if self.pos > 0 {
             self.buf.copy_within(self.pos..self.filled, 0);
             self.filled -= self.pos;
+            self.base += self.pos as u64;
             self.pos = 0;
         }
         if self.buf.len() < self.filled + CHUNK {
@@ -372,5 +390,33 @@ mod tests {
         assert_eq!(r.position(&rec, 1), (3, 4));
         assert_eq!(r.position(&rec, 2), (3, 6), "é counts as one character");
         assert_eq!(r.position(&rec, 3), (3, 8), "end of record");
+    }
+
+    /// `offset` is the source position after each record (past the byte-order mark, blank
+    /// lines skipped before a record), whatever the chunking; a `continuing` reader starting
+    /// there reads the remaining records and keeps a leading EF BB BF as data.
+    #[test]
+    fn offsets_after_records_and_continuing_readers() {
+        let input = b"\xEF\xBB\xBFa,b\r\n\"1\n\",2\n\n3,4";
+        for trickle in [false, true] {
+            let mut r: RecordReader<Box<dyn Read>> = RecordReader::new(if trickle {
+                Box::new(Trickle(input))
+            } else {
+                Box::new(&input[..])
+            });
+            let mut rec = Record::default();
+            let mut offsets = Vec::new();
+            while r.next_record(&mut rec).unwrap() {
+                offsets.push(r.offset());
+            }
+            assert_eq!(offsets, [8, 15, 19], "trickle {trickle}");
+        }
+        let mut r = RecordReader::continuing(&input[8..]);
+        let mut rec = Record::default();
+        assert!(r.next_record(&mut rec).unwrap());
+        assert_eq!(rec.field(0), b"1\n");
+        let mut r = RecordReader::continuing(&b"\xEF\xBB\xBFx,y"[..]);
+        assert!(r.next_record(&mut rec).unwrap());
+        assert_eq!(rec.field(0), b"\xEF\xBB\xBFx");
     }
 }

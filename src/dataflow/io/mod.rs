@@ -2,6 +2,7 @@
 
 pub(crate) mod assemble;
 pub mod csv;
+mod csv_parallel;
 pub(crate) mod csv_parse;
 pub mod json;
 
