@@ -179,19 +179,20 @@ pub struct ProbeScratch {
 /// key, or a value outside its build range) get [`NO_KEY`].
 fn pack_probe(keys: &[Column], n: usize, packing: &Packing, s: &mut ProbeScratch) -> Result<()> {
     s.packed.clear();
-    s.packed.resize(n, 0);
-    for (col, &(lo, hi, mult)) in keys.iter().zip(&packing.parts) {
+    for (c, (col, &(lo, hi, mult))) in keys.iter().zip(&packing.parts).enumerate() {
+        let packed = &mut s.packed;
         with_ints!(col, |v| pack_probe_column(
             &v[..n],
             lo,
             hi,
             mult,
-            &mut s.packed
+            packed,
+            c == 0
         ));
         if col.null_count() > 0
             && let Some(valid) = col.validity()
         {
-            s.packed
+            packed
                 .iter_mut()
                 .zip(valid.iter())
                 .for_each(|(o, ok)| *o = if ok { *o } else { NO_KEY });
@@ -200,29 +201,45 @@ fn pack_probe(keys: &[Column], n: usize, packing: &Packing, s: &mut ProbeScratch
     Ok(())
 }
 
-/// Adds one probe key column's share to the packed keys `out`: branch-free, and a row already
-/// at [`NO_KEY`] or outside `lo..=hi` becomes (stays) [`NO_KEY`].
+/// Adds one probe key column's share to the packed keys `out` (the first column fills it):
+/// branch-free, and a row already at [`NO_KEY`] or outside `lo..=hi` becomes (stays) [`NO_KEY`].
 #[inline]
-fn pack_probe_column<T: Copy + Into<i64>>(v: &[T], lo: i64, hi: i64, mult: u64, out: &mut [i64]) {
+fn pack_probe_column<T: Copy + Into<i64>>(
+    v: &[T],
+    lo: i64,
+    hi: i64,
+    mult: u64,
+    out: &mut Vec<i64>,
+    first: bool,
+) {
+    // In range, a share and the sum of shares stay below the product of the ranges (an i64).
+    let share = |x: i64| (x.wrapping_sub(lo) as u64).wrapping_mul(mult) as i64;
+    if first {
+        out.extend(v.iter().map(|&x| {
+            let x: i64 = x.into();
+            if (x >= lo) & (x <= hi) {
+                share(x)
+            } else {
+                NO_KEY
+            }
+        }));
+        return;
+    }
     for (o, &x) in out.iter_mut().zip(v) {
         let x: i64 = x.into();
         let ok = (*o >= 0) & (x >= lo) & (x <= hi);
-        // In range the sum stays below the product of the ranges, which fits in an i64.
-        let sum = o.wrapping_add((x.wrapping_sub(lo) as u64).wrapping_mul(mult) as i64);
+        let sum = o.wrapping_add(share(x));
         *o = if ok { sum } else { NO_KEY };
     }
 }
 
-/// `out[i] = at(v[row i])` for every output slot, rows being `rows[i]` or `i` itself. `out` is
-/// pre-sized, so the loop is a plain store per row (no capacity checks, no closure state).
+/// Appends `at(v[row])` for every probe row (`rows`, or all of `v`). Both iterators report
+/// their exact length, so `extend` reserves once and stores without per-row capacity checks.
 #[inline(always)]
-fn gather_heads<T: Copy>(out: &mut [u32], v: &[T], rows: Option<&[u32]>, at: impl Fn(T) -> u32) {
+fn gather_heads<T: Copy>(out: &mut Vec<u32>, v: &[T], rows: Option<&[u32]>, at: impl Fn(T) -> u32) {
     match rows {
-        None => out.iter_mut().zip(v).for_each(|(o, &x)| *o = at(x)),
-        Some(rows) => out
-            .iter_mut()
-            .zip(rows)
-            .for_each(|(o, &r)| *o = at(v[r as usize])),
+        None => out.extend(v.iter().map(|&x| at(x))),
+        Some(rows) => out.extend(rows.iter().map(|&r| at(v[r as usize]))),
     }
 }
 
@@ -367,7 +384,7 @@ impl JoinTable {
         Lookup::Map { map }
     }
 
-    /// Integer probe into the pre-sized `out`: `at` maps a (packed) key to its first build row.
+    /// Integer probe appending to `out`: `at` maps a (packed) key to its first build row.
     /// A single key is read straight from its column; several keys are packed into scratch
     /// first (rows that cannot match get [`NO_KEY`], which `at` never finds).
     fn probe_int(
@@ -376,7 +393,7 @@ impl JoinTable {
         n: usize,
         rows: Option<&[u32]>,
         scratch: &mut ProbeScratch,
-        out: &mut [u32],
+        out: &mut Vec<u32>,
         at: impl Fn(i64) -> u32,
     ) -> Result<()> {
         if let Some(p) = &self.packing {
@@ -426,10 +443,7 @@ impl JoinTable {
         scratch: &mut ProbeScratch,
         out: &mut Vec<u32>,
     ) -> Result<()> {
-        let count = rows.map_or(n, <[u32]>::len);
         out.clear();
-        out.resize(count, NONE);
-        let out = &mut out[..];
         match &self.lookup {
             Lookup::Bytes { table, heads } => {
                 let scratch = &mut scratch.enc;
@@ -444,11 +458,8 @@ impl JoinTable {
                     }
                 };
                 match rows {
-                    None => out.iter_mut().enumerate().for_each(|(r, o)| *o = at(r)),
-                    Some(rows) => out
-                        .iter_mut()
-                        .zip(rows)
-                        .for_each(|(o, &r)| *o = at(r as usize)),
+                    None => out.extend((0..n).map(at)),
+                    Some(rows) => out.extend(rows.iter().map(|&r| at(r as usize))),
                 }
             }
             Lookup::Direct { base, heads } => {
