@@ -372,10 +372,11 @@ impl MutableBuffer {
         unsafe {
             self.append_uninit(max_bytes, |dst| {
                 let mut written = 0;
-                for v in values.take(max) {
+                // Internal iteration: a slice-backed iterator becomes a plain counted loop.
+                values.take(max).for_each(|v| {
                     dst.add(written).cast::<T>().write_unaligned(v);
                     written += size;
-                }
+                });
                 written
             })
         }

@@ -238,8 +238,10 @@ fn pack_probe_column<T: Copy + Into<i64>>(
 #[inline(always)]
 fn gather_heads<T: Copy>(out: &mut Vec<u32>, v: &[T], rows: Option<&[u32]>, at: impl Fn(T) -> u32) {
     match rows {
-        None => out.extend(v.iter().map(|&x| at(x))),
-        Some(rows) => out.extend(rows.iter().map(|&r| at(v[r as usize]))),
+        // `move`: the iterator owns `at` (and its slices), so the loop keeps them in registers
+        // instead of reloading them through a reference after every store.
+        None => out.extend(v.iter().map(move |&x| at(x))),
+        Some(rows) => out.extend(rows.iter().map(move |&r| at(v[r as usize]))),
     }
 }
 
@@ -405,7 +407,9 @@ impl JoinTable {
             return Err(internal("join key count differs"));
         };
         // Null rows are looked up like any other (their values are arbitrary) and cleared after.
-        with_ints!(col, |v| gather_heads(out, &v[..n], rows, |x| at(widen(x))));
+        with_ints!(col, |v| gather_heads(out, &v[..n], rows, move |x| at(
+            widen(x)
+        )));
         clear_null_rows(out, col, rows);
         Ok(())
     }
@@ -463,8 +467,8 @@ impl JoinTable {
                 }
             }
             Lookup::Direct { base, heads } => {
-                let base = *base;
-                let at = |k: i64| {
+                let (base, heads) = (*base, heads.as_slice());
+                let at = move |k: i64| {
                     let d = k.wrapping_sub(base) as u64;
                     if d < heads.len() as u64 {
                         heads[d as usize]
@@ -480,8 +484,8 @@ impl JoinTable {
                 ranks,
                 heads,
             } => {
-                let base = *base;
-                let at = |k: i64| {
+                let (base, words, ranks, heads) = (*base, &words[..], &ranks[..], &heads[..]);
+                let at = move |k: i64| {
                     let d = k.wrapping_sub(base) as u64;
                     let w = (d / 64) as usize;
                     let Some(&word) = words.get(w) else {
