@@ -317,12 +317,105 @@ impl MutableBuffer {
         self.len = new_len;
     }
 
-    /// Appends raw values.
+    /// Appends raw values (copied straight into spare capacity, without zero-filling first).
     pub fn extend_from_slice<T: Pod>(&mut self, values: &[T]) {
         let bytes: &[u8] = bytemuck::cast_slice(values);
         let start = self.len;
-        self.resize(start + bytes.len());
-        self.storage_mut()[start..start + bytes.len()].copy_from_slice(bytes);
+        self.grow_capacity(start.saturating_add(bytes.len()));
+        if self.region.is_some() {
+            self.resize(start + bytes.len());
+            self.storage_mut()[start..start + bytes.len()].copy_from_slice(bytes);
+            return;
+        }
+        // SAFETY: the closure initialises exactly the first `bytes.len()` bytes at `dst`
+        // (`dst` has room for them) and returns that count.
+        unsafe {
+            self.append_uninit(bytes.len(), |dst| {
+                std::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, bytes.len());
+                bytes.len()
+            })
+        }
+    }
+
+    /// Appends the values `values` yields, written straight into spare capacity without
+    /// zero-filling first (a gather fills a fresh buffer in one pass). At most the reported
+    /// length is taken; an iterator yielding fewer values leaves the buffer that much shorter.
+    pub fn extend_from_iter<T: Pod, I>(&mut self, values: I)
+    where
+        I: IntoIterator<Item = T>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let values = values.into_iter();
+        let size = std::mem::size_of::<T>();
+        let max = values.len();
+        let max_bytes = max.saturating_mul(size);
+        let start = self.len;
+        if size == 0 {
+            return;
+        }
+        self.grow_capacity(start.saturating_add(max_bytes));
+        if self.region.is_some() {
+            // Arena regions are zeroed when taken: write in place.
+            self.resize(start + max_bytes);
+            let mut end = start;
+            let dst = &mut self.storage_mut()[start..start + max_bytes];
+            for (d, v) in dst.chunks_exact_mut(size).zip(values) {
+                d.copy_from_slice(bytemuck::bytes_of(&v));
+                end += size;
+            }
+            self.resize(end);
+            return;
+        }
+        // SAFETY: the closure writes whole values of `size` bytes one after another from
+        // `dst`, at most `max` of them (room for `max_bytes`), and returns the bytes written.
+        // `T: Pod` has no padding, so every written byte is initialised.
+        unsafe {
+            self.append_uninit(max_bytes, |dst| {
+                let mut written = 0;
+                // Internal iteration: a slice-backed iterator becomes a plain counted loop.
+                values.take(max).for_each(|v| {
+                    dst.add(written).cast::<T>().write_unaligned(v);
+                    written += size;
+                });
+                written
+            })
+        }
+    }
+
+    /// Heap storage: appends the bytes `write` puts at byte `len` of the blocks, with room for
+    /// `max_bytes`, and zeroes the rest of any block it starts (bytes past `len` stay zero).
+    ///
+    /// # Safety
+    ///
+    /// `write` gets a pointer valid for writing `max_bytes` bytes; it must initialise exactly
+    /// the first `k <= max_bytes` of them and return `k`.
+    unsafe fn append_uninit(&mut self, max_bytes: usize, write: impl FnOnce(*mut u8) -> usize) {
+        debug_assert!(self.region.is_none());
+        let start = self.len;
+        self.grow_capacity(start.saturating_add(max_bytes));
+        // Invariants: `blocks` covers `len` (so `start <= old_blocks * ALIGNMENT`), and bytes of
+        // those blocks past `len` are zero.
+        let old_blocks = self.blocks.len();
+        let base = self.blocks.as_mut_ptr().cast::<u8>();
+        // SAFETY: the capacity holds `blocks_for(start + max_bytes)` blocks (grow_capacity), so
+        // `start..start + max_bytes` lies inside the allocation; `as_mut_ptr` creates no
+        // reference, and nothing else touches `blocks` until `set_len` below.
+        let written = write(unsafe { base.add(start) });
+        assert!(written <= max_bytes, "append_uninit wrote past its room");
+        let end = start + written;
+        let new_blocks = blocks_for(end).max(old_blocks);
+        let zero_from = end.max(old_blocks * ALIGNMENT);
+        // SAFETY: `zero_from..new_blocks * ALIGNMENT` is inside the capacity (`new_blocks` is at
+        // most `blocks_for(start + max_bytes)` or `old_blocks`). After zeroing it, every byte of
+        // blocks `old_blocks..new_blocks` is initialised: those from `old_blocks * ALIGNMENT` (>=
+        // `start`) to `end` by `write`, the rest here; `Block` is plain bytes, so `set_len` is
+        // sound.
+        unsafe {
+            base.add(zero_from)
+                .write_bytes(0, new_blocks * ALIGNMENT - zero_from);
+            self.blocks.set_len(new_blocks);
+        }
+        self.len = end;
     }
 
     /// Appends one value.
@@ -467,6 +560,105 @@ mod tests {
         assert!(budget.used() > 0);
         drop(s);
         assert_eq!(budget.used(), 0);
+    }
+
+    /// An iterator whose reported length may be wrong (safe code can lie about it).
+    struct Claims {
+        left: u32,
+        claimed: usize,
+    }
+
+    impl Iterator for Claims {
+        type Item = u32;
+        fn next(&mut self) -> Option<u32> {
+            self.left = self.left.checked_sub(1)?;
+            Some(self.left + 100)
+        }
+        fn size_hint(&self) -> (usize, Option<usize>) {
+            (self.claimed, Some(self.claimed))
+        }
+    }
+
+    impl ExactSizeIterator for Claims {}
+
+    /// Every storage byte past `len` of a frozen heap buffer (the block padding) is zero.
+    fn padding_is_zero(b: &Buffer) -> bool {
+        b.storage.bytes()[b.len()..].iter().all(|&x| x == 0)
+    }
+
+    #[test]
+    fn appends_without_zero_fill_keep_values_and_zero_padding() {
+        let budget = MemoryBudget::with_limit(1 << 20);
+        let mut m = MutableBuffer::new(MemoryAccount::new(&budget, "test"));
+        // Fresh buffer, then an append that starts mid-block and spans several new blocks.
+        m.extend_from_iter([1u8, 2, 3]);
+        m.extend_from_iter((0..40u32).map(|i| i * 3));
+        m.extend_from_slice(&[7u16; 5]);
+        let mut want: Vec<u8> = vec![1, 2, 3];
+        (0..40u32).for_each(|i| want.extend((i * 3).to_ne_bytes()));
+        (0..5).for_each(|_| want.extend(7u16.to_ne_bytes()));
+        assert_eq!(m.as_slice(), &want[..]);
+        assert!(budget.used() >= want.len());
+        let b = m.freeze().unwrap();
+        assert_eq!(b.as_slice(), &want[..]);
+        assert!(padding_is_zero(&b));
+        // Appending nothing, and zero-sized values, change nothing.
+        let mut e = MutableBuffer::new(MemoryAccount::unlimited());
+        e.extend_from_iter(std::iter::empty::<u64>());
+        e.extend_from_iter([(), ()]);
+        e.extend_from_slice::<u8>(&[]);
+        assert!(e.is_empty());
+    }
+
+    #[test]
+    fn iterators_lying_about_their_length_cannot_overrun() {
+        let mut m = MutableBuffer::new(MemoryAccount::unlimited());
+        m.push(1u32);
+        // Claims 30 values, yields 3: the buffer ends after the 3.
+        m.extend_from_iter(Claims {
+            left: 3,
+            claimed: 30,
+        });
+        assert_eq!(m.typed::<u32>(), &[1, 102, 101, 100]);
+        // Claims 2, yields 50: only 2 are taken.
+        m.extend_from_iter(Claims {
+            left: 50,
+            claimed: 2,
+        });
+        assert_eq!(m.typed::<u32>(), &[1, 102, 101, 100, 149, 148]);
+        let b = m.freeze().unwrap();
+        assert!(padding_is_zero(&b));
+    }
+
+    #[test]
+    fn appends_into_an_arena_region_are_written_in_place() {
+        let budget = MemoryBudget::with_limit(1 << 20);
+        let account = MemoryAccount::new(&budget, "materialize").with_new_arena();
+        let mut a = MutableBuffer::new(account.clone());
+        a.reserve(64).unwrap();
+        a.extend_from_iter([5i64, 6, 7]);
+        a.extend_from_iter(Claims {
+            left: 1,
+            claimed: 4,
+        });
+        // Outgrows the region: continues on the heap.
+        a.extend_from_iter((0..20i32).map(|i| -i as i64));
+        let a = a.freeze().unwrap();
+        assert!(a.arena().is_some());
+        let mut want = vec![5u8, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0];
+        want.extend(7i64.to_ne_bytes());
+        want.extend(100u32.to_ne_bytes());
+        (0..20i64).for_each(|i| want.extend((-i).to_ne_bytes()));
+        assert_eq!(a.as_slice(), &want[..]);
+    }
+
+    #[test]
+    fn appends_over_budget_are_reported() {
+        let budget = MemoryBudget::with_limit(256);
+        let mut m = MutableBuffer::new(MemoryAccount::new(&budget, "gather"));
+        m.extend_from_iter((0..100u32).map(u64::from));
+        assert!(m.check().unwrap_err().to_string().contains("gather"));
+        assert_eq!(m.typed::<u64>()[99], 99);
     }
 
     #[test]

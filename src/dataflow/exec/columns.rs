@@ -1,12 +1,13 @@
 //! Column-level kernels used by operators: gather by row indices (with a null marker for outer
 //! joins) and concatenation into budget-charged builders.
 
+use crate::dataflow::bitmap::Bitmap;
 use crate::dataflow::buffer::MutableBuffer;
 use crate::dataflow::builder::{BoolBuilder, PrimitiveBuilder};
-use crate::dataflow::column::{Column, NativeType, PrimitiveColumn, StringColumn};
+use crate::dataflow::column::{BoolColumn, Column, NativeType, PrimitiveColumn, StringColumn};
 use crate::dataflow::error::{DataflowError, Result};
 use crate::dataflow::expr::kernels::vector::{
-    alloc_values, bool_col, bool_values, normalize, pack_bits, prim_col, prim_col_with, validity_of,
+    alloc_values, bitmap_with, bits_indexed, normalize, pack_bits, prim_col_from_iter,
 };
 use crate::dataflow::memory::MemoryAccount;
 use crate::dataflow::types::DataType;
@@ -14,71 +15,87 @@ use crate::dataflow::types::DataType;
 /// Index meaning "a null row" in [`take_opt`].
 pub const NULL_ROW: u32 = u32::MAX;
 
+/// The validity of the rows `idx` gathered from a column with validity `src` (`None`: no
+/// nulls): [`NULL_ROW`] and null rows are invalid. `None` when every gathered row is valid, and
+/// when neither source can give a null, without looking at the rows.
+fn gathered_validity(src: Option<&Bitmap>, idx: &[u32], null_rows: bool) -> Result<Option<Bitmap>> {
+    if src.is_none() && !null_rows {
+        return Ok(None);
+    }
+    let n = idx.len();
+    let bits = match src {
+        None => bitmap_with(n, |w| bits_indexed(w, n, |k| idx[k] != NULL_ROW))?,
+        Some(m) => bitmap_with(n, |w| {
+            bits_indexed(w, n, |k| idx[k] != NULL_ROW && m.get(idx[k] as usize))
+        })?,
+    };
+    Ok((bits.count_unset() > 0).then_some(bits))
+}
+
+/// The validity bitmap of `col` when it has nulls.
+fn nulls_of(col: &Column) -> Option<&Bitmap> {
+    col.validity().filter(|_| col.null_count() > 0)
+}
+
 fn take_prim<T: NativeType>(
     c: &PrimitiveColumn<T>,
-    valid: Option<Vec<bool>>,
+    src: Option<&Bitmap>,
     idx: &[u32],
+    null_rows: bool,
 ) -> Result<Column> {
     let vals = c.values();
-    let has_null_rows = idx.contains(&NULL_ROW);
-    if !has_null_rows {
-        let v = valid.map(|m| idx.iter().map(|&i| m[i as usize]).collect());
-        // Gathered straight into the new column's aligned buffer.
-        return prim_col_with(idx.len(), v, |out| {
-            out.iter_mut()
-                .zip(idx)
-                .for_each(|(o, &i)| *o = vals[i as usize])
-        });
-    }
-    let out: Vec<T> = idx
-        .iter()
-        .map(|&i| {
+    let validity = gathered_validity(src, idx, null_rows)?;
+    // Gathered straight into the new column's aligned buffer, one pass, no zero-fill first.
+    if null_rows {
+        let at = |i: u32| {
             if i == NULL_ROW {
                 T::default()
             } else {
                 vals[i as usize]
             }
-        })
-        .collect();
-    let v: Vec<bool> = idx
-        .iter()
-        .map(|&i| i != NULL_ROW && valid.as_ref().is_none_or(|m| m[i as usize]))
-        .collect();
-    prim_col(&out, Some(v))
+        };
+        prim_col_from_iter(idx.iter().map(|&i| at(i)), validity)
+    } else {
+        prim_col_from_iter(idx.iter().map(|&i| vals[i as usize]), validity)
+    }
 }
 
 /// Rows `idx` of `col`, in that order; [`NULL_ROW`] gives a null.
 pub fn take_opt(col: &Column, idx: &[u32]) -> Result<Column> {
-    let valid = validity_of(col);
+    let src = nulls_of(col);
+    // Inner joins never pass NULL_ROW: one scan spares them the per-row null handling.
+    let null_rows = idx.contains(&NULL_ROW);
     match col {
-        Column::I8(c) => take_prim(c, valid, idx),
-        Column::I16(c) => take_prim(c, valid, idx),
-        Column::I32(c) => take_prim(c, valid, idx),
-        Column::I64(c) => take_prim(c, valid, idx),
-        Column::F32(c) => take_prim(c, valid, idx),
-        Column::F64(c) => take_prim(c, valid, idx),
+        Column::I8(c) => take_prim(c, src, idx, null_rows),
+        Column::I16(c) => take_prim(c, src, idx, null_rows),
+        Column::I32(c) => take_prim(c, src, idx, null_rows),
+        Column::I64(c) => take_prim(c, src, idx, null_rows),
+        Column::F32(c) => take_prim(c, src, idx, null_rows),
+        Column::F64(c) => take_prim(c, src, idx, null_rows),
         Column::Bool(c) => {
-            let vals = bool_values(c);
-            let out: Vec<bool> = idx
-                .iter()
-                .map(|&i| i != NULL_ROW && vals[i as usize])
-                .collect();
-            let v: Vec<bool> = idx
-                .iter()
-                .map(|&i| i != NULL_ROW && valid.as_ref().is_none_or(|m| m[i as usize]))
-                .collect();
-            bool_col(&out, Some(v))
+            let vals = c.values();
+            let n = idx.len();
+            let values = bitmap_with(n, |w| {
+                bits_indexed(w, n, |k| idx[k] != NULL_ROW && vals.get(idx[k] as usize))
+            })?;
+            let validity = gathered_validity(src, idx, null_rows)?;
+            Ok(Column::Bool(BoolColumn::try_new(values, validity)?))
         }
-        Column::Utf8(c) => take_str(c, valid, idx),
+        Column::Utf8(c) => take_str(c, src, idx, null_rows),
     }
 }
 
 /// Gathers text rows by copying value bytes and rebasing offsets directly (no per-row builder
 /// calls); null rows (and [`NULL_ROW`]) are empty and marked invalid.
-fn take_str(c: &StringColumn, valid: Option<Vec<bool>>, idx: &[u32]) -> Result<Column> {
+fn take_str(
+    c: &StringColumn,
+    src: Option<&Bitmap>,
+    idx: &[u32],
+    null_rows: bool,
+) -> Result<Column> {
     let offs = c.offsets();
     let data = c.data_buffer().as_slice();
-    let live = |i: u32| i != NULL_ROW && valid.as_ref().is_none_or(|m| m[i as usize]);
+    let live = |i: u32| i != NULL_ROW && src.is_none_or(|m| m.get(i as usize));
     let range = |i: u32| offs[i as usize] as usize..offs[i as usize + 1] as usize;
     let total: usize = idx
         .iter()
@@ -89,24 +106,24 @@ fn take_str(c: &StringColumn, valid: Option<Vec<bool>>, idx: &[u32]) -> Result<C
         message: "a string column holds more than 2 GiB of text".into(),
     })?;
     let mut bytes = alloc_values::<u8>(total);
-    let mut offsets = alloc_values::<i32>(idx.len() + 1);
+    let mut offsets = MutableBuffer::new(MemoryAccount::unlimited());
     {
-        let (out, o) = (bytes.as_mut_slice(), offsets.typed_mut::<i32>());
+        let out = bytes.as_mut_slice();
         let mut pos = 0usize;
-        for (k, &i) in idx.iter().enumerate() {
+        // `pos <= total`, which fits in i32 (checked above).
+        let ends = idx.iter().map(|&i| {
             if live(i) {
                 let r = range(i);
                 out[pos..pos + r.len()].copy_from_slice(&data[r.clone()]);
                 pos += r.len();
             }
-            // `pos <= total`, which fits in i32 (checked above).
-            o[k + 1] = pos as i32;
-        }
-        debug_assert_eq!(o[idx.len()], total32);
+            pos as i32
+        });
+        offsets.push(0i32);
+        offsets.extend_from_iter(ends);
+        debug_assert_eq!(offsets.typed::<i32>().last(), Some(&total32));
     }
-    let v: Option<Vec<bool>> = (valid.is_some() || idx.contains(&NULL_ROW))
-        .then(|| idx.iter().map(|&i| live(i)).collect());
-    let validity = normalize(v).map(|v| pack_bits(&v));
+    let validity = gathered_validity(src, idx, null_rows)?;
     // SAFETY: the bytes are whole values of `c` (each range `offs[i]..offs[i + 1]` of a
     // checked column) placed one after another, and the new offsets fall between them.
     let col =
@@ -220,6 +237,7 @@ fn concat_str(parts: &[&Column], account: &MemoryAccount) -> Result<Column> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dataflow::column::ValueRef;
 
     fn strs(c: &Column) -> Vec<Option<String>> {
         let Column::Utf8(s) = c else {
@@ -248,6 +266,82 @@ mod tests {
         assert_eq!(got.as_f64_slice().unwrap()[0], 4.0);
         assert_eq!(got.as_f64_slice().unwrap()[2], 1.5);
         assert_eq!(got.null_count(), 1);
+    }
+
+    fn ints(c: &Column) -> Vec<Option<i64>> {
+        (0..c.len())
+            .map(|i| match c.value(i) {
+                ValueRef::Null => None,
+                ValueRef::I32(v) => Some(v as i64),
+                ValueRef::I64(v) => Some(v),
+                v => panic!("not an integer: {v:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn take_without_nulls_or_null_rows_has_no_validity() {
+        let src = Column::from_values(&[10i64, 20, 30, 40]);
+        let got = take(&src, &[3, 3, 0, 2]).unwrap();
+        assert_eq!(got.as_i64_slice().unwrap(), &[40, 40, 10, 30]);
+        assert!(got.validity().is_none());
+        // A column with a validity bitmap but no null gathers like one without.
+        let all_valid = Column::from_options(&[Some(1i32), Some(2)]);
+        let got = take(&all_valid, &[1, 0, 1]).unwrap();
+        assert_eq!(ints(&got), vec![Some(2), Some(1), Some(2)]);
+        assert!(got.validity().is_none());
+        // Only the valid rows of a column with nulls: no bitmap either.
+        let some_null = Column::from_options(&[Some(1i32), None, Some(3)]);
+        let got = take(&some_null, &[2, 0]).unwrap();
+        assert!(got.validity().is_none());
+        assert!(take(&src, &[]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn take_with_null_rows_and_null_values() {
+        // Sliced, so values and validity start at an offset.
+        let src = Column::from_options(&[Some(0i64), Some(1), None, Some(3), Some(4)]).slice(1, 4);
+        let got = take(&src, &[NULL_ROW, 0, 1, 2, NULL_ROW, 3, 1]).unwrap();
+        assert_eq!(
+            ints(&got),
+            vec![None, Some(1), None, Some(3), None, Some(4), None]
+        );
+        assert_eq!(got.null_count(), 4);
+        // NULL_ROW over a column without nulls.
+        let dense = Column::from_values(&[5i32, 6]);
+        let got = take(&dense, &[1, NULL_ROW, 0]).unwrap();
+        assert_eq!(ints(&got), vec![Some(6), None, Some(5)]);
+        // More than a word of rows, so the validity spans several words.
+        let idx: Vec<u32> = (0..150u32)
+            .map(|i| if i % 7 == 0 { NULL_ROW } else { i % 2 })
+            .collect();
+        let got = take(&dense, &idx).unwrap();
+        let want: Vec<Option<i64>> = idx
+            .iter()
+            .map(|&i| (i != NULL_ROW).then_some(5 + i as i64))
+            .collect();
+        assert_eq!(ints(&got), want);
+    }
+
+    #[test]
+    fn take_booleans_with_null_rows_and_nulls() {
+        let src = Column::from_bools(&[Some(true), None, Some(false), Some(true)]).slice(0, 4);
+        let got = take(&src, &[3, 1, NULL_ROW, 2, 0]).unwrap();
+        let vals: Vec<ValueRef> = (0..got.len()).map(|i| got.value(i)).collect();
+        assert_eq!(
+            vals,
+            vec![
+                ValueRef::Bool(true),
+                ValueRef::Null,
+                ValueRef::Null,
+                ValueRef::Bool(false),
+                ValueRef::Bool(true)
+            ]
+        );
+        let dense = take(&Column::from_bools(&[Some(false), Some(true)]), &[1, 1, 0]).unwrap();
+        assert!(dense.validity().is_none());
+        assert_eq!(dense.value(0), ValueRef::Bool(true));
+        assert_eq!(dense.value(2), ValueRef::Bool(false));
     }
 
     #[test]

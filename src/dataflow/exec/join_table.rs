@@ -1,8 +1,8 @@
 //! The hash join's key table: maps each build key to the first build row with that key, and
 //! chains further rows with the same key through `next` (rows in input order). Integer keys
 //! take typed paths — one integer key, or several packed into one `i64` by their build-side
-//! ranges — looked up in a direct array when the key range is dense and in an integer hash map
-//! otherwise; any other key (text, floats, booleans, ranges too wide to pack) is encoded to
+//! ranges — looked up in a direct array when the key range is dense, in a ranked presence
+//! bitmap when it is moderately sparse, and in an integer hash map otherwise; any other key (text, floats, booleans, ranges too wide to pack) is encoded to
 //! bytes ([`super::keys`]). Null keys never match (SQL equality).
 
 use std::hash::BuildHasherDefault;
@@ -14,7 +14,6 @@ use super::keys::{EncodedKeys, KeyTable, encode};
 use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::kernels::internal;
-use crate::dataflow::expr::kernels::vector::validity_of;
 
 /// "No row": the end of a chain, or a probe row without a match.
 pub const NONE: u32 = u32::MAX;
@@ -24,9 +23,13 @@ pub const NONE: u32 = u32::MAX;
 const DIRECT_FACTOR: u64 = 4;
 const DIRECT_SLACK: u64 = 1024;
 
-/// An integer map gets a presence bitmap over its key range when the range is at most this
-/// many bits per build row (8 bytes per row at most).
-const FILTER_BITS_PER_ROW: u64 = 64;
+/// A key range too wide for a direct array takes a ranked presence bitmap when it is at most
+/// this many bits per build row (12 bytes of bitmap and ranks per row at most), else a hash map.
+const RANKED_BITS_PER_ROW: u64 = 64;
+
+/// The packed key of a probe row that can match nothing (null, or outside a build range):
+/// packed keys of build rows are never negative.
+const NO_KEY: i64 = -1;
 
 /// How the integer key columns of a row become one `i64`.
 #[derive(Debug, Clone)]
@@ -40,12 +43,19 @@ struct Packing {
 enum Lookup {
     /// Packed key `k` is at `heads[k - base]`.
     Direct { base: i64, heads: Vec<u32> },
-    /// An integer hash map over packed keys.
+    /// Packed key `k` is present when bit `k - base` of `words` is set; its first row is
+    /// `heads[rank]`, where the rank counts the present keys below it (`ranks[w]` those in the
+    /// words before word `w`). No hashing, and a miss reads one bit: several times smaller and
+    /// more cache friendly than a hash map over the same keys.
+    Ranked {
+        base: i64,
+        words: Vec<u64>,
+        ranks: Vec<u32>,
+        heads: Vec<u32>,
+    },
+    /// An integer hash map over packed keys (a key range too sparse for a bitmap).
     Map {
         map: HashMap<i64, u32, BuildHasherDefault<IntHasher>>,
-        /// When the key range is at most [`FILTER_BITS_PER_ROW`] bits per build row: one bit
-        /// per key in `base..`, set for keys present, so most misses skip the hash lookup.
-        filter: Option<(i64, Vec<u64>)>,
     },
     /// Encoded row keys: a key id per distinct key, `heads[id]` its first row.
     Bytes { table: KeyTable, heads: Vec<u32> },
@@ -163,29 +173,127 @@ pub struct ProbeScratch {
     /// Encoded keys (the bytes path).
     pub enc: EncodedKeys,
     packed: Vec<i64>,
-    ok: Vec<bool>,
 }
 
-/// The packed keys of probe rows `0..n` into `s.packed`, usability into `s.ok`.
+/// The packed keys of probe rows `0..n` into `s.packed`; rows that can match nothing (a null
+/// key, or a value outside its build range) get [`NO_KEY`].
 fn pack_probe(keys: &[Column], n: usize, packing: &Packing, s: &mut ProbeScratch) -> Result<()> {
     s.packed.clear();
-    s.packed.resize(n, 0);
-    s.ok.clear();
-    s.ok.resize(n, true);
-    for (col, &(lo, hi, mult)) in keys.iter().zip(&packing.parts) {
-        if let Some(m) = validity_of(col) {
-            s.ok.iter_mut().zip(&m).for_each(|(o, m)| *o &= *m);
-        }
-        with_ints!(col, |v| pack_column(
+    for (c, (col, &(lo, hi, mult))) in keys.iter().zip(&packing.parts).enumerate() {
+        let packed = &mut s.packed;
+        with_ints!(col, |v| pack_probe_column(
             &v[..n],
             lo,
             hi,
             mult,
-            &mut s.packed,
-            &mut s.ok
+            packed,
+            c == 0
         ));
+        if col.null_count() > 0
+            && let Some(valid) = col.validity()
+        {
+            packed
+                .iter_mut()
+                .zip(valid.iter())
+                .for_each(|(o, ok)| *o = if ok { *o } else { NO_KEY });
+        }
     }
     Ok(())
+}
+
+/// Adds one probe key column's share to the packed keys `out` (the first column fills it):
+/// branch-free, and a row already at [`NO_KEY`] or outside `lo..=hi` becomes (stays) [`NO_KEY`].
+#[inline]
+fn pack_probe_column<T: Copy + Into<i64>>(
+    v: &[T],
+    lo: i64,
+    hi: i64,
+    mult: u64,
+    out: &mut Vec<i64>,
+    first: bool,
+) {
+    // In range, a share and the sum of shares stay below the product of the ranges (an i64).
+    let share = |x: i64| (x.wrapping_sub(lo) as u64).wrapping_mul(mult) as i64;
+    if first {
+        out.extend(v.iter().map(|&x| {
+            let x: i64 = x.into();
+            if (x >= lo) & (x <= hi) {
+                share(x)
+            } else {
+                NO_KEY
+            }
+        }));
+        return;
+    }
+    for (o, &x) in out.iter_mut().zip(v) {
+        let x: i64 = x.into();
+        let ok = (*o >= 0) & (x >= lo) & (x <= hi);
+        let sum = o.wrapping_add(share(x));
+        *o = if ok { sum } else { NO_KEY };
+    }
+}
+
+/// Appends `at(v[row])` for every probe row (`rows`, or all of `v`). Both iterators report
+/// their exact length, so `extend` reserves once and stores without per-row capacity checks.
+#[inline(always)]
+fn gather_heads<T: Copy>(out: &mut Vec<u32>, v: &[T], rows: Option<&[u32]>, at: impl Fn(T) -> u32) {
+    match rows {
+        // `move`: the iterator owns `at` (and its slices), so the loop keeps them in registers
+        // instead of reloading them through a reference after every store.
+        None => out.extend(v.iter().map(move |&x| at(x))),
+        Some(rows) => out.extend(rows.iter().map(move |&r| at(v[r as usize]))),
+    }
+}
+
+/// Sets `out[i]` to [`NONE`] where the probe row of slot `i` has a null key.
+fn clear_null_rows(out: &mut [u32], col: &Column, rows: Option<&[u32]>) {
+    let Some(valid) = col.validity().filter(|_| col.null_count() > 0) else {
+        return;
+    };
+    match rows {
+        None => out
+            .iter_mut()
+            .zip(valid.iter())
+            .for_each(|(o, ok)| *o = if ok { *o } else { NONE }),
+        Some(rows) => out.iter_mut().zip(rows).for_each(|(o, &r)| {
+            if !valid.get(r as usize) {
+                *o = NONE
+            }
+        }),
+    }
+}
+
+/// A ranked presence bitmap over the keys `k[r]` of the usable rows (`ok[r]`), all inside
+/// `lo..lo + span`, chaining rows with equal keys through `next` (in input order).
+fn build_ranked(k: &[i64], ok: &[bool], lo: i64, span: usize, next: &mut [u32]) -> Lookup {
+    let mut words = vec![0u64; span.div_ceil(64)];
+    for (x, _) in k.iter().zip(ok).filter(|(_, o)| **o) {
+        let d = (x - lo) as usize;
+        words[d / 64] |= 1 << (d % 64);
+    }
+    let mut ranks = Vec::with_capacity(words.len());
+    let mut present = 0u32;
+    for w in &words {
+        ranks.push(present);
+        present += w.count_ones();
+    }
+    let mut heads = vec![NONE; present as usize];
+    for r in (0..k.len()).rev() {
+        if ok[r] {
+            let d = (k[r] - lo) as usize;
+            let (w, bit) = (d / 64, d % 64);
+            let rank = ranks[w] + (words[w] & ((1u64 << bit) - 1)).count_ones();
+            let h = &mut heads[rank as usize];
+            next[r] = *h;
+            *h = r as u32;
+        }
+    }
+    Lookup::Ranked {
+        base: lo,
+        words,
+        ranks,
+        heads,
+    }
 }
 
 impl JoinTable {
@@ -263,6 +371,9 @@ impl JoinTable {
             }
             return Lookup::Direct { base: lo, heads };
         }
+        if lo <= hi && span <= (n as u64 * RANKED_BITS_PER_ROW) as i128 {
+            return build_ranked(k, ok, lo, span as usize, next);
+        }
         let mut map: HashMap<i64, u32, BuildHasherDefault<IntHasher>> =
             HashMap::with_capacity_and_hasher(n.min(1 << 20), Default::default());
         for r in (0..n).rev() {
@@ -272,19 +383,12 @@ impl JoinTable {
                 *h = r as u32;
             }
         }
-        let filter = (lo <= hi && span <= (n as u64 * FILTER_BITS_PER_ROW) as i128).then(|| {
-            let mut bits = vec![0u64; (span as usize).div_ceil(64)];
-            for (x, _) in k.iter().zip(ok).filter(|(_, o)| **o) {
-                let d = (x - lo) as usize;
-                bits[d / 64] |= 1 << (d % 64);
-            }
-            (lo, bits)
-        });
-        Lookup::Map { map, filter }
+        Lookup::Map { map }
     }
 
-    /// Integer probe: `at` maps a (packed) key to its first build row. A single key is read
-    /// straight from its column; several keys are packed into scratch first.
+    /// Integer probe appending to `out`: `at` maps a (packed) key to its first build row.
+    /// A single key is read straight from its column; several keys are packed into scratch
+    /// first (rows that cannot match get [`NO_KEY`], which `at` never finds).
     fn probe_int(
         &self,
         keys: &[Column],
@@ -296,32 +400,17 @@ impl JoinTable {
     ) -> Result<()> {
         if let Some(p) = &self.packing {
             pack_probe(keys, n, p, scratch)?;
-            let (k, ok) = (&scratch.packed, &scratch.ok);
-            let f = |r: usize| if ok[r] { at(k[r]) } else { NONE };
-            match rows {
-                None => out.extend((0..n).map(f)),
-                Some(rows) => out.extend(rows.iter().map(|&r| f(r as usize))),
-            }
+            gather_heads(out, &scratch.packed[..n], rows, at);
             return Ok(());
         }
         let [col] = keys else {
             return Err(internal("join key count differs"));
         };
-        let valid = validity_of(col);
-        with_ints!(col, |v| {
-            let v = &v[..n];
-            match (rows, &valid) {
-                (None, None) => out.extend(v.iter().map(|&x| at(widen(x)))),
-                (Some(rows), None) => out.extend(rows.iter().map(|&r| at(widen(v[r as usize])))),
-                (rows, Some(m)) => {
-                    let f = |r: usize| if m[r] { at(widen(v[r])) } else { NONE };
-                    match rows {
-                        None => out.extend((0..n).map(f)),
-                        Some(rows) => out.extend(rows.iter().map(|&r| f(r as usize))),
-                    }
-                }
-            }
-        });
+        // Null rows are looked up like any other (their values are arbitrary) and cleared after.
+        with_ints!(col, |v| gather_heads(out, &v[..n], rows, move |x| at(
+            widen(x)
+        )));
+        clear_null_rows(out, col, rows);
         Ok(())
     }
 
@@ -336,9 +425,13 @@ impl JoinTable {
         self.next.capacity() * 4
             + match &self.lookup {
                 Lookup::Direct { heads, .. } => heads.capacity() * 4,
-                Lookup::Map { map, filter } => {
-                    map.capacity() * 13 + filter.as_ref().map_or(0, |f| f.1.capacity() * 8)
-                }
+                Lookup::Ranked {
+                    words,
+                    ranks,
+                    heads,
+                    ..
+                } => words.capacity() * 8 + ranks.capacity() * 4 + heads.capacity() * 4,
+                Lookup::Map { map } => map.capacity() * 13,
                 Lookup::Bytes { table, heads } => table.heap_bytes() + heads.capacity() * 4,
             }
     }
@@ -355,14 +448,11 @@ impl JoinTable {
         out: &mut Vec<u32>,
     ) -> Result<()> {
         out.clear();
-        let count = rows.map_or(n, <[u32]>::len);
-        let row = |i: usize| rows.map_or(i, |r| r[i] as usize);
         match &self.lookup {
             Lookup::Bytes { table, heads } => {
                 let scratch = &mut scratch.enc;
                 encode(keys, n, scratch);
-                out.extend((0..count).map(|i| {
-                    let r = row(i);
+                let at = |r: usize| {
                     if scratch.has_null[r] {
                         NONE
                     } else {
@@ -370,11 +460,15 @@ impl JoinTable {
                             .find(scratch.key(r), scratch.hashes[r])
                             .map_or(NONE, |id| heads[id as usize])
                     }
-                }));
+                };
+                match rows {
+                    None => out.extend((0..n).map(at)),
+                    Some(rows) => out.extend(rows.iter().map(|&r| at(r as usize))),
+                }
             }
             Lookup::Direct { base, heads } => {
-                let base = *base;
-                let at = |k: i64| {
+                let (base, heads) = (*base, heads.as_slice());
+                let at = move |k: i64| {
                     let d = k.wrapping_sub(base) as u64;
                     if d < heads.len() as u64 {
                         heads[d as usize]
@@ -384,26 +478,30 @@ impl JoinTable {
                 };
                 self.probe_int(keys, n, rows, scratch, out, at)?;
             }
-            Lookup::Map { map, filter: None } => {
-                let at = |k: i64| map.get(&k).copied().unwrap_or(NONE);
+            Lookup::Ranked {
+                base,
+                words,
+                ranks,
+                heads,
+            } => {
+                let (base, words, ranks, heads) = (*base, &words[..], &ranks[..], &heads[..]);
+                let at = move |k: i64| {
+                    let d = k.wrapping_sub(base) as u64;
+                    let w = (d / 64) as usize;
+                    let Some(&word) = words.get(w) else {
+                        return NONE;
+                    };
+                    let bit = 1u64 << (d % 64);
+                    if word & bit == 0 {
+                        return NONE;
+                    }
+                    let rank = ranks[w] + (word & (bit - 1)).count_ones();
+                    heads[rank as usize]
+                };
                 self.probe_int(keys, n, rows, scratch, out, at)?;
             }
-            Lookup::Map {
-                map,
-                filter: Some((base, bits)),
-            } => {
-                let base = *base;
-                let at = |k: i64| {
-                    let d = k.wrapping_sub(base) as u64;
-                    let present = bits
-                        .get((d / 64) as usize)
-                        .is_some_and(|w| w >> (d % 64) & 1 == 1);
-                    if present {
-                        map.get(&k).copied().unwrap_or(NONE)
-                    } else {
-                        NONE
-                    }
-                };
+            Lookup::Map { map } => {
+                let at = |k: i64| map.get(&k).copied().unwrap_or(NONE);
                 self.probe_int(keys, n, rows, scratch, out, at)?;
             }
         }
@@ -451,7 +549,7 @@ mod tests {
         let vals = [i64::MIN, 7, i64::MAX, 7, -5_000_000_000];
         let b = Column::from_values(&vals);
         let t = JoinTable::build(&[b], 5).unwrap();
-        assert!(matches!(t.lookup, Lookup::Map { filter: None, .. }));
+        assert!(matches!(t.lookup, Lookup::Map { .. }));
         let p = Column::from_values(&[7i64, i64::MAX, 8, i64::MIN, -5_000_000_000]);
         assert_eq!(
             matches(&t, &[p], 5, None),
@@ -460,31 +558,100 @@ mod tests {
     }
 
     #[test]
-    fn a_moderately_sparse_key_range_gets_a_presence_filter() {
-        // 2000 keys spread over 0..100_000: too sparse for a direct array, dense enough for a
-        // bitmap in front of the hash map.
-        let vals: Vec<i64> = (0..2000).map(|i| i * 50 + 7).collect();
+    fn a_moderately_sparse_key_range_gets_a_ranked_bitmap() {
+        // 2000 keys spread over 0..100_000 (some twice, some across word edges): too sparse for
+        // a direct array, dense enough for a ranked bitmap.
+        let mut vals: Vec<i64> = (0..2000).map(|i| i * 50 + 7).collect();
+        vals.extend([57, 63, 64, 99_957, 7]);
         let t = JoinTable::build(&[Column::from_values(&vals)], vals.len()).unwrap();
-        assert!(matches!(
-            t.lookup,
-            Lookup::Map {
-                filter: Some(_),
-                ..
-            }
-        ));
-        let p = Column::from_values(&[7i64, 8, 57, 99_957, 99_958, -1, 1 << 40, 6]);
+        assert!(matches!(t.lookup, Lookup::Ranked { .. }));
+        let p = Column::from_values(&[7i64, 8, 57, 99_957, 99_958, -1, 1 << 40, 6, 63, 64, 65]);
         assert_eq!(
-            matches(&t, &[p], 8, None),
+            matches(&t, &[p], 11, None),
             vec![
-                vec![0],
+                vec![0, 2004],
                 vec![],
-                vec![1],
-                vec![1999],
+                vec![1, 2000],
+                vec![1999, 2003],
                 vec![],
                 vec![],
                 vec![],
+                vec![],
+                vec![2001],
+                vec![2002],
                 vec![]
             ]
+        );
+    }
+
+    /// Every lookup kind against a brute-force reference: probe rows with nulls, selections,
+    /// chains in input order.
+    #[test]
+    fn all_lookups_agree_with_a_reference_under_nulls_and_selections() {
+        let reference = |build: &[Option<i64>], probe: &[Option<i64>], rows: &[u32]| {
+            rows.iter()
+                .map(|&r| match probe[r as usize] {
+                    None => vec![],
+                    Some(k) => (0..build.len() as u32)
+                        .filter(|&b| build[b as usize] == Some(k))
+                        .collect(),
+                })
+                .collect::<Vec<Vec<u32>>>()
+        };
+        // Dense (direct), moderately sparse (ranked), very sparse (map).
+        let kind = |t: &JoinTable| match t.lookup {
+            Lookup::Direct { .. } => "direct",
+            Lookup::Ranked { .. } => "ranked",
+            Lookup::Map { .. } => "map",
+            Lookup::Bytes { .. } => "bytes",
+        };
+        for (stride, want) in [(1i64, "direct"), (37, "ranked"), (1 << 20, "map")] {
+            let build: Vec<Option<i64>> = (0..300)
+                .map(|i| (i % 7 != 3).then_some((i % 100) * stride + 5))
+                .collect();
+            let probe: Vec<Option<i64>> = (0..500)
+                .map(|i| (i % 11 != 0).then_some((i % 130) * stride + 5 - (i % 3 == 0) as i64))
+                .collect();
+            let t = JoinTable::build(&[Column::from_options(&build)], build.len()).unwrap();
+            assert_eq!(kind(&t), want);
+            let pc = Column::from_options(&probe);
+            let all: Vec<u32> = (0..probe.len() as u32).collect();
+            let some: Vec<u32> = (0..probe.len() as u32).filter(|r| r % 4 != 1).collect();
+            assert_eq!(
+                matches(&t, std::slice::from_ref(&pc), probe.len(), None),
+                reference(&build, &probe, &all),
+                "stride {stride}"
+            );
+            assert_eq!(
+                matches(&t, std::slice::from_ref(&pc), probe.len(), Some(&some)),
+                reference(&build, &probe, &some),
+                "stride {stride}"
+            );
+            // A sliced probe column (validity at an offset).
+            let sliced = pc.slice(3, 400);
+            assert_eq!(
+                matches(&t, &[sliced], 400, Some(&[0, 1, 2, 399])),
+                reference(&build, &probe[3..], &[0, 1, 2, 399]),
+                "stride {stride}"
+            );
+        }
+    }
+
+    #[test]
+    fn packed_probe_rows_with_null_or_out_of_range_keys_never_match() {
+        let a = Column::from_values(&[1i64, 2, 3, 2]);
+        let b = Column::from_values(&[10i32, 10, 11, 10]);
+        let t = JoinTable::build(&[a, b], 4).unwrap();
+        assert!(t.packing.is_some());
+        let pa = Column::from_options(&[Some(2i64), None, Some(2), Some(3), Some(0), Some(2)]);
+        let pb = Column::from_options(&[Some(10i32), Some(10), None, Some(11), Some(10), Some(12)]);
+        assert_eq!(
+            matches(&t, &[pa.clone(), pb.clone()], 6, None),
+            vec![vec![1, 3], vec![], vec![], vec![2], vec![], vec![]]
+        );
+        assert_eq!(
+            matches(&t, &[pa, pb], 6, Some(&[5, 3, 1, 0])),
+            vec![vec![], vec![2], vec![], vec![1, 3]]
         );
     }
 

@@ -31,6 +31,21 @@ pub fn prim_col_with<T: NativeType>(
     )?))
 }
 
+/// A primitive column of the values `values` yields, written into a fresh aligned buffer in
+/// one pass (no zero-fill first): for gathers, whose every value is known up front.
+pub fn prim_col_from_iter<T: NativeType, I>(values: I, validity: Option<Bitmap>) -> Result<Column>
+where
+    I: IntoIterator<Item = T>,
+    I::IntoIter: ExactSizeIterator,
+{
+    let mut buf = MutableBuffer::new(MemoryAccount::unlimited());
+    buf.extend_from_iter(values);
+    Ok(T::into_column(PrimitiveColumn::try_new(
+        buf.freeze()?,
+        validity,
+    )?))
+}
+
 /// A bitmap of `n` bits computed a word (64 rows) at a time by `fill`, which receives the
 /// `n.div_ceil(64)` words zeroed; bits past `n` in the last word are cleared afterwards.
 pub fn bitmap_with(n: usize, fill: impl FnOnce(&mut [u64])) -> Result<Bitmap> {
