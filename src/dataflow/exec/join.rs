@@ -100,6 +100,13 @@ pub(super) struct Scratch {
     keys: ProbeScratch,
     /// First build row per live probe row.
     heads: Vec<u32>,
+    /// The live probe rows of the batch.
+    live: Vec<u32>,
+    /// Per physical probe row: whether it matched (only for the kinds that need it).
+    matched: Vec<bool>,
+    /// Candidate (probe row, build row) pairs awaiting [`Prober::flush`].
+    pidx: Vec<u32>,
+    bidx: Vec<u32>,
 }
 
 /// What joining one probe batch produced.
@@ -139,6 +146,15 @@ impl Prober<'_> {
         Ok(Batch::new(cols, pidx.len()))
     }
 
+    /// True for the joins whose output depends on which probe rows matched.
+    fn tracks_probe_matches(&self) -> bool {
+        match self.spec.kind {
+            JoinKind::Semi | JoinKind::Anti | JoinKind::Left | JoinKind::Full => true,
+            JoinKind::Right => self.spec.build_left,
+            JoinKind::Inner => false,
+        }
+    }
+
     /// True for the joins that also output probe rows without a match (with nulls).
     fn keeps_unmatched_probe(&self) -> bool {
         match self.spec.kind {
@@ -162,6 +178,7 @@ impl Prober<'_> {
         probe: &Batch,
         pidx: &mut Vec<u32>,
         bidx: &mut Vec<u32>,
+        // Empty when the join kind does not look at which probe rows matched.
         pmatched: &mut [bool],
         res: &mut Probed,
     ) -> Result<()> {
@@ -186,8 +203,10 @@ impl Prober<'_> {
             pidx.truncate(k);
             bidx.truncate(k);
         }
-        for &p in pidx.iter() {
-            pmatched[p as usize] = true;
+        if !pmatched.is_empty() {
+            for &p in pidx.iter() {
+                pmatched[p as usize] = true;
+            }
         }
         if self.spec.kind == JoinKind::Full {
             res.matched_build.extend_from_slice(bidx);
@@ -217,27 +236,34 @@ impl Prober<'_> {
         let n = probe.len;
         let mut res = Probed::default();
         let semi_like = matches!(self.spec.kind, JoinKind::Semi | JoinKind::Anti);
-        let live: Vec<u32> = match &probe.selection {
-            Some(s) => s.clone(),
-            None => (0..n as u32).collect(),
-        };
-        let mut pmatched = vec![false; n];
-        let mut pidx = Vec::with_capacity(BATCH_SIZE);
-        let mut bidx = Vec::with_capacity(BATCH_SIZE);
+        let Scratch {
+            keys: key_scratch,
+            heads,
+            live,
+            matched: pmatched,
+            pidx,
+            bidx,
+        } = scratch;
+        live.clear();
+        match &probe.selection {
+            Some(s) => live.extend_from_slice(s),
+            None => live.extend(0..n as u32),
+        }
+        // Which probe rows matched matters to every kind but inner joins (and right joins
+        // probing with their right side).
+        pmatched.clear();
+        if self.tracks_probe_matches() {
+            pmatched.resize(n, false);
+        }
+        pidx.clear();
+        bidx.clear();
         if let Some(table) = &self.build.table {
             let keys = self
                 .probe_keys()
                 .iter()
                 .map(|k| k.eval(&probe.columns, n))
                 .collect::<Result<Vec<_>>>()?;
-            let heads = &mut scratch.heads;
-            table.probe(
-                &keys,
-                n,
-                probe.selection.as_deref(),
-                &mut scratch.keys,
-                heads,
-            )?;
+            table.probe(&keys, n, probe.selection.as_deref(), key_scratch, heads)?;
             if semi_like && self.spec.residual.is_none() {
                 for (&p, &h) in live.iter().zip(heads.iter()) {
                     pmatched[p as usize] = h != NONE;
@@ -250,23 +276,23 @@ impl Prober<'_> {
                         bidx.push(r);
                         r = table.next(r);
                         if pidx.len() >= BATCH_SIZE {
-                            self.flush(probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
+                            self.flush(probe, pidx, bidx, pmatched, &mut res)?;
                         }
                     }
                 }
             }
         } else {
-            for &p in &live {
+            for &p in live.iter() {
                 for r in 0..self.build.n {
                     pidx.push(p);
                     bidx.push(r as u32);
                     if pidx.len() >= BATCH_SIZE {
-                        self.flush(probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
+                        self.flush(probe, pidx, bidx, pmatched, &mut res)?;
                     }
                 }
             }
         }
-        self.flush(probe, &mut pidx, &mut bidx, &mut pmatched, &mut res)?;
+        self.flush(probe, pidx, bidx, pmatched, &mut res)?;
         let rows_where = |matched: bool| -> Vec<u32> {
             live.iter()
                 .copied()
