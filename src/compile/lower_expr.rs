@@ -56,6 +56,23 @@ fn is_commutative(op: ArithOp) -> bool {
 }
 
 /// The integer value of a literal operand, if it is one.
+/// The operands of a chain of string `+` (`a + b + c` parses as `(a + b) + c`), in order.
+/// Concatenation is associative, so `a + (b + c)` flattens too; a chain becomes one
+/// `CONCAT_N` instead of a temporary string per `+`.
+fn concat_parts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        ExprKind::Binary {
+            op: BinaryOp::Add,
+            lhs,
+            rhs,
+        } if e.ty == Type::String => {
+            concat_parts(lhs, out);
+            concat_parts(rhs, out);
+        }
+        _ => out.push(e),
+    }
+}
+
 fn int_lit(e: &Expr) -> Option<i64> {
     match e.kind {
         ExprKind::Int(v) => Some(v),
@@ -372,6 +389,23 @@ impl FnBuilder<'_> {
             return Ok(());
         }
         let kind = self.kind(&lhs.ty, lhs.span)?;
+        if op == BinaryOp::Add && kind == Kind::Str {
+            let mut parts = Vec::new();
+            concat_parts(lhs, &mut parts);
+            concat_parts(rhs, &mut parts);
+            if (3..=RANGE_MAX).contains(&parts.len()) {
+                // Fresh registers, like call arguments: the allocator places them as a range.
+                let mut regs = Vec::with_capacity(parts.len());
+                for x in parts {
+                    let v = self.new_vreg(x.ty.clone());
+                    self.expr_into(x, v)?;
+                    regs.push(v);
+                }
+                let parts = regs;
+                self.push(InstKind::ConcatMany { dst, parts }, span);
+                return Ok(());
+            }
+        }
         if let Some(op) = arith_op(op) {
             let (l, r) = self.arith_operands(op, kind, lhs, rhs)?;
             self.push(
