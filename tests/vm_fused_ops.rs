@@ -271,3 +271,63 @@ fn repeated_field_loads_reuse_the_first_until_a_store_or_call() {
     // 20 + 11 + 4*4 = 47.
     assert_eq!(vm.call("aliased", &[]), Ok(Value::F64(47.0)));
 }
+
+const INLINE_SRC: &str = "fn a(i: i64, j: i64) -> f64 {
+    return 1.0 / (((i + j) * (i + j + 1) / 2 + i + 1) as f64);
+}
+fn pick(c: bool, x: i32, y: i32) -> i32 { return c ? x << 2 : -y % 7; }
+fn quotient(x: i64, y: i64) -> i64 { return x / y; }
+fn shout(s: string) -> string { return s + \"!\"; }
+fn twice(x: i64) -> i64 { return quotient(x, 1) * 2; }
+fn sum(n: i64) -> f64 {
+    f64 s = 0.0;
+    for (i64 i = 0; i < n; i++) {
+        for (i64 j = 0; j < n; j++) {
+            s += a(i, j);
+        }
+    }
+    return s;
+}
+fn mix(x: i32) -> i64 {
+    i32 p = pick(x > 3, x, x);
+    return (p as i64) + quotient(100, x as i64) + twice(x as i64) + len(shout(\"ab\"));
+}
+";
+
+#[test]
+fn small_leaf_functions_that_cannot_trap_are_inlined() {
+    let m = theta::compile::compile_source("inline.theta", INLINE_SRC).expect("compiles");
+    theta::bytecode::verify(&m).unwrap_or_else(|e| panic!("{e}\n{}", disassemble(&m)));
+    let calls = |name: &str| {
+        ops_of(&m, name)
+            .iter()
+            .filter(|&&o| o == Opcode::Call)
+            .count()
+    };
+    // `a` is evaluated in place; `pick` too (shifts mask, `% 7` cannot trap). `quotient` may
+    // divide by zero (its trap names it in the stack trace), `shout` allocates and `twice`
+    // calls: those stay calls.
+    assert_eq!(calls("sum"), 0, "{}", disassemble(&m));
+    assert_eq!(calls("mix"), 3, "{}", disassemble(&m));
+    let mut vm = Vm::new(m).expect("verifies");
+    let mut want = 0.0f64;
+    for i in 0..7i64 {
+        for j in 0..7i64 {
+            want += 1.0 / (((i + j) * (i + j + 1) / 2 + i + 1) as f64);
+        }
+    }
+    assert_eq!(vm.call("sum", &[Value::I64(7)]), Ok(Value::F64(want)));
+    for x in [-9i32, 2, 5, 1 << 29] {
+        let p = if x > 3 {
+            x.wrapping_shl(2)
+        } else {
+            x.wrapping_neg() % 7
+        };
+        let want = p as i64 + 100 / x as i64 + 2 * x as i64 + 3;
+        assert_eq!(
+            vm.call("mix", &[Value::I32(x)]),
+            Ok(Value::I64(want)),
+            "x = {x}"
+        );
+    }
+}

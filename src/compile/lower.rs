@@ -33,8 +33,7 @@ pub fn lower_function(
             func.sig.params.len()
         )));
     }
-    let _ = program;
-    let mut b = FnBuilder::new(func);
+    let mut b = FnBuilder::new(program, func);
     b.stmts(&func.body)?;
     b.finish()
 }
@@ -53,13 +52,15 @@ struct OpenBlock {
 
 /// Builds one [`IrFunction`].
 pub(crate) struct FnBuilder<'p> {
+    /// The whole program (callee bodies, for inlining small leaf functions).
+    pub program: &'p hir::Program,
     pub hir: &'p hir::Function,
     vregs: Vec<VRegInfo>,
     blocks: Vec<OpenBlock>,
     layout: Vec<BlockId>,
     placed: Vec<bool>,
     cur: BlockId,
-    locals: Vec<VReg>,
+    pub(crate) locals: Vec<VReg>,
     pub loops: Vec<LoopTargets>,
     /// Loops (condition, body and step) being lowered: `f64`, integer and `bool` literals
     /// that need a register inside one are hoisted.
@@ -84,8 +85,9 @@ pub(crate) enum Literal {
 pub(crate) const HOIST_MAX: usize = 16;
 
 impl<'p> FnBuilder<'p> {
-    fn new(func: &'p hir::Function) -> FnBuilder<'p> {
+    fn new(program: &'p hir::Program, func: &'p hir::Function) -> FnBuilder<'p> {
         let mut b = FnBuilder {
+            program,
             hir: func,
             vregs: Vec::new(),
             blocks: Vec::new(),
