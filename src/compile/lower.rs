@@ -67,6 +67,9 @@ pub(crate) struct FnBuilder<'p> {
     pub loop_depth: u32,
     /// Hoisted literals and the vreg the entry block loads each into.
     hoisted: Vec<(Literal, VReg)>,
+    /// While a call is inlined, the call's span: the body's instructions carry it, so that the
+    /// debug table (a budget trap's location, the stack trace) names the caller's line.
+    pub call_site: Option<Span>,
 }
 
 /// A hoisted literal's identity: a scalar by type and bit pattern, or a string's text.
@@ -98,6 +101,7 @@ impl<'p> FnBuilder<'p> {
             loops: Vec::new(),
             loop_depth: 0,
             hoisted: Vec::new(),
+            call_site: None,
         };
         for l in &func.locals {
             let v = b.new_named(l.ty.clone(), l.name.clone());
@@ -185,6 +189,7 @@ impl<'p> FnBuilder<'p> {
 
     /// Appends an instruction to the current block.
     pub fn push(&mut self, kind: InstKind, span: Span) {
+        let span = self.call_site.unwrap_or(span);
         let block = &mut self.blocks[self.cur.0 as usize];
         if block.term.is_none() {
             block.insts.push(Inst { kind, span });
@@ -200,6 +205,7 @@ impl<'p> FnBuilder<'p> {
 
     /// Ends the current block with `term`; the caller switches to another block next.
     pub fn end_with(&mut self, term: Terminator, span: Span) {
+        let span = self.call_site.unwrap_or(span);
         let block = &mut self.blocks[self.cur.0 as usize];
         if block.term.is_none() {
             block.term = Some((term, span));

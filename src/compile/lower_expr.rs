@@ -236,7 +236,7 @@ impl FnBuilder<'_> {
             }
             ExprKind::Call { func, args } => {
                 if let Some(body) = inline_body(self.program, *func) {
-                    return self.inline_call(body, args, dst);
+                    return self.inline_call(body, args, dst, span);
                 }
                 let args = self.call_args(args)?;
                 let dst = self.result_reg(&e.ty, dst);
@@ -414,10 +414,12 @@ impl FnBuilder<'_> {
     /// A call of a function [`inline_body`] accepts: the arguments are evaluated left to right
     /// (a local argument is read in place: nothing can change it before the body reads it),
     /// then the callee's returned expression is lowered with its parameters bound to them.
-    fn inline_call(&mut self, body: &Expr, args: &[Expr], dst: VReg) -> R<()> {
+    fn inline_call(&mut self, body: &Expr, args: &[Expr], dst: VReg, span: Span) -> R<()> {
         let vals = args.iter().map(|a| self.expr(a)).collect::<R<Vec<_>>>()?;
         let caller_locals = std::mem::replace(&mut self.locals, vals);
+        let outer = self.call_site.replace(self.call_site.unwrap_or(span));
         let r = self.expr_into(body, dst);
+        self.call_site = outer;
         self.locals = caller_locals;
         r
     }
