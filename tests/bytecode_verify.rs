@@ -800,3 +800,34 @@ fn fused_loop_steps_take_i64_counters_and_bounds() {
         "invalid module: function `f` (#1), pc 0 (INCR_JLE): jump target 7 outside the function (0..2)"
     );
 }
+
+#[test]
+fn concat_n_takes_a_range_of_strings() {
+    let m = with_function(
+        vec![VType::Str, VType::I64, VType::Str],
+        Some(VType::Str),
+        |_, f| {
+            f.op(ConcatN, 16, 2, 3, 0);
+            f.op(Ret, 0, 16, 0, 0);
+        },
+    );
+    assert_eq!(
+        error_of(&m),
+        "invalid module: function `f` (#1), pc 0 (CONCAT_N): r3 is i64, expected string"
+    );
+    let m = with_function(vec![VType::Str, VType::Str], Some(VType::Str), |_, f| {
+        f.set_num_registers(20);
+        f.op(ConcatN, 16, 2, 2, 0);
+        f.op(ConcatN, 17, 18, 3, 0);
+        f.op(Ret, 0, 16, 0, 0);
+    });
+    assert_eq!(
+        error_of(&m),
+        "invalid module: function `f` (#1), pc 1 (CONCAT_N): registers r18..r20 out of range (function has 20 registers)"
+    );
+    let m = with_function(vec![VType::Str, VType::Str], Some(VType::Str), |_, f| {
+        f.op(ConcatN, 16, 2, 2, 0);
+        f.op(Ret, 0, 16, 0, 0);
+    });
+    ok(&m);
+}

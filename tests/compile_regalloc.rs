@@ -139,18 +139,22 @@ fn fewer_locals_than_registers_do_not_spill() {
 }
 
 /// `g(c, a, b + 1)`: the three arguments sit in consecutive registers named by CALL's b/c.
+/// (`g` declares a local first: a body of one `return` would be inlined, leaving no call.)
 #[test]
 fn call_arguments_are_consecutive() {
     let g = func(
         "g",
         &[("x", Type::I64), ("y", Type::I64), ("z", Type::I64)],
         Type::I64,
-        &[],
-        vec![ret(Some(bin(
-            BinaryOp::Sub,
-            bin(BinaryOp::Mul, local(0, Type::I64), i64c(100)),
-            bin(BinaryOp::Add, local(1, Type::I64), local(2, Type::I64)),
-        )))],
+        &[("t", Type::I64)],
+        vec![
+            let_(3, i64c(0)),
+            ret(Some(bin(
+                BinaryOp::Sub,
+                bin(BinaryOp::Mul, local(0, Type::I64), i64c(100)),
+                bin(BinaryOp::Add, local(1, Type::I64), local(2, Type::I64)),
+            ))),
+        ],
     );
     let f = func(
         "f",

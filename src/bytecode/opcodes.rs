@@ -766,6 +766,14 @@ opcodes! {
     AddJgt "ADD_JGT" [Dst Src Src Target];
     /// `R[a] := R[a] + R[c]` (i64, wrapping); `if R[a] >= R[b] then pc := imm`.
     AddJge "ADD_JGE" [Dst Src Src Target];
+
+    // ---- strings, appended ---------------------------------------------------------------------
+    /// `R[a] := R[b] + … + R[b+c-1]` (one string from `c` strings, in one allocation).
+    ConcatN "CONCAT_N" [Dst Range Count None];
+
+    // ---- float math, appended ------------------------------------------------------------------
+    /// `R[a] := sqrt(R[b])` (f64, correctly rounded; NaN below -0.0), the `sqrt` built-in in line.
+    SqrtF64 "SQRT_F64" [Dst Src None None];
 }
 
 impl Opcode {

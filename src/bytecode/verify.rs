@@ -961,6 +961,16 @@ impl<'a> FunctionVerifier<'a> {
                 self.expect(state, c, STR)?;
                 self.write(state, a, STR);
             }
+            SqrtF64 => {
+                self.expect(state, b, F64)?;
+                self.write(state, a, F64);
+            }
+            ConcatN => {
+                for i in 0..c {
+                    self.expect(state, b + i, STR)?;
+                }
+                self.write(state, a, STR);
+            }
             StrEq | StrNe | StrLt | StrLe | StrGt | StrGe => {
                 self.expect(state, b, STR)?;
                 self.expect(state, c, STR)?;

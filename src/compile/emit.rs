@@ -397,6 +397,10 @@ impl Emitter<'_> {
                 let (b, c) = self.range(elems)?;
                 self.with_dst(*dst, |r| Instr::new(Opcode::ArrayLit, r, b, c, t))?
             }
+            ConcatMany { dst, parts } => {
+                let (b, c) = self.range(parts)?;
+                self.with_dst(*dst, |r| Instr::abc(Opcode::ConcatN, r, b, c))?
+            }
             ArrayGet { dst, array, index } => {
                 let ek = value_vtype(self.func.ty(*dst))?.elem_kind();
                 let a = self.src(*array, &mut k)?;
@@ -499,6 +503,11 @@ impl Emitter<'_> {
                 };
                 let t = self.pools.ty(t.clone())?;
                 self.call(dst, |a| Instr::abi(Opcode::ToString, a, b, t))
+            }
+            // A value-producing `sqrt` of an f64 is one instruction (a discarded one stays a call:
+            // `SQRT_F64` needs a destination).
+            Builtin::Sqrt if dst.is_some() && arg_types == [VType::F64] => {
+                self.call(dst, one(Opcode::SqrtF64))
             }
             Builtin::Materialize => self.call(dst, one(Opcode::DfMaterialize)),
             Builtin::Explain => self.call(dst, one(Opcode::DfExplain)),

@@ -345,6 +345,13 @@ pub enum InstKind {
         /// Element values in order.
         elems: Vec<VReg>,
     },
+    /// `dst = parts[0] + parts[1] + …`: one string from a chain of string `+` (a range group).
+    ConcatMany {
+        /// Destination.
+        dst: VReg,
+        /// The strings, in order (at least three).
+        parts: Vec<VReg>,
+    },
     /// `dst = new struct` from field values in declaration order (a range group), or with every
     /// field at its default when `fields` is empty.
     NewStruct {
@@ -536,6 +543,7 @@ impl InstKind {
             Binary { lhs, rhs, .. } | Compare { lhs, rhs, .. } => operand_regs(*lhs, *rhs),
             Call { args, .. } | CallBuiltin { args, .. } => args.clone(),
             ArrayLit { elems, .. } => elems.clone(),
+            ConcatMany { parts, .. } => parts.clone(),
             NewStruct { fields, .. } => fields.clone(),
             CallIndirect { callee, args, .. } => {
                 let mut v = vec![*callee];
@@ -573,6 +581,7 @@ impl InstKind {
             | ArrayGet { dst, .. }
             | NewStruct { dst, .. }
             | ArrayLit { dst, .. }
+            | ConcatMany { dst, .. }
             | FieldGet { dst, .. }
             | GetGlobal { dst, .. } => Some(*dst),
             Call { dst, .. } | CallIndirect { dst, .. } | CallBuiltin { dst, .. } => *dst,
@@ -589,6 +598,7 @@ impl InstKind {
             | InstKind::CallIndirect { args, .. }
             | InstKind::CallBuiltin { args, .. } => Some(args),
             InstKind::ArrayLit { elems, .. } => Some(elems),
+            InstKind::ConcatMany { parts, .. } => Some(parts),
             InstKind::NewStruct { fields, .. } => Some(fields),
             _ => None,
         }
@@ -703,6 +713,7 @@ impl fmt::Display for InstKind {
             ArrayLit { dst, ty, elems } => {
                 write!(f, "{dst} = array_lit {}[{}]", type_text(ty), list(elems))
             }
+            ConcatMany { dst, parts } => write!(f, "{dst} = concat({})", list(parts)),
             NewStruct { dst, id, fields } => {
                 write!(f, "{dst} = new_struct struct#{}{{{}}}", id.0, list(fields))
             }

@@ -33,8 +33,7 @@ pub fn lower_function(
             func.sig.params.len()
         )));
     }
-    let _ = program;
-    let mut b = FnBuilder::new(func);
+    let mut b = FnBuilder::new(program, func);
     b.stmts(&func.body)?;
     b.finish()
 }
@@ -53,19 +52,24 @@ struct OpenBlock {
 
 /// Builds one [`IrFunction`].
 pub(crate) struct FnBuilder<'p> {
+    /// The whole program (callee bodies, for inlining small leaf functions).
+    pub program: &'p hir::Program,
     pub hir: &'p hir::Function,
     vregs: Vec<VRegInfo>,
     blocks: Vec<OpenBlock>,
     layout: Vec<BlockId>,
     placed: Vec<bool>,
     cur: BlockId,
-    locals: Vec<VReg>,
+    pub(crate) locals: Vec<VReg>,
     pub loops: Vec<LoopTargets>,
     /// Loops (condition, body and step) being lowered: `f64`, integer and `bool` literals
     /// that need a register inside one are hoisted.
     pub loop_depth: u32,
     /// Hoisted literals and the vreg the entry block loads each into.
     hoisted: Vec<(Literal, VReg)>,
+    /// While a call is inlined, the call's span: the body's instructions carry it, so that the
+    /// debug table (a budget trap's location, the stack trace) names the caller's line.
+    pub call_site: Option<Span>,
 }
 
 /// A hoisted literal's identity: a scalar by type and bit pattern, or a string's text.
@@ -84,8 +88,9 @@ pub(crate) enum Literal {
 pub(crate) const HOIST_MAX: usize = 16;
 
 impl<'p> FnBuilder<'p> {
-    fn new(func: &'p hir::Function) -> FnBuilder<'p> {
+    fn new(program: &'p hir::Program, func: &'p hir::Function) -> FnBuilder<'p> {
         let mut b = FnBuilder {
+            program,
             hir: func,
             vregs: Vec::new(),
             blocks: Vec::new(),
@@ -96,6 +101,7 @@ impl<'p> FnBuilder<'p> {
             loops: Vec::new(),
             loop_depth: 0,
             hoisted: Vec::new(),
+            call_site: None,
         };
         for l in &func.locals {
             let v = b.new_named(l.ty.clone(), l.name.clone());
@@ -183,6 +189,7 @@ impl<'p> FnBuilder<'p> {
 
     /// Appends an instruction to the current block.
     pub fn push(&mut self, kind: InstKind, span: Span) {
+        let span = self.call_site.unwrap_or(span);
         let block = &mut self.blocks[self.cur.0 as usize];
         if block.term.is_none() {
             block.insts.push(Inst { kind, span });
@@ -198,6 +205,7 @@ impl<'p> FnBuilder<'p> {
 
     /// Ends the current block with `term`; the caller switches to another block next.
     pub fn end_with(&mut self, term: Terminator, span: Span) {
+        let span = self.call_site.unwrap_or(span);
         let block = &mut self.blocks[self.cur.0 as usize];
         if block.term.is_none() {
             block.term = Some((term, span));

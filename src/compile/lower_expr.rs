@@ -6,7 +6,7 @@
 //! all sub-expressions are read, so `x = x + 1` or `x = c ? x : y` can target `x` directly.
 
 use crate::builtins::Builtin;
-use crate::check::hir::{BinaryOp, Expr, ExprKind, UnaryOp};
+use crate::check::hir::{self, BinaryOp, Expr, ExprKind, FuncId, StmtKind, UnaryOp};
 use crate::check::types::{StructId, Type};
 use crate::compile::CompileError;
 use crate::compile::ir::{
@@ -56,6 +56,80 @@ fn is_commutative(op: ArithOp) -> bool {
 }
 
 /// The integer value of a literal operand, if it is one.
+/// Most expression nodes in the body of a function that calls inline.
+const INLINE_MAX_NODES: usize = 32;
+
+/// The returned expression of `func` when calls of it may be lowered in place: its body is
+/// one `return e;` with `e` small, over scalars only, calling nothing and unable to trap (no
+/// integer `/` or `%` except by a non-zero literal; shifts mask their count, casts saturate).
+/// Such a call has no effect but its value, so evaluating `e` over the arguments instead is
+/// indistinguishable, including in stack traces (nothing inside can trap).
+fn inline_body(program: &hir::Program, func: FuncId) -> Option<&Expr> {
+    let f = program.functions.get(func.0 as usize)?;
+    let [stmt] = f.body.as_slice() else {
+        return None;
+    };
+    let StmtKind::Return(Some(e)) = &stmt.kind else {
+        return None;
+    };
+    let mut nodes = 0;
+    cannot_trap(e, f.sig.params.len(), &mut nodes).then_some(e)
+}
+
+/// Whether `e` is a scalar expression over the first `params` locals that cannot trap and,
+/// with `nodes` counted so far, stays within [`INLINE_MAX_NODES`].
+fn cannot_trap(e: &Expr, params: usize, nodes: &mut usize) -> bool {
+    *nodes += 1;
+    let scalar = matches!(
+        e.ty,
+        Type::I8 | Type::I16 | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::Bool
+    );
+    if !scalar || *nodes > INLINE_MAX_NODES {
+        return false;
+    }
+    match &e.kind {
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) => true,
+        ExprKind::Local(l) => (l.0 as usize) < params,
+        ExprKind::Unary { operand, .. } | ExprKind::Cast(operand) => {
+            cannot_trap(operand, params, nodes)
+        }
+        ExprKind::Binary { op, lhs, rhs } => {
+            let int_division = matches!(op, BinaryOp::Div | BinaryOp::Rem)
+                && !matches!(lhs.ty, Type::F32 | Type::F64);
+            (!int_division || int_lit(rhs).is_some_and(|v| v != 0))
+                && cannot_trap(lhs, params, nodes)
+                && cannot_trap(rhs, params, nodes)
+        }
+        ExprKind::Ternary {
+            cond,
+            then_expr,
+            else_expr,
+        } => {
+            cannot_trap(cond, params, nodes)
+                && cannot_trap(then_expr, params, nodes)
+                && cannot_trap(else_expr, params, nodes)
+        }
+        _ => false,
+    }
+}
+
+/// The operands of a chain of string `+` (`a + b + c` parses as `(a + b) + c`), in order.
+/// Concatenation is associative, so `a + (b + c)` flattens too; a chain becomes one
+/// `CONCAT_N` instead of a temporary string per `+`.
+fn concat_parts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        ExprKind::Binary {
+            op: BinaryOp::Add,
+            lhs,
+            rhs,
+        } if e.ty == Type::String => {
+            concat_parts(lhs, out);
+            concat_parts(rhs, out);
+        }
+        _ => out.push(e),
+    }
+}
+
 fn int_lit(e: &Expr) -> Option<i64> {
     match e.kind {
         ExprKind::Int(v) => Some(v),
@@ -161,6 +235,9 @@ impl FnBuilder<'_> {
                 }
             }
             ExprKind::Call { func, args } => {
+                if let Some(body) = inline_body(self.program, *func) {
+                    return self.inline_call(body, args, dst, span);
+                }
                 let args = self.call_args(args)?;
                 let dst = self.result_reg(&e.ty, dst);
                 self.push(
@@ -334,6 +411,19 @@ impl FnBuilder<'_> {
         (*ty != Type::Void).then_some(dst)
     }
 
+    /// A call of a function [`inline_body`] accepts: the arguments are evaluated left to right
+    /// (a local argument is read in place: nothing can change it before the body reads it),
+    /// then the callee's returned expression is lowered with its parameters bound to them.
+    fn inline_call(&mut self, body: &Expr, args: &[Expr], dst: VReg, span: Span) -> R<()> {
+        let vals = args.iter().map(|a| self.expr(a)).collect::<R<Vec<_>>>()?;
+        let caller_locals = std::mem::replace(&mut self.locals, vals);
+        let outer = self.call_site.replace(self.call_site.unwrap_or(span));
+        let r = self.expr_into(body, dst);
+        self.call_site = outer;
+        self.locals = caller_locals;
+        r
+    }
+
     /// Evaluates call arguments into fresh vregs (a call group for the allocator).
     pub(crate) fn call_args(&mut self, args: &[Expr]) -> R<Vec<VReg>> {
         let mut out = Vec::with_capacity(args.len());
@@ -372,6 +462,23 @@ impl FnBuilder<'_> {
             return Ok(());
         }
         let kind = self.kind(&lhs.ty, lhs.span)?;
+        if op == BinaryOp::Add && kind == Kind::Str {
+            let mut parts = Vec::new();
+            concat_parts(lhs, &mut parts);
+            concat_parts(rhs, &mut parts);
+            if (3..=RANGE_MAX).contains(&parts.len()) {
+                // Fresh registers, like call arguments: the allocator places them as a range.
+                let mut regs = Vec::with_capacity(parts.len());
+                for x in parts {
+                    let v = self.new_vreg(x.ty.clone());
+                    self.expr_into(x, v)?;
+                    regs.push(v);
+                }
+                let parts = regs;
+                self.push(InstKind::ConcatMany { dst, parts }, span);
+                return Ok(());
+            }
+        }
         if let Some(op) = arith_op(op) {
             let (l, r) = self.arith_operands(op, kind, lhs, rhs)?;
             self.push(

@@ -5,6 +5,7 @@
 //! [`emit`] writes the instructions, constants and debug tables of a `bytecode::Module`.
 
 pub mod emit;
+mod fields;
 pub mod ir;
 pub mod liveness;
 pub mod lower;
@@ -97,7 +98,8 @@ fn compile_on_this_thread(program: &hir::Program) -> Result<Module, CompileError
     let mut pools = Pools::default();
     let mut functions = Vec::with_capacity(program.functions.len());
     for f in &program.functions {
-        let ir = lower::lower_function(program, f)?;
+        let mut ir = lower::lower_function(program, f)?;
+        fields::reuse_field_loads(&mut ir);
         let alloc = regalloc::allocate(&ir)?;
         functions.push(emit::emit_function(&files, &mut pools, &ir, &alloc)?);
     }

@@ -805,6 +805,41 @@ impl Heap {
         self.push_slot(Kind::Str, p, n, 0, flags)
     }
 
+    /// `parts[0] + parts[1] + …` on string handles: one allocation, each part copied once. When
+    /// at most one part is non-empty, that part itself (strings are immutable).
+    pub fn concat_many(&mut self, parts: &[u64]) -> Result<u64, Trap> {
+        let mut n = 0usize;
+        let mut only = parts.first().copied();
+        for &h in parts {
+            let len = self.str_raw(h).1;
+            if len > 0 {
+                only = (n == 0).then_some(h);
+                n = n
+                    .checked_add(len)
+                    .ok_or_else(|| cannot_allocate(usize::MAX))?;
+            }
+        }
+        if let Some(h) = only {
+            return Ok(h);
+        }
+        let size = OBJECT_OVERHEAD.saturating_add(n);
+        self.check_room(size)?;
+        let (p, flags) = self.payload(n)?;
+        let mut at = 0;
+        for &h in parts {
+            let (src, len) = self.str_raw(h);
+            // SAFETY: `src` is a live string payload (invariant 1) that allocating `p` did not
+            // move or free (bumpalo never moves chunks; nothing was collected). The lengths are
+            // the ones summed into `n` above (no slot changed since), so `at + len <= n` and
+            // every copy lands inside the fresh `n`-byte allocation `p`, distinct from `src`.
+            // Whole strings are valid UTF-8, so their concatenation is too (invariant 4).
+            unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), p.as_ptr().add(at), len) };
+            at += len;
+        }
+        self.commit(size);
+        self.push_slot(Kind::Str, p, n, 0, flags)
+    }
+
     /// A copy of bytes `start..end` of string `h` (`""` unless the range is inside the string and
     /// on UTF-8 character boundaries, which the caller checks first to report a trap).
     pub fn alloc_substr(&mut self, h: u64, start: usize, end: usize) -> Result<u64, Trap> {
@@ -953,6 +988,13 @@ impl Heap {
             },
             None => "",
         }
+    }
+
+    /// The length in bytes of a string handle (0 for a handle that is not a live string, as
+    /// [`Heap::str`] reads it as `""`).
+    #[inline(always)]
+    pub fn str_len(&self, h: u64) -> usize {
+        self.slot(h, Kind::Str).map_or(0, |s| s.len)
     }
 
     /// The words of a live array or struct.

@@ -218,6 +218,11 @@ float_binops!(f32_of, slot_f32, add_f32 => +, sub_f32 => -, mul_f32 => *, div_f3
 pub fn neg_f64(a: u64) -> u64 {
     slot_f64(-f64_of(a))
 }
+/// `sqrt` on `f64` (one `sqrtsd`).
+#[inline(always)]
+pub fn sqrt_f64(a: u64) -> u64 {
+    slot_f64(f64_of(a).sqrt())
+}
 /// Unary `-` on `f32`.
 #[inline(always)]
 pub fn neg_f32(a: u64) -> u64 {

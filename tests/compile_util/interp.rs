@@ -265,6 +265,7 @@ fn call(
             AddF64 => Some(Val::F(get(b).f() + get(c).f())),
             SubF64 => Some(Val::F(get(b).f() - get(c).f())),
             MulF64 => Some(Val::F(get(b).f() * get(c).f())),
+            SqrtF64 => Some(Val::F(get(b).f().sqrt())),
             DivF64 => Some(Val::F(get(b).f() / get(c).f())),
             LtF64 => Some(Val::I((get(b).f() < get(c).f()) as i64)),
             CastIntF64 => Some(Val::F(get(b).i() as f64)),
@@ -274,6 +275,9 @@ fn call(
             CastToI32 => Some(Val::I(wrap(get(b).i(), 32))),
             CastToI64 => Some(Val::I(get(b).i())),
             Concat => Some(Val::S(Rc::new(format!("{}{}", get(b).s(), get(c).s())))),
+            ConcatN => Some(Val::S(Rc::new(
+                (b..b + c).map(|r| get(r).s().to_string()).collect(),
+            ))),
             StrEq | StrNe | StrLt | StrLe | StrGt | StrGe => {
                 let (x, y) = (get(b).s(), get(c).s());
                 let t = match op {

@@ -318,6 +318,30 @@ fn strings_concat_and_substr() {
 }
 
 #[test]
+fn concat_many_copies_each_part_once_into_one_string() {
+    let mut h = Heap::new();
+    let a = h.alloc_str("héllo").unwrap();
+    let sp = h.alloc_str(" ").unwrap();
+    let b = h.alloc_str("wörld").unwrap();
+    let empty = h.alloc_str("").unwrap();
+    let before = h.stats().objects;
+    let c = h.concat_many(&[a, sp, empty, b, sp, a]).unwrap();
+    assert_eq!(h.str(c), "héllo wörld héllo");
+    assert_eq!(h.stats().objects, before + 1);
+    // At most one non-empty part: that part itself, no allocation.
+    assert_eq!(h.concat_many(&[empty, b, empty]).unwrap(), b);
+    assert_eq!(h.concat_many(&[empty, empty]).unwrap(), empty);
+    let none = h.concat_many(&[]).unwrap();
+    assert_eq!(h.str(none), "");
+    // A large result goes to the mature arena and survives a collection that moves the rest.
+    let long = h.concat_many(&[c; 200]).unwrap();
+    assert_eq!(h.str(long), "héllo wörld héllo".repeat(200));
+    h.collect([&[c, long][..]]);
+    assert_eq!(h.str(c), "héllo wörld héllo");
+    assert_eq!(h.str(long), "héllo wörld héllo".repeat(200));
+}
+
+#[test]
 fn foreign_values_are_dropped_by_the_collector() {
     let mut h = Heap::new();
     let token = Rc::new(5_i32);

@@ -167,6 +167,7 @@ handlers! {
     DivF64 => value(bin!(ops::div_f64));
     RemF64 => value(bin!(ops::rem_f64));
     NegF64 => value(un!(ops::neg_f64));
+    SqrtF64 => value(un!(ops::sqrt_f64));
     EqF32 => value(fcmp!(ops::cmp_f32::eq));
     NeF32 => value(fcmp!(ops::cmp_f32::ne));
     LtF32 => value(fcmp!(ops::cmp_f32::lt));

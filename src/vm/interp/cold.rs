@@ -122,13 +122,20 @@ fn cold_op(
             gc_point!(str_cost(n));
             w[a] = obj::concat(&mut m.rt, w[b], w[c])?;
         }
+        Opcode::ConcatN => {
+            let parts = b..(b + c).min(WINDOW);
+            let n = w[parts.clone()]
+                .iter()
+                .fold(0usize, |n, &h| n.saturating_add(m.rt.heap.str(h).len()));
+            gc_point!(str_cost(n));
+            w[a] = m.rt.heap.concat_many(&w[parts])?;
+        }
         Opcode::StrEq => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Eq),
         Opcode::StrNe => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Ne),
         Opcode::StrLt => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Lt),
         Opcode::StrLe => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Le),
         Opcode::StrGt => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Gt),
         Opcode::StrGe => w[a] = obj::str_cmp(&m.rt.heap, w[b], w[c], CmpOp::Ge),
-        Opcode::StrLen => w[a] = m.rt.heap.str(w[b]).len() as u64,
         Opcode::ToString => {
             gc_point!(64);
             w[a] = gc_retry!(obj::to_string(&mut m.rt, ins.imm, w[b]));

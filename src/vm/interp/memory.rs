@@ -1,5 +1,5 @@
-//! Handlers of moves and constants, and of the memory operations that stay in line: array
-//! and struct field access, globals and spill slots.
+//! Handlers of moves and constants, and of the memory operations that stay in line: string
+//! lengths, array and struct field access, globals and spill slots.
 
 use super::dispatch::{error_of, handlers};
 use crate::vm::objects as obj;
@@ -94,6 +94,10 @@ handlers! {
         },
         |i, w, cx| error_of(obj::array_len(&cx.m.rt.heap, w[i.b as usize]))
     );
+    StrLen => machine(|i, w, cx| {
+        w[i.a as usize] = cx.m.rt.heap.str_len(w[i.b as usize]) as u64;
+        Ok(())
+    });
     ArrayGetI8 => checked(array_get!(), array_get!(trap));
     ArrayGetI16 => checked(array_get!(), array_get!(trap));
     ArrayGetI32 => checked(array_get!(), array_get!(trap));
