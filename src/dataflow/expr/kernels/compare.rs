@@ -104,6 +104,11 @@ impl<'a> TextRows<'a> {
         }
     }
 
+    /// The offsets and the value bytes.
+    pub fn parts(&self) -> (&'a [i32], &'a [u8]) {
+        (self.offsets, self.data)
+    }
+
     /// The bytes of row `i` (`i` below the column's length).
     #[inline]
     pub fn get(&self, i: usize) -> &'a [u8] {

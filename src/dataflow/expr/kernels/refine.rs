@@ -78,6 +78,30 @@ fn select_dense<T: Copy>(x: &[T], keep: impl Fn(T) -> bool) -> Vec<u32> {
     out
 }
 
+/// [`select_dense`] over the first `n` rows of a text column: each row's bytes are sliced from
+/// consecutive offsets (one offset load a row) and the predicate fills a 64-row mask.
+#[inline]
+fn select_text_dense(x: TextRows<'_>, n: usize, keep: impl Fn(&[u8]) -> bool) -> Vec<u32> {
+    let (offsets, data) = x.parts();
+    let offsets = &offsets[..=n];
+    let mut out = Vec::with_capacity(n);
+    for lo in (0..n).step_by(64) {
+        let hi = (lo + 64).min(n);
+        let mut mask = 0u64;
+        for (j, w) in offsets[lo..=hi].windows(2).enumerate() {
+            // Offsets of a checked column are in bounds; `get` keeps this free of panics.
+            let v = data.get(w[0] as usize..w[1] as usize).unwrap_or_default();
+            mask |= (keep(v) as u64) << j;
+        }
+        let base = lo as u32;
+        while mask != 0 {
+            out.push(base + mask.trailing_zeros());
+            mask &= mask - 1;
+        }
+    }
+    out
+}
+
 fn values<T: Num>(c: &Column, n: usize) -> Result<&[T]> {
     T::from_column(c)
         .map(|p| p.values())
@@ -136,7 +160,10 @@ fn refine_str(op: CmpOp, a: Leaf, b: Leaf, n: usize, sel: Option<Vec<u32>>) -> R
     Ok(match (a, b) {
         (Leaf::Col(x), Leaf::Const(c)) => {
             let (x, k) = (text(x, n)?, TextKey::new(str_const(c)?.as_bytes()));
-            with_op!(op, |holds| apply(n, sel, |i| holds(k.cmp_value(x.get(i)))))
+            with_op!(op, |holds| match sel {
+                None => select_text_dense(x, n, |v| holds(k.cmp_value(v))),
+                sel => apply(n, sel, |i| holds(k.cmp_value(x.get(i)))),
+            })
         }
         (Leaf::Const(c), Leaf::Col(y)) => {
             let (y, k) = (text(y, n)?, TextKey::new(str_const(c)?.as_bytes()));
@@ -238,12 +265,15 @@ mod tests {
                 _ => Some((i % 7) as f64 - 3.0),
             })
             .collect();
+        // Text without nulls (so comparisons with a constant take the dense path).
+        let d: Vec<Option<&str>> = texts.iter().map(|t| Some(t.as_str())).collect();
         let cols = vec![
             Column::from_options(&x).slice(3, n),
             Column::from_options(&k).slice(3, n),
             Column::from_strs(&s).slice(3, n),
             Column::from_options(&y).slice(3, n),
             Column::from_options(&z).slice(3, n),
+            Column::from_strs(&d).slice(3, n),
         ];
         let schema = [
             ("x", DataType::F64),
@@ -251,6 +281,7 @@ mod tests {
             ("s", DataType::Utf8),
             ("y", DataType::F64),
             ("z", DataType::F64),
+            ("d", DataType::Utf8),
         ]
         .iter()
         .map(|(n, t)| (n.to_string(), *t))
@@ -290,6 +321,13 @@ mod tests {
             "-1 > z",
             "z > 1.5",
             "y <= 1 and z < 1",
+            "d >= '1994-01-01' and d < '1995-01-01'",
+            "d > '1995-03-15'",
+            "'1994-06-01' <= d",
+            "d = '1994-01-010'",
+            "d <> 'éé'",
+            "d < '1994'",
+            "'1995' > d and z >= 0",
         ];
         for p in preds {
             let typed = type_predicate(&parse_expr(p).unwrap(), &Schema(&schema), "filter")
