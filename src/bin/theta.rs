@@ -43,7 +43,7 @@ enum Command {
         /// Trap (T0008) when live heap memory exceeds this many bytes (suffixes K, M, G allowed).
         #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
         max_memory: Option<usize>,
-        /// Trap (T0004) when calls nest deeper than this (default 10000).
+        /// Trap (T0004) when calls nest deeper than this.
         #[arg(long, value_name = "N", default_value_t = theta::vm::frame::DEFAULT_MAX_FRAMES)]
         max_frames: usize,
         /// The program (`.theta`) or module (`.thbc`).
