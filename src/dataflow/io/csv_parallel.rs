@@ -377,13 +377,13 @@ mod tests {
         let cases = 80;
         for case in 0..cases {
             let width = 1 + (next_random(&mut x) % 3) as usize;
-            let nl = if next_random(&mut x) % 2 == 0 {
+            let nl = if next_random(&mut x).is_multiple_of(2) {
                 "\r\n"
             } else {
                 "\n"
             };
             let mut s = String::new();
-            if next_random(&mut x) % 5 == 0 {
+            if next_random(&mut x).is_multiple_of(5) {
                 s.push('\u{feff}');
             }
             let names: Vec<String> = (0..width).map(|i| format!("c{i}")).collect();
@@ -400,12 +400,12 @@ mod tests {
                 })
                 .collect();
             for r in 0..rows {
-                if next_random(&mut x) % 7 == 0 {
+                if next_random(&mut x).is_multiple_of(7) {
                     s.push_str(nl);
                 }
                 s.push_str(&r.to_string());
                 for &(a, b) in &kinds {
-                    let cell = if r < sample || next_random(&mut x) % 4 == 0 {
+                    let cell = if r < sample || next_random(&mut x).is_multiple_of(4) {
                         ""
                     } else if r < half {
                         cells[a]
@@ -415,7 +415,7 @@ mod tests {
                     s.push(',');
                     s.push_str(cell);
                 }
-                if r + 1 < rows || next_random(&mut x) % 2 == 0 {
+                if r + 1 < rows || next_random(&mut x).is_multiple_of(2) {
                     s.push_str(nl);
                 }
             }
