@@ -68,6 +68,16 @@ pub trait Operator {
 /// A boxed operator.
 pub type BoxOp = Box<dyn Operator>;
 
+/// Pulls the next batch with live rows from `op`, keeping its selection.
+pub fn next_live(op: &mut BoxOp) -> Option<Result<Batch>> {
+    loop {
+        match op.next()? {
+            Ok(b) if b.num_rows() == 0 => continue,
+            r => return Some(r),
+        }
+    }
+}
+
 /// Pulls the next non-empty dense batch from `op`.
 pub fn next_dense(op: &mut BoxOp) -> Option<Result<Batch>> {
     loop {

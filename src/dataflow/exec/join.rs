@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Sender};
 
-use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_dense};
+use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_dense, next_live};
 use super::columns::{NULL_ROW, concat, take_opt};
 use super::join_table::{JoinTable, NONE, ProbeScratch};
 use crate::dataflow::column::Column;
@@ -582,16 +582,6 @@ pub fn join_threads() -> usize {
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
         .map_or(1, |n| n.clamp(1, 2))
-}
-
-/// Pulls the next batch with live rows from `op`, keeping its selection.
-pub(super) fn next_live(op: &mut BoxOp) -> Option<Result<Batch>> {
-    loop {
-        match op.next()? {
-            Ok(b) if b.num_rows() == 0 => continue,
-            r => return Some(r),
-        }
-    }
 }
 
 impl Operator for JoinOp {

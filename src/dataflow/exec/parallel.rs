@@ -5,7 +5,7 @@
 //! group order stays first-seen order. The split is fixed ([`PARTS`] ranges, cut at batch
 //! boundaries), not taken from the machine's core count, so results are the same everywhere.
 
-use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator};
+use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_live};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -113,11 +113,8 @@ impl CollectOp {
         let parts = run_parts(split.parts(), |p| {
             let mut op = split.build(p);
             let mut out = Vec::new();
-            while let Some(b) = op.next() {
-                let b = b?;
-                if b.num_rows() > 0 {
-                    out.push(b);
-                }
+            while let Some(b) = next_live(&mut op) {
+                out.push(b?);
             }
             Ok(out)
         })?;

@@ -11,8 +11,8 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
 
-use super::batch::{Batch, BoxOp, Operator};
-use super::join::{Build, JoinSpec, Prober, Scratch, next_live};
+use super::batch::{Batch, BoxOp, Operator, next_live};
+use super::join::{Build, JoinSpec, Prober, Scratch};
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::parser::JoinKind;
 use crate::dataflow::memory::{MemoryAccount, Reservation};

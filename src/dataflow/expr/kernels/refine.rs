@@ -69,13 +69,18 @@ fn select_dense<T: Copy>(x: &[T], keep: impl Fn(T) -> bool) -> Vec<u32> {
         for (j, &v) in chunk.iter().enumerate() {
             mask |= (keep(v) as u64) << j;
         }
-        let base = (c * 64) as u32;
-        while mask != 0 {
-            out.push(base + mask.trailing_zeros());
-            mask &= mask - 1;
-        }
+        push_set_bits(&mut out, (c * 64) as u32, mask);
     }
     out
+}
+
+/// Appends `base + i` for each set bit `i` of `mask`, in increasing order.
+#[inline]
+fn push_set_bits(out: &mut Vec<u32>, base: u32, mut mask: u64) {
+    while mask != 0 {
+        out.push(base + mask.trailing_zeros());
+        mask &= mask - 1;
+    }
 }
 
 /// [`select_dense`] over the first `n` rows of a text column: each row's bytes are sliced from
@@ -93,11 +98,7 @@ fn select_text_dense(x: TextRows<'_>, n: usize, keep: impl Fn(&[u8]) -> bool) ->
             let v = data.get(w[0] as usize..w[1] as usize).unwrap_or_default();
             mask |= (keep(v) as u64) << j;
         }
-        let base = lo as u32;
-        while mask != 0 {
-            out.push(base + mask.trailing_zeros());
-            mask &= mask - 1;
-        }
+        push_set_bits(&mut out, lo as u32, mask);
     }
     out
 }
