@@ -204,12 +204,11 @@ fn read_halves(
 mod tests {
     use super::*;
     use crate::dataflow::io::read_csv;
+    use crate::dataflow::io::tests::tempdir;
     use crate::dataflow::memory::MemoryBudget;
 
     fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("theta-csv-parallel-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join(name);
+        let p = tempdir().join(name);
         std::fs::write(&p, text).unwrap();
         p
     }
