@@ -5,6 +5,7 @@
 //! [`compile`] (IR, register allocation, emission) → [`bytecode`] (module format, verifier) →
 //! [`vm`] (interpreter, runtime, host API), with [`dataflow`] as the table engine.
 
+pub mod atomic_file;
 pub mod builtins;
 pub mod bytecode;
 pub mod check;

@@ -135,12 +135,10 @@ fn compile(file: &Path, output: Option<PathBuf>, color: ColorChoice) -> ExitCode
         Err(code) => return code,
     };
     let output = output.unwrap_or_else(|| file.with_extension("thbc"));
-    // Write beside the target and rename, so a failure never leaves a half-written module.
-    let tmp = output.with_extension("thbc.tmp");
-    let written =
-        std::fs::write(&tmp, module.to_bytes()).and_then(|()| std::fs::rename(&tmp, &output));
+    // A failure never leaves a half-written module; `-o /dev/null` stays a device.
+    let bytes = module.to_bytes();
+    let written = theta::atomic_file::write_atomically(&output, |e| e, |w| w.write_all(&bytes));
     if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
         eprintln!("error: cannot write {}: {e}", output.display());
         return ExitCode::from(1);
     }

@@ -6,10 +6,9 @@ mod csv_parallel;
 pub(crate) mod csv_parse;
 pub mod json;
 
-use std::fs::{self, File};
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
 
 use super::error::{DataflowError, Result};
 
@@ -19,42 +18,15 @@ pub use json::{read_json, write_json};
 /// Rows inferred from before column types are fixed (later rows may still widen them).
 pub const INFERENCE_SAMPLE_ROWS: usize = 1000;
 
-fn temp_path_for(path: &Path) -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp = format!(".{name}.tmp-{}-{n}", std::process::id());
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.join(tmp),
-        _ => PathBuf::from(tmp),
-    }
-}
-
-/// Writes `path` atomically: `body` writes a temporary file beside it, which is flushed, synced
-/// and renamed over `path` only when `body` succeeds; on any failure the temporary file is
-/// removed and an existing `path` is left untouched.
+/// Writes `path` atomically (see [`crate::atomic_file`]): `body` writes a temporary file beside
+/// it, which is synced and renamed over `path` only when `body` succeeds; on any failure the
+/// temporary file is removed and an existing `path` is left untouched. Devices and FIFOs are
+/// written in place.
 pub(crate) fn write_atomically(
     path: &Path,
     body: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
 ) -> Result<()> {
-    let tmp = temp_path_for(path);
-    let file = File::create(&tmp).map_err(|e| DataflowError::io(path, &e))?;
-    let mut w = BufWriter::with_capacity(1 << 16, file);
-    let result = body(&mut w).and_then(|()| {
-        w.flush().map_err(|e| DataflowError::io(path, &e))?;
-        w.get_ref()
-            .sync_all()
-            .map_err(|e| DataflowError::io(path, &e))?;
-        drop(w);
-        fs::rename(&tmp, path).map_err(|e| DataflowError::io(path, &e))
-    });
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    crate::atomic_file::write_atomically(path, io_err(path), body)
 }
 
 /// Maps a write error on `path` to a [`DataflowError::Io`].
@@ -65,6 +37,10 @@ pub(crate) fn io_err(path: &Path) -> impl Fn(std::io::Error) -> DataflowError + 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
+    use std::io::Write;
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicU64, Ordering};
 
     #[test]
     fn failed_write_leaves_target_untouched() {
