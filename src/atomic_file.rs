@@ -76,14 +76,15 @@ fn temp_path_for(path: &Path) -> PathBuf {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Read;
 
-    fn tempdir() -> PathBuf {
+    /// A fresh directory under the system temp dir.
+    pub(crate) fn tempdir() -> PathBuf {
         static N: AtomicU64 = AtomicU64::new(0);
         let d = std::env::temp_dir().join(format!(
-            "theta-atomic-test-{}-{}",
+            "theta-test-{}-{}",
             std::process::id(),
             N.fetch_add(1, Ordering::Relaxed)
         ));

@@ -39,8 +39,6 @@ mod tests {
     use super::*;
     use std::fs;
     use std::io::Write;
-    use std::path::PathBuf;
-    use std::sync::atomic::{AtomicU64, Ordering};
 
     #[test]
     fn failed_write_leaves_target_untouched() {
@@ -67,17 +65,7 @@ mod tests {
         assert!(matches!(err, Err(DataflowError::Io { .. })));
     }
 
-    /// A fresh directory under the system temp dir.
-    pub(crate) fn tempdir() -> PathBuf {
-        static N: AtomicU64 = AtomicU64::new(0);
-        let d = std::env::temp_dir().join(format!(
-            "theta-io-test-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        fs::create_dir_all(&d).unwrap();
-        d
-    }
+    pub(crate) use crate::atomic_file::tests::tempdir;
 }
 
 #[cfg(test)]
