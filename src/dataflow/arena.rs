@@ -18,6 +18,9 @@ use super::buffer::ALIGNMENT;
 use super::error::{DataflowError, Result};
 use super::memory::{MemoryAccount, Reservation};
 
+/// The largest piece [`TableArena::alloc_filled`] hands out at once (a multiple of 64).
+pub(crate) const FILL_WINDOW: usize = 1 << 20;
+
 struct ArenaInner {
     bump: Mutex<Bump>,
     /// Bytes handed out, charged to the budget until the arena is dropped.
@@ -60,8 +63,8 @@ unsafe impl Sync for ArenaRegion {}
 impl ArenaRegion {
     /// The region's bytes.
     pub(crate) fn as_slice(&self) -> &[u8] {
-        // SAFETY: `ptr` came from `Bump::try_alloc_layout` for `len` bytes, which were zeroed
-        // right after allocation, so they are initialised. The allocation stays valid while the
+        // SAFETY: `ptr` came from `Bump::try_alloc_layout` for `len` bytes, which were all zeroed
+        // (window by window) before the region was made, so they are initialised. The allocation stays valid while the
         // `Bump` lives: `self.arena` keeps the `Bump` alive, `TableArena` never calls `reset`
         // (no method exposes it) and bumpalo never moves or frees a chunk before the `Bump` is
         // dropped. No `&mut` to these bytes exists while `&self` is borrowed.
@@ -110,6 +113,19 @@ impl TableArena {
     /// Allocates `len` zeroed bytes (rounded up to a multiple of 64, at least 64), 64-byte
     /// aligned, charging the budget first.
     pub(crate) fn alloc_zeroed(&self, len: usize) -> Result<ArenaRegion> {
+        self.alloc_filled(len, |_, _| {})
+    }
+
+    /// Allocates like [`Self::alloc_zeroed`], then hands the region to `fill` window by window,
+    /// in order: `fill(offset, window)` gets bytes `offset..offset + window.len()` (at most
+    /// [`FILL_WINDOW`] of them), zeroed just before. A source copied in this way can free
+    /// what it has copied as it goes, and the region's pages are first touched as they are
+    /// filled, so the source and the region never both hold all the bytes.
+    pub(crate) fn alloc_filled(
+        &self,
+        len: usize,
+        mut fill: impl FnMut(usize, &mut [u8]),
+    ) -> Result<ArenaRegion> {
         let size = len
             .max(1)
             .checked_next_multiple_of(ALIGNMENT)
@@ -133,8 +149,23 @@ impl TableArena {
             }
             return Err(self.too_big(len));
         };
-        // SAFETY: `ptr` is valid for writes of `size` bytes (just allocated with that layout).
-        unsafe { std::ptr::write_bytes(ptr.as_ptr(), 0, size) };
+        let mut offset = 0;
+        while offset < size {
+            let n = (size - offset).min(FILL_WINDOW);
+            // SAFETY: `offset + n <= size`, so the window lies inside the allocation just made
+            // for `size` bytes; it is initialised (zeroed) before the slice is formed, and the
+            // slice is the only reference to these bytes (bumpalo never hands out overlapping
+            // allocations, and no `ArenaRegion` exists for this one yet). The slice ends before
+            // the next window is formed.
+            let window = unsafe {
+                let start = ptr.as_ptr().add(offset);
+                std::ptr::write_bytes(start, 0, n);
+                std::slice::from_raw_parts_mut(start, n)
+            };
+            fill(offset, window);
+            offset += n;
+        }
+        // Every byte of the region was zeroed above (and possibly written by `fill`).
         Ok(ArenaRegion {
             ptr,
             len: size,

@@ -227,6 +227,35 @@ impl BitmapBuilder {
         self.len = new_len;
     }
 
+    /// The bits so far, packed (bit `i` is bit `i % 8` of byte `i / 8`; bits past
+    /// [`Self::len`] in the last byte are zero).
+    pub fn packed_bytes(&self) -> &[u8] {
+        self.buf.as_slice()
+    }
+
+    /// Appends the first `bits` bits of `packed` (laid out as [`Self::packed_bytes`]), a byte
+    /// at a time: shifted into place when this builder's length is not a multiple of 8.
+    pub fn append_packed(&mut self, packed: &[u8], bits: usize) {
+        let bits = bits.min(packed.len() * 8);
+        let start = self.len;
+        let new_len = start + bits;
+        self.buf.resize(new_len.div_ceil(8));
+        let shift = start % 8;
+        let out = &mut self.buf.as_mut_slice()[start / 8..];
+        for (i, &b) in packed[..bits.div_ceil(8)].iter().enumerate() {
+            out[i] |= b << shift;
+            if shift > 0 && i + 1 < out.len() {
+                out[i + 1] |= b >> (8 - shift);
+            }
+        }
+        // Keep the bits past the new length zero (the source may carry bits past `bits`).
+        if !new_len.is_multiple_of(8) {
+            let last = new_len / 8 - start / 8;
+            out[last] &= (1u8 << (new_len % 8)) - 1;
+        }
+        self.len = new_len;
+    }
+
     /// Bit `i` so far; `false` when out of range.
     pub fn get(&self, i: usize) -> bool {
         i < self.len && self.buf.as_slice()[i / 8] & (1 << (i % 8)) != 0

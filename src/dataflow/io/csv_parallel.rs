@@ -22,7 +22,6 @@ use super::assemble::{Assembler, Kind};
 use super::csv::{Source, fill, sample};
 use crate::dataflow::column::Column;
 use crate::dataflow::error::DataflowError;
-use crate::dataflow::exec::columns::concat;
 use crate::dataflow::exec::parallel::run_parts;
 use crate::dataflow::memory::MemoryAccount;
 use crate::dataflow::table::Table;
@@ -150,15 +149,15 @@ fn read_halves(
     account: &MemoryAccount,
     width: usize,
 ) -> Option<Halves> {
-    // The halves are built on the heap and copied once into the result's arena.
-    let scratch = MemoryAccount::new(account.budget(), account.operator());
+    // The halves grow in segments charged to `account` and move into its arena column by
+    // column, each segment freed as soon as it is copied (see `chunked.rs`).
     let halves = run_parts(ranges.len(), |p| {
         let (start, end) = ranges[p];
         let mut f = File::open(path).map_err(|e| DataflowError::io(path, &e))?;
         f.seek(SeekFrom::Start(start))
             .map_err(|e| DataflowError::io(path, &e))?;
         let mut src = Source::part(path, f.take(end - start));
-        let mut asm = Assembler::new(kinds.clone(), scratch.clone());
+        let mut asm = Assembler::new(kinds.clone(), account.clone());
         let more = src.next()?;
         fill(&mut src, &mut asm, width, more)?;
         Ok(asm)
@@ -170,33 +169,18 @@ fn read_halves(
             *j = j.join(*k);
         }
     }
-    if halves.iter().any(Assembler::needs_second_pass) {
-        return Some(Halves::NeedsSecondPass(joined));
-    }
-    // Each column's pieces sit in a slot, freed as soon as that column is copied, so only the
-    // column being copied exists twice.
-    let mut slots: Vec<Vec<Column>> = (0..width).map(|_| Vec::new()).collect();
-    for mut asm in halves {
+    let mut halves = halves;
+    for asm in &mut halves {
         for (col, k) in joined.iter().enumerate() {
             asm.widen_to(col, *k);
         }
-        if asm.needs_second_pass() {
-            return Some(Halves::NeedsSecondPass(joined));
-        }
-        for (slot, column) in slots.iter_mut().zip(asm.finish().ok()?) {
-            slot.push(column);
-        }
     }
-    // One column at a time: copying two at once would save little and hold both twice.
-    let columns = slots
-        .into_iter()
-        .zip(&joined)
-        .map(|(pieces, kind)| {
-            let refs: Vec<&Column> = pieces.iter().collect();
-            concat(&refs, kind.data_type(), account)
-        })
-        .collect::<Result<Vec<_>, DataflowError>>()
-        .ok()?;
+    // A half that held other values in a column the other made text reads again, as one
+    // reader would.
+    if halves.iter().any(Assembler::needs_second_pass) {
+        return Some(Halves::NeedsSecondPass(joined));
+    }
+    let columns = Assembler::concat(halves, account).ok()?;
     Some(Halves::Done(joined, columns))
 }
 

@@ -1,0 +1,554 @@
+//! Column builders for the readers, which do not know their row count: values go into
+//! segments that are allocated once and never move, instead of one buffer that doubles.
+//!
+//! A doubling buffer copies everything it holds at each growth (`Block`s are 64-byte aligned, so
+//! the allocator cannot grow them in place) and its final copy into the table's arena holds the
+//! column twice. Segments are never copied while the file is read, and [`Buffer::filled`] moves
+//! them into the arena in order, freeing each segment as soon as it is copied while the arena's
+//! pages are first touched as they are filled: a column exists about once at any moment, so a
+//! read's peak is near the table's own size. Several builders (the halves of a two-thread read)
+//! concatenate the same way, each adding its rows at the next offset of one region.
+//!
+//! Segment sizes grow with the column (from [`FIRST_SEGMENT_BYTES`], doubling, to at most
+//! [`MAX_SEGMENT_BYTES`], or one value's size), so small files stay small and a large column has
+//! a few hundred segments; their capacity is charged to the budget like a growing buffer's.
+
+use std::collections::VecDeque;
+
+use bytemuck::Pod;
+
+use crate::dataflow::bitmap::{Bitmap, BitmapBuilder};
+use crate::dataflow::buffer::Buffer;
+use crate::dataflow::column::{BoolColumn, NativeType, PrimitiveColumn, StringColumn};
+use crate::dataflow::error::{DataflowError, Result};
+use crate::dataflow::memory::{MemoryAccount, Reservation};
+
+/// The first segment of a column, in bytes.
+pub(crate) const FIRST_SEGMENT_BYTES: usize = 16 << 10;
+/// The largest segment (unless one value is larger), in bytes.
+pub(crate) const MAX_SEGMENT_BYTES: usize = 64 << 20;
+
+/// Values appended in segments that never move or grow once allocated.
+pub(crate) struct Segments<T> {
+    full: Vec<Vec<T>>,
+    /// The segment being filled; it is never pushed past its capacity (which would reallocate).
+    current: Vec<T>,
+    full_len: usize,
+    account: MemoryAccount,
+    reservation: Reservation,
+    error: Option<DataflowError>,
+}
+
+impl<T: Pod> Segments<T> {
+    /// No values yet, charging segments to `account`.
+    pub(crate) fn new(account: MemoryAccount) -> Self {
+        Segments {
+            full: Vec::new(),
+            current: Vec::new(),
+            full_len: 0,
+            reservation: account.empty_reservation(),
+            account,
+            error: None,
+        }
+    }
+
+    /// Values appended.
+    pub(crate) fn len(&self) -> usize {
+        self.full_len + self.current.len()
+    }
+
+    /// Appends one value.
+    #[inline]
+    pub(crate) fn push(&mut self, value: T) {
+        if self.current.len() == self.current.capacity() {
+            self.next_segment(1);
+        }
+        self.current.push(value);
+    }
+
+    /// Appends values (split across segments where one fills up).
+    #[inline]
+    pub(crate) fn extend_from_slice(&mut self, mut values: &[T]) {
+        loop {
+            let room = self.current.capacity() - self.current.len();
+            if values.len() <= room {
+                self.current.extend_from_slice(values);
+                return;
+            }
+            let (now, later) = values.split_at(room);
+            self.current.extend_from_slice(now);
+            values = later;
+            self.next_segment(values.len());
+        }
+    }
+
+    /// Appends `n` zero values.
+    pub(crate) fn extend_zeroed(&mut self, mut n: usize) {
+        loop {
+            let room = self.current.capacity() - self.current.len();
+            let now = n.min(room);
+            let len = self.current.len();
+            self.current.resize(len + now, T::zeroed());
+            n -= now;
+            if n == 0 {
+                return;
+            }
+            self.next_segment(n);
+        }
+    }
+
+    /// Starts a new segment with room for at least `min` values.
+    #[cold]
+    fn next_segment(&mut self, min: usize) {
+        let width = std::mem::size_of::<T>().max(1);
+        let bytes = (self.len() * width).clamp(FIRST_SEGMENT_BYTES, MAX_SEGMENT_BYTES);
+        let capacity = (bytes / width).max(min);
+        let charge = capacity.saturating_mul(width);
+        if self.account.is_forced() {
+            self.reservation.force_grow(charge);
+        } else if self.error.is_none()
+            && let Err(e) = self.reservation.grow(charge, self.account.operator())
+        {
+            self.error = Some(e);
+        }
+        let full = std::mem::replace(&mut self.current, Vec::with_capacity(capacity));
+        if full.capacity() > 0 {
+            self.full_len += full.len();
+            self.full.push(full);
+        }
+    }
+
+    /// The first budget error met while growing, if any.
+    pub(crate) fn check(&self) -> Result<()> {
+        match &self.error {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// All values in order (for tests).
+    #[cfg(test)]
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
+        self.full.iter().chain([&self.current]).flatten()
+    }
+
+    /// The same values converted by `f` to a type of the same size, segment by segment in
+    /// each segment's own allocation (`Vec`'s in-place collect), so no second copy of the
+    /// column exists at any time and the charge stays right.
+    pub(crate) fn map<U: Pod>(self, f: impl Fn(T) -> U) -> Segments<U> {
+        const { assert!(std::mem::size_of::<T>() == std::mem::size_of::<U>()) };
+        let convert = |s: Vec<T>| -> Vec<U> { s.into_iter().map(&f).collect() };
+        Segments {
+            full: self.full.into_iter().map(convert).collect(),
+            // A conversion that did not keep the room only makes the next push start a segment.
+            current: convert(self.current),
+            full_len: self.full_len,
+            account: self.account,
+            reservation: self.reservation,
+            error: self.error,
+        }
+    }
+
+    /// A reader of the values in order that frees each segment once it is read.
+    pub(crate) fn into_drain(self) -> Drain<T> {
+        let mut segments: VecDeque<Vec<T>> = self.full.into();
+        segments.push_back(self.current);
+        // The segments' charge ends here: whatever they are copied into is charged instead, and
+        // it only fills up as they are freed (see the module docs).
+        drop(self.reservation);
+        Drain {
+            segments,
+            position: 0,
+        }
+    }
+}
+
+/// Values of [`Segments`] read in order; each segment is freed once read to its end.
+pub(crate) struct Drain<T> {
+    segments: VecDeque<Vec<T>>,
+    position: usize,
+}
+
+impl<T: Pod> Drain<T> {
+    /// Fills `out` with the next values, passing them to `copy(source, dest)` in runs of equal
+    /// length (a plain copy, a conversion, a rebase); returns how many were written, fewer than
+    /// `out.len()` only when the values run out (the rest of `out` is left as it was).
+    pub(crate) fn take_into<U>(
+        &mut self,
+        mut out: &mut [U],
+        mut copy: impl FnMut(&[T], &mut [U]),
+    ) -> usize {
+        let mut written = 0;
+        while !out.is_empty() {
+            let Some(segment) = self.segments.front() else {
+                break;
+            };
+            let source = &segment[self.position..];
+            let n = source.len().min(out.len());
+            let (dest, rest) = std::mem::take(&mut out).split_at_mut(n);
+            copy(&source[..n], dest);
+            out = rest;
+            written += n;
+            self.position += n;
+            if self.position == segment.len() {
+                self.segments.pop_front();
+                self.position = 0;
+            }
+        }
+        written
+    }
+
+    /// Segments not yet freed (for tests).
+    #[cfg(test)]
+    pub(crate) fn segments_left(&self) -> usize {
+        self.segments.len()
+    }
+}
+
+/// Fills `out` from the parts in order (each a drain and a value passed to `copy` with its
+/// runs, such as the shift of a part's string offsets), dropping each part once it runs out.
+fn fill_from_parts<T: Pod, U, X: Copy>(
+    parts: &mut VecDeque<(Drain<T>, X)>,
+    mut out: &mut [U],
+    copy: impl Fn(&[T], &mut [U], X),
+) {
+    while !out.is_empty() {
+        let Some((drain, x)) = parts.front_mut() else {
+            return;
+        };
+        let x = *x;
+        let n = drain.take_into(out, |s, d| copy(s, d, x));
+        if n < out.len() {
+            parts.pop_front();
+        }
+        out = &mut out[n..];
+    }
+}
+
+/// Validity bits created on the first null, so columns without nulls carry no bitmap.
+pub(crate) struct Validity {
+    bits: Option<BitmapBuilder>,
+    account: MemoryAccount,
+}
+
+impl Validity {
+    fn new(account: MemoryAccount) -> Self {
+        Validity {
+            bits: None,
+            account,
+        }
+    }
+
+    #[inline]
+    fn append(&mut self, len_before: usize, valid: bool) {
+        match &mut self.bits {
+            Some(b) => b.append(valid),
+            None if valid => {}
+            None => self.start(len_before).append(false),
+        }
+    }
+
+    fn append_n(&mut self, len_before: usize, n: usize, valid: bool) {
+        if n == 0 {
+            return;
+        }
+        if let Some(b) = &mut self.bits {
+            b.append_n(n, valid);
+        } else if !valid {
+            self.start(len_before).append_n(n, false);
+        }
+    }
+
+    #[cold]
+    fn start(&mut self, len_before: usize) -> &mut BitmapBuilder {
+        let mut b = BitmapBuilder::new(self.account.clone());
+        b.append_n(len_before, true);
+        self.bits.insert(b)
+    }
+
+    fn check(&self) -> Result<()> {
+        self.bits.as_ref().map_or(Ok(()), BitmapBuilder::check)
+    }
+}
+
+/// The validity of parts laid end to end (each with its rows), or `None` when none has nulls.
+fn concat_validity(
+    parts: &[(&Validity, usize)],
+    account: &MemoryAccount,
+) -> Result<Option<Bitmap>> {
+    if parts.iter().all(|(v, _)| v.bits.is_none()) {
+        return Ok(None);
+    }
+    let mut out = BitmapBuilder::new(account.clone());
+    out.reserve(parts.iter().map(|(_, n)| n).sum())?;
+    for (v, n) in parts {
+        match &v.bits {
+            Some(b) => out.append_packed(b.packed_bytes(), *n),
+            None => out.append_n(*n, true),
+        }
+    }
+    out.finish().map(Some)
+}
+
+/// A primitive column under construction.
+pub(crate) struct PrimChunks<T> {
+    values: Segments<T>,
+    validity: Validity,
+}
+
+impl<T: NativeType> PrimChunks<T> {
+    /// Empty, charging `account`.
+    pub(crate) fn new(account: MemoryAccount) -> Self {
+        PrimChunks {
+            values: Segments::new(account.clone()),
+            validity: Validity::new(account),
+        }
+    }
+
+    /// Rows appended.
+    pub(crate) fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Appends a value.
+    #[inline]
+    pub(crate) fn append_value(&mut self, v: T) {
+        self.validity.append(self.values.len(), true);
+        self.values.push(v);
+    }
+
+    /// Appends a null (its value slot is zero, like the table builders').
+    #[inline]
+    pub(crate) fn append_null(&mut self) {
+        self.validity.append(self.values.len(), false);
+        self.values.push(T::default());
+    }
+
+    /// Appends `n` nulls.
+    pub(crate) fn append_nulls(&mut self, n: usize) {
+        self.validity.append_n(self.values.len(), n, false);
+        self.values.extend_zeroed(n);
+    }
+
+    /// The first budget error met, if any.
+    pub(crate) fn check(&self) -> Result<()> {
+        self.values.check()?;
+        self.validity.check()
+    }
+
+    /// The same rows with every value converted by `f` in place (nulls stay null, their zero
+    /// slot converted like any value).
+    pub(crate) fn map<U: NativeType>(self, f: impl Fn(T) -> U) -> PrimChunks<U> {
+        PrimChunks {
+            values: self.values.map(f),
+            validity: self.validity,
+        }
+    }
+
+    /// Rows `0..len` as `Option`s (for tests).
+    #[cfg(test)]
+    pub(crate) fn to_options(&self) -> Vec<Option<T>> {
+        self.values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let valid = self.validity.bits.as_ref().is_none_or(|b| b.get(i));
+                valid.then_some(*v)
+            })
+            .collect()
+    }
+}
+
+/// The rows of `parts` in order, as one column whose buffers are charged to `account` (in its
+/// arena when it has one); each part's segments are freed as they are copied.
+pub(crate) fn concat_prim<T: NativeType>(
+    parts: Vec<PrimChunks<T>>,
+    account: &MemoryAccount,
+) -> Result<PrimitiveColumn<T>> {
+    parts.iter().try_for_each(PrimChunks::check)?;
+    let v: Vec<(&Validity, usize)> = parts.iter().map(|p| (&p.validity, p.len())).collect();
+    let validity = concat_validity(&v, account)?;
+    let rows: usize = parts.iter().map(PrimChunks::len).sum();
+    let mut drains: VecDeque<(Drain<T>, ())> = parts
+        .into_iter()
+        .map(|p| (p.values.into_drain(), ()))
+        .collect();
+    let values = Buffer::filled(rows * std::mem::size_of::<T>(), account, |_, window| {
+        fill_from_parts(&mut drains, bytemuck::cast_slice_mut(window), |s, d, ()| {
+            d.copy_from_slice(s)
+        });
+    })?;
+    PrimitiveColumn::try_new(values, validity)
+}
+
+/// A boolean column under construction (bits are small: a doubling bitmap is fine).
+pub(crate) struct BoolChunks {
+    values: BitmapBuilder,
+    validity: Validity,
+}
+
+impl BoolChunks {
+    /// Empty, charging `account`.
+    pub(crate) fn new(account: MemoryAccount) -> Self {
+        BoolChunks {
+            values: BitmapBuilder::new(account.clone()),
+            validity: Validity::new(account),
+        }
+    }
+
+    /// Rows appended.
+    pub(crate) fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Appends a value.
+    #[inline]
+    pub(crate) fn append_value(&mut self, v: bool) {
+        self.validity.append(self.len(), true);
+        self.values.append(v);
+    }
+
+    /// Appends a null.
+    #[inline]
+    pub(crate) fn append_null(&mut self) {
+        self.validity.append(self.len(), false);
+        self.values.append(false);
+    }
+
+    /// Appends `n` nulls.
+    pub(crate) fn append_nulls(&mut self, n: usize) {
+        self.validity.append_n(self.len(), n, false);
+        self.values.append_n(n, false);
+    }
+
+    /// The first budget error met, if any.
+    pub(crate) fn check(&self) -> Result<()> {
+        self.values.check()?;
+        self.validity.check()
+    }
+}
+
+/// The rows of `parts` in order, as one column charged to `account`.
+pub(crate) fn concat_bool(parts: Vec<BoolChunks>, account: &MemoryAccount) -> Result<BoolColumn> {
+    parts.iter().try_for_each(BoolChunks::check)?;
+    let v: Vec<(&Validity, usize)> = parts.iter().map(|p| (&p.validity, p.len())).collect();
+    let validity = concat_validity(&v, account)?;
+    let rows = parts.iter().map(BoolChunks::len).sum();
+    let mut values = BitmapBuilder::new(account.clone());
+    values.reserve(rows)?;
+    for p in &parts {
+        values.append_packed(p.values.packed_bytes(), p.len());
+    }
+    BoolColumn::try_new(values.finish()?, validity)
+}
+
+/// A text column under construction: each value's end offset and the bytes.
+pub(crate) struct StrChunks {
+    ends: Segments<i32>,
+    data: Segments<u8>,
+    validity: Validity,
+    overflow: bool,
+}
+
+impl StrChunks {
+    /// Empty, charging `account`.
+    pub(crate) fn new(account: MemoryAccount) -> Self {
+        StrChunks {
+            ends: Segments::new(account.clone()),
+            data: Segments::new(account.clone()),
+            validity: Validity::new(account),
+            overflow: false,
+        }
+    }
+
+    /// Rows appended.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    #[inline]
+    fn push_end(&mut self) {
+        match i32::try_from(self.data.len()) {
+            Ok(end) => self.ends.push(end),
+            Err(_) => {
+                self.overflow = true;
+                self.ends.push(i32::MAX);
+            }
+        }
+    }
+
+    /// Appends a string.
+    #[inline]
+    pub(crate) fn append_value(&mut self, v: &str) {
+        self.validity.append(self.len(), true);
+        self.data.extend_from_slice(v.as_bytes());
+        self.push_end();
+    }
+
+    /// Appends a null.
+    #[inline]
+    pub(crate) fn append_null(&mut self) {
+        self.validity.append(self.len(), false);
+        self.push_end();
+    }
+
+    /// Appends `n` nulls.
+    pub(crate) fn append_nulls(&mut self, n: usize) {
+        self.validity.append_n(self.len(), n, false);
+        for _ in 0..n {
+            self.push_end();
+        }
+    }
+
+    /// The first budget or size error met, if any.
+    pub(crate) fn check(&self) -> Result<()> {
+        if self.overflow {
+            return Err(too_much_text());
+        }
+        self.ends.check()?;
+        self.data.check()?;
+        self.validity.check()
+    }
+}
+
+fn too_much_text() -> DataflowError {
+    DataflowError::OutOfRange {
+        message: "a string column holds more than 2 GiB of text".into(),
+    }
+}
+
+/// The rows of `parts` in order, as one column charged to `account`: the bytes laid end to end
+/// and each part's offsets shifted by the bytes before it.
+pub(crate) fn concat_str(parts: Vec<StrChunks>, account: &MemoryAccount) -> Result<StringColumn> {
+    parts.iter().try_for_each(StrChunks::check)?;
+    let total: usize = parts.iter().map(|p| p.data.len()).sum();
+    if i32::try_from(total).is_err() {
+        return Err(too_much_text());
+    }
+    let v: Vec<(&Validity, usize)> = parts.iter().map(|p| (&p.validity, p.len())).collect();
+    let validity = concat_validity(&v, account)?;
+    let rows: usize = parts.iter().map(StrChunks::len).sum();
+    // Each part's offsets shift by the bytes of the parts before it; every shifted offset is
+    // at most `total`, which fits (checked above).
+    let mut ends = VecDeque::new();
+    let mut datas = VecDeque::new();
+    let mut shift = 0i32;
+    for p in parts {
+        let bytes = p.data.len() as i32;
+        ends.push_back((p.ends.into_drain(), shift));
+        datas.push_back((p.data.into_drain(), ()));
+        shift += bytes;
+    }
+    let offsets = Buffer::filled((rows + 1) * 4, account, |offset, window| {
+        let out: &mut [i32] = bytemuck::cast_slice_mut(window);
+        // The first offset is 0 (already zero); each value's end follows.
+        let out = if offset == 0 { &mut out[1..] } else { out };
+        fill_from_parts(&mut ends, out, |s, d, shift| {
+            d.iter_mut().zip(s).for_each(|(o, &e)| *o = e + shift);
+        });
+    })?;
+    let data = Buffer::filled(total, account, |_, window| {
+        fill_from_parts(&mut datas, window, |s, d, ()| d.copy_from_slice(s));
+    })?;
+    StringColumn::try_new(offsets, data, validity)
+}
