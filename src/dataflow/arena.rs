@@ -239,6 +239,54 @@ mod tests {
         assert_eq!(budget.used(), 0);
     }
 
+    /// `alloc_filled` hands out the whole region in order, in windows of at most
+    /// `FILL_WINDOW` bytes that are zeroed first, and the region keeps what was written.
+    #[test]
+    fn filled_regions_are_written_window_by_window() {
+        let budget = MemoryBudget::with_limit(16 << 20);
+        let arena = TableArena::new(&MemoryAccount::new(&budget, "read_csv"));
+        let len = 2 * FILL_WINDOW + 100;
+        let mut seen = Vec::new();
+        let r = arena
+            .alloc_filled(len, |offset, window| {
+                assert!(window.iter().all(|&b| b == 0));
+                seen.push((offset, window.len()));
+                for (i, b) in window.iter_mut().enumerate() {
+                    *b = ((offset + i) % 251) as u8;
+                }
+            })
+            .unwrap();
+        let size = len.next_multiple_of(ALIGNMENT);
+        assert_eq!(
+            seen,
+            [
+                (0, FILL_WINDOW),
+                (FILL_WINDOW, FILL_WINDOW),
+                (2 * FILL_WINDOW, size - 2 * FILL_WINDOW)
+            ]
+        );
+        assert_eq!(r.len(), size);
+        assert_eq!(r.as_slice().as_ptr() as usize % ALIGNMENT, 0);
+        assert!(
+            r.as_slice()
+                .iter()
+                .enumerate()
+                .all(|(i, &b)| b == (i % 251) as u8)
+        );
+        assert_eq!(budget.used(), size);
+        // A small region is one window; writing nothing leaves it zeroed.
+        let z = arena
+            .alloc_filled(10, |_, w| assert_eq!(w.len(), 64))
+            .unwrap();
+        assert_eq!(z.as_slice(), &[0u8; 64]);
+        assert!(
+            arena
+                .alloc_filled(16 << 20, |_, _| panic!("not filled"))
+                .is_err()
+        );
+        assert_eq!(budget.used(), size + 64);
+    }
+
     #[test]
     fn over_budget_allocation_fails_cleanly() {
         let budget = MemoryBudget::with_limit(100);

@@ -293,6 +293,40 @@ mod tests {
         (0..n).map(|i| i % 3 == 0 || i == n - 1).collect()
     }
 
+    /// Packed bits appended at every bit position land where single appends put them, and
+    /// bits past the end stay zero (even when the source carries some).
+    #[test]
+    fn packed_bits_append_at_any_offset() {
+        let src = pattern(29);
+        let mut packed = BitmapBuilder::new(MemoryAccount::unlimited());
+        src.iter().for_each(|&b| packed.append(b));
+        let mut noisy = packed.packed_bytes().to_vec();
+        *noisy.last_mut().unwrap() |= 0b1110_0000;
+        for start in 0..17 {
+            for take in [0, 1, 7, 8, 9, 29] {
+                let mut b = BitmapBuilder::new(MemoryAccount::unlimited());
+                b.append_n(start, true);
+                b.append_packed(&noisy, take);
+                b.append(true);
+                let mut want = vec![true; start];
+                want.extend(&src[..take]);
+                want.push(true);
+                let got = b.finish().unwrap();
+                assert_eq!(
+                    got.iter().collect::<Vec<_>>(),
+                    want,
+                    "start {start} take {take}"
+                );
+                let bytes = got.buffer().as_slice();
+                let last_bits = want.len() % 8;
+                if last_bits > 0 {
+                    assert_eq!(bytes[want.len() / 8] >> last_bits, 0, "padding is zero");
+                }
+                assert!(bytes[want.len().div_ceil(8)..].iter().all(|&x| x == 0));
+            }
+        }
+    }
+
     #[test]
     fn lsb_first_layout() {
         let b = Bitmap::from_bools(&[true, false, true, true, false, false, false, false, true]);

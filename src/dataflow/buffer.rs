@@ -601,6 +601,33 @@ mod tests {
         assert_eq!(budget.used(), 0);
     }
 
+    /// `Buffer::filled` writes exactly `0..len`, in the arena when the account has one (padding
+    /// zero) and on the heap otherwise.
+    #[test]
+    fn filled_buffers_hold_what_was_written() {
+        let budget = MemoryBudget::with_limit(1 << 24);
+        let window = crate::dataflow::arena::FILL_WINDOW;
+        for account in [
+            MemoryAccount::new(&budget, "read_csv"),
+            MemoryAccount::new(&budget, "read_csv").with_new_arena(),
+        ] {
+            let len = window + 3;
+            let mut calls = Vec::new();
+            let b = Buffer::filled(len, &account, |offset, w| {
+                calls.push((offset, w.len()));
+                w.fill(7);
+            })
+            .unwrap();
+            assert_eq!(calls, [(0, window), (window, 3)]);
+            assert_eq!(b.len(), len);
+            assert!(b.as_slice().iter().all(|&x| x == 7));
+            assert!(padding_is_zero(&b));
+            assert_eq!(b.arena().is_some(), account.arena().is_some());
+            let e = Buffer::filled(0, &account, |_, _| panic!("nothing to fill")).unwrap();
+            assert!(e.is_empty());
+        }
+    }
+
     /// An iterator whose reported length may be wrong (safe code can lie about it).
     struct Claims {
         left: u32,

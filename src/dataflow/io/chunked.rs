@@ -552,3 +552,239 @@ pub(crate) fn concat_str(parts: Vec<StrChunks>, account: &MemoryAccount) -> Resu
     })?;
     StringColumn::try_new(offsets, data, validity)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataflow::column::{Column, ValueRef};
+    use crate::dataflow::memory::MemoryBudget;
+
+    fn arena_account(budget: &MemoryBudget) -> MemoryAccount {
+        MemoryAccount::new(budget, "read_csv").with_new_arena()
+    }
+
+    /// Segments never move once allocated: a value's address stays put while the column grows
+    /// far past the first segment (a doubling buffer would have copied it several times).
+    #[test]
+    fn segments_grow_without_moving_values() {
+        let mut s = Segments::<i64>::new(MemoryAccount::unlimited());
+        s.push(7);
+        let first: *const i64 = &s.current[0];
+        for i in 0..200_000 {
+            s.push(i);
+        }
+        assert_eq!(first, &s.full[0][0] as *const i64);
+        assert_eq!(s.len(), 200_001);
+        assert!(s.full.len() > 3);
+        assert!(s.full.iter().all(|seg| seg.len() == seg.capacity()));
+        let values: Vec<i64> = s.iter().copied().collect();
+        assert_eq!(values[0], 7);
+        assert_eq!(values[200_000], 199_999);
+        // Segment sizes double with the column, up to the cap.
+        let sizes: Vec<usize> = s.full.iter().map(|seg| seg.capacity() * 8).collect();
+        assert_eq!(sizes[0], FIRST_SEGMENT_BYTES);
+        assert!(
+            sizes
+                .windows(2)
+                .all(|w| w[1] <= MAX_SEGMENT_BYTES && w[1] >= w[0])
+        );
+    }
+
+    #[test]
+    fn slices_split_across_segments_and_large_values_get_their_own() {
+        let mut s = Segments::<u8>::new(MemoryAccount::unlimited());
+        let mut want = Vec::new();
+        for i in 0..5000u32 {
+            let v = vec![(i % 251) as u8; (i % 37) as usize];
+            s.extend_from_slice(&v);
+            want.extend(v);
+        }
+        let big = vec![9u8; 3 * FIRST_SEGMENT_BYTES];
+        s.extend_from_slice(&big);
+        want.extend(&big);
+        s.extend_zeroed(70_000);
+        want.resize(want.len() + 70_000, 0);
+        assert_eq!(s.iter().copied().collect::<Vec<_>>(), want);
+        assert!(
+            s.full
+                .iter()
+                .chain([&s.current])
+                .all(|seg| seg.len() <= seg.capacity())
+        );
+    }
+
+    /// Segments are charged while they fill; the budget error is remembered, and the charge
+    /// ends when they are drained into a column.
+    #[test]
+    fn segments_are_charged_and_refused_over_budget() {
+        let budget = MemoryBudget::with_limit(100 << 10);
+        let mut s = Segments::<u64>::new(MemoryAccount::new(&budget, "read_csv"));
+        s.push(1);
+        assert_eq!(budget.used(), FIRST_SEGMENT_BYTES);
+        for i in 0..20_000 {
+            s.push(i);
+        }
+        let e = s.check().unwrap_err();
+        assert!(e.to_string().contains("read_csv"), "{e}");
+        drop(s);
+        assert_eq!(budget.used(), 0);
+    }
+
+    /// Draining frees each segment as soon as its last value is copied.
+    #[test]
+    fn a_drain_frees_segments_as_it_goes() {
+        let mut s = Segments::<i32>::new(MemoryAccount::unlimited());
+        for i in 0..20_000 {
+            s.push(i);
+        }
+        let first_segment = s.full[0].len();
+        let segments = s.full.len() + 1;
+        let mut d = s.into_drain();
+        assert_eq!(d.segments_left(), segments);
+        let mut out = vec![0i32; first_segment - 1];
+        assert_eq!(
+            d.take_into(&mut out, |s, d| d.copy_from_slice(s)),
+            out.len()
+        );
+        assert_eq!(
+            d.segments_left(),
+            segments,
+            "one value of the first segment is left"
+        );
+        let mut one = [0i32; 2];
+        d.take_into(&mut one, |s, d| d.copy_from_slice(s));
+        assert_eq!(one, [first_segment as i32 - 1, first_segment as i32]);
+        assert_eq!(d.segments_left(), segments - 1);
+        let mut rest = vec![0i32; 30_000];
+        let n = d.take_into(&mut rest, |s, d| d.copy_from_slice(s));
+        assert_eq!(n, 20_000 - first_segment - 1);
+        assert_eq!(rest[n - 1], 19_999);
+        assert_eq!(d.segments_left(), 0);
+    }
+
+    /// `i64` → `f64` reuses each segment's allocation.
+    #[test]
+    fn ints_widen_to_floats_in_their_own_segments() {
+        let mut p = PrimChunks::<i64>::new(MemoryAccount::unlimited());
+        for i in 0..10_000 {
+            if i % 3 == 0 {
+                p.append_null();
+            } else {
+                p.append_value(i);
+            }
+        }
+        let addresses: Vec<*const u8> = p.values.full.iter().map(|s| s.as_ptr().cast()).collect();
+        let f = p.map(|v| v as f64);
+        let after: Vec<*const u8> = f.values.full.iter().map(|s| s.as_ptr().cast()).collect();
+        assert_eq!(addresses, after);
+        let got = f.to_options();
+        assert_eq!(got[0], None);
+        assert_eq!(got[9_998], Some(9_998.0));
+    }
+
+    fn prim_part(from: i64, to: i64, null_every: i64, account: &MemoryAccount) -> PrimChunks<i64> {
+        let mut p = PrimChunks::new(account.clone());
+        for i in from..to {
+            if null_every > 0 && i % null_every == 0 {
+                p.append_null();
+            } else {
+                p.append_value(i);
+            }
+        }
+        p
+    }
+
+    /// Parts of odd lengths (validity bits shifted), with and without nulls, concatenate into
+    /// one arena column equal to the column built in one piece, charging only the arena.
+    #[test]
+    fn parts_concatenate_into_one_arena_column() {
+        let budget = MemoryBudget::unlimited();
+        let account = arena_account(&budget);
+        for (a, b, nulls_a, nulls_b) in [
+            (1001, 3000, 0, 7),
+            (999, 200_000, 5, 0),
+            (0, 1, 0, 0),
+            (13, 13, 2, 3),
+        ] {
+            let whole = prim_part(0, b, 0, &account);
+            let mut whole_opts = whole.to_options();
+            whole_opts.iter_mut().enumerate().for_each(|(i, v)| {
+                let i = i as i64;
+                if (i < a && nulls_a > 0 && i % nulls_a == 0)
+                    || (i >= a && nulls_b > 0 && i % nulls_b == 0)
+                {
+                    *v = None;
+                }
+            });
+            let parts = vec![
+                prim_part(0, a, nulls_a, &account),
+                prim_part(a, b, nulls_b, &account),
+            ];
+            let col = concat_prim(parts, &account).unwrap();
+            let got: Vec<Option<i64>> = (0..col.len()).map(|i| col.get(i)).collect();
+            assert_eq!(got, whole_opts);
+            assert!(
+                col.values_buffer()
+                    .arena()
+                    .unwrap()
+                    .ptr_eq(account.arena().unwrap())
+            );
+            let has_nulls = whole_opts.iter().any(Option::is_none);
+            assert_eq!(col.validity().is_some(), has_nulls);
+        }
+        // Only the arena stays charged: every segment was given back.
+        assert_eq!(budget.used(), account.arena().unwrap().allocated());
+    }
+
+    #[test]
+    fn text_parts_rebase_offsets_and_bools_keep_their_bits() {
+        let budget = MemoryBudget::unlimited();
+        let account = arena_account(&budget);
+        let mut a = StrChunks::new(account.clone());
+        let mut b = StrChunks::new(account.clone());
+        let mut want = Vec::new();
+        for i in 0..5000 {
+            let v = (i % 4 != 0).then(|| format!("v{i}é"));
+            let part = if i < 1234 { &mut a } else { &mut b };
+            match &v {
+                Some(s) => part.append_value(s),
+                None => part.append_null(),
+            }
+            want.push(v);
+        }
+        b.append_nulls(3);
+        want.extend([None, None, None]);
+        let col = Column::Utf8(concat_str(vec![a, b], &account).unwrap());
+        for (i, w) in want.iter().enumerate() {
+            let got = match col.value(i) {
+                ValueRef::Utf8(s) => Some(s.to_string()),
+                _ => None,
+            };
+            assert_eq!(&got, w, "row {i}");
+        }
+        let mut x = BoolChunks::new(account.clone());
+        let mut y = BoolChunks::new(account.clone());
+        let mut want = Vec::new();
+        for i in 0..301 {
+            let v = (i % 5 != 0).then_some(i % 3 == 0);
+            let part = if i < 13 { &mut x } else { &mut y };
+            match v {
+                Some(v) => part.append_value(v),
+                None => part.append_null(),
+            }
+            want.push(v);
+        }
+        let col = concat_bool(vec![x, y], &account).unwrap();
+        let got: Vec<Option<bool>> = (0..col.len()).map(|i| col.get(i)).collect();
+        assert_eq!(got, want);
+        assert_eq!(budget.used(), account.arena().unwrap().allocated());
+    }
+
+    #[test]
+    fn too_much_text_is_an_error() {
+        let mut s = StrChunks::new(MemoryAccount::unlimited());
+        s.overflow = true;
+        assert!(s.check().is_err());
+        assert!(concat_str(vec![s], &MemoryAccount::unlimited()).is_err());
+    }
+}

@@ -255,6 +255,42 @@ mod tests {
         assert_eq!(par.num_rows(), 2000);
     }
 
+    /// Every buffer of the two-thread table is in the account's one arena, and the halves'
+    /// segments are all given back: the budget holds exactly the arena, which only keeps what
+    /// the table holds (each column once, rounded to 64 bytes per buffer).
+    #[test]
+    fn the_halves_move_into_one_arena_and_are_released() {
+        let p = temp_file("arena.csv", &mixed());
+        let budget = MemoryBudget::unlimited();
+        let account = MemoryAccount::new(&budget, "read_csv").with_new_arena();
+        let t = read_inferred(&p, &account, 0).expect("split");
+        let arena = account.arena().unwrap().clone();
+        drop(account);
+        let mut table_bytes = 0;
+        for c in t.columns() {
+            let mut buffers = Vec::new();
+            match c {
+                Column::I64(x) => buffers.push(x.values_buffer().clone()),
+                Column::F64(x) => buffers.push(x.values_buffer().clone()),
+                Column::Utf8(x) => {
+                    buffers.push(x.offsets_buffer().clone());
+                    buffers.push(x.data_buffer().clone());
+                }
+                Column::Bool(x) => buffers.push(x.values().buffer().clone()),
+                other => panic!("unexpected column {other:?}"),
+            }
+            buffers.extend(c.validity().map(|v| v.buffer().clone()));
+            for b in buffers {
+                assert!(b.arena().unwrap().ptr_eq(&arena));
+                table_bytes += b.len().max(1).next_multiple_of(64);
+            }
+        }
+        assert_eq!(budget.used(), arena.allocated());
+        assert_eq!(arena.allocated(), table_bytes);
+        drop((t, arena));
+        assert_eq!(budget.used(), 0);
+    }
+
     /// Ints in the first half and text in the second: both halves are read again as text,
     /// keeping every value's exact source text (`007`).
     #[test]
