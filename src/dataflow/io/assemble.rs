@@ -217,11 +217,18 @@ impl Assembler {
     }
 
     /// The rows of `parts` (assemblers of consecutive pieces of one input, with the same
-    /// columns) in order, as finished columns charged to `account`.
-    /// Every part's columns first widen to the joined kinds. Columns are built one at a time,
-    /// each part's segments freed as they are copied, so the column being built is the only
-    /// one that exists in two places, and then only in pieces.
+    /// columns) in order, as finished columns charged to `account`, built one at a time (see
+    /// [`ColumnParts::concat`]).
     pub(crate) fn concat(parts: Vec<Assembler>, account: &MemoryAccount) -> Result<Vec<Column>> {
+        Self::into_column_parts(parts)?
+            .into_iter()
+            .map(|c| c.concat(account))
+            .collect()
+    }
+
+    /// Each column's pieces from every part, after every part's columns widened to the joined
+    /// kinds (which must not need a second pass, else the columns come out empty).
+    fn into_column_parts(parts: Vec<Assembler>) -> Result<Vec<ColumnParts>> {
         let width = parts.first().map_or(0, |p| p.kinds.len());
         let mut joined = vec![Kind::Null; width];
         for p in &parts {
@@ -241,13 +248,21 @@ impl Assembler {
                 column.push(state);
             }
         }
-        columns
-            .into_iter()
-            .map(|states| Self::concat_column(states, account))
-            .collect()
+        Ok(columns.into_iter().map(ColumnParts).collect())
+    }
+}
+
+/// One column's pieces from consecutive parts of the input, all of one kind.
+struct ColumnParts(Vec<State>);
+
+impl ColumnParts {
+    /// The finished column, charged to `account` (in its arena when it has one). Each piece's
+    /// segments are freed as they are copied, so the column exists twice only in pieces.
+    fn concat(self, account: &MemoryAccount) -> Result<Column> {
+        Self::concat_states(self.0, account)
     }
 
-    fn concat_column(states: Vec<State>, account: &MemoryAccount) -> Result<Column> {
+    fn concat_states(states: Vec<State>, account: &MemoryAccount) -> Result<Column> {
         fn all<T>(states: Vec<State>, pick: impl Fn(State) -> Option<T>) -> Result<Vec<T>> {
             states
                 .into_iter()

@@ -9,9 +9,12 @@
 //! read's peak is near the table's own size. Several builders (the halves of a two-thread read)
 //! concatenate the same way, each adding its rows at the next offset of one region.
 //!
-//! Segment sizes grow with the column (from [`FIRST_SEGMENT_BYTES`], doubling, to at most
-//! [`MAX_SEGMENT_BYTES`], or one value's size), so small files stay small and a large column has
-//! a few hundred segments; their capacity is charged to the budget like a growing buffer's.
+//! Segments are small for the first kilobytes (a small file stays small), then
+//! [`MAX_SEGMENT_BYTES`] each (or one value's size): allocations that large are always mapped
+//! on their own by the system allocator (glibc's mmap threshold never rises past 32 MiB), so
+//! a segment's memory goes back to the system the moment it is freed, rather than staying in
+//! the allocator's heap. Only the pages written are memory; the budget is charged for what is
+//! written, a [`CHARGE_STEP`] at a time, not for a segment's whole capacity.
 
 use std::collections::VecDeque;
 
@@ -23,16 +26,20 @@ use crate::dataflow::column::{BoolColumn, NativeType, PrimitiveColumn, StringCol
 use crate::dataflow::error::{DataflowError, Result};
 use crate::dataflow::memory::{MemoryAccount, Reservation};
 
-/// The first segment of a column, in bytes.
-pub(crate) const FIRST_SEGMENT_BYTES: usize = 16 << 10;
-/// The largest segment (unless one value is larger), in bytes.
-pub(crate) const MAX_SEGMENT_BYTES: usize = 64 << 20;
+/// The sizes of a column's first segments, in bytes; later ones are [`MAX_SEGMENT_BYTES`].
+pub(crate) const FIRST_SEGMENT_BYTES: [usize; 3] = [16 << 10, 64 << 10, 256 << 10];
+/// The size of every later segment (unless one value is larger), in bytes.
+pub(crate) const MAX_SEGMENT_BYTES: usize = 32 << 20;
+/// How much more of a segment is charged to the budget at a time, in bytes.
+pub(crate) const CHARGE_STEP: usize = 1 << 20;
 
 /// Values appended in segments that never move or grow once allocated.
 pub(crate) struct Segments<T> {
     full: Vec<Vec<T>>,
     /// The segment being filled; it is never pushed past its capacity (which would reallocate).
     current: Vec<T>,
+    /// How many values `current` may hold before more of it is charged (at most its capacity).
+    limit: usize,
     full_len: usize,
     account: MemoryAccount,
     reservation: Reservation,
@@ -45,6 +52,7 @@ impl<T: Pod> Segments<T> {
         Segments {
             full: Vec::new(),
             current: Vec::new(),
+            limit: 0,
             full_len: 0,
             reservation: account.empty_reservation(),
             account,
@@ -60,8 +68,8 @@ impl<T: Pod> Segments<T> {
     /// Appends one value.
     #[inline]
     pub(crate) fn push(&mut self, value: T) {
-        if self.current.len() == self.current.capacity() {
-            self.next_segment(1);
+        if self.current.len() == self.limit {
+            self.make_room(1);
         }
         self.current.push(value);
     }
@@ -70,7 +78,7 @@ impl<T: Pod> Segments<T> {
     #[inline]
     pub(crate) fn extend_from_slice(&mut self, mut values: &[T]) {
         loop {
-            let room = self.current.capacity() - self.current.len();
+            let room = self.limit - self.current.len();
             if values.len() <= room {
                 self.current.extend_from_slice(values);
                 return;
@@ -78,14 +86,14 @@ impl<T: Pod> Segments<T> {
             let (now, later) = values.split_at(room);
             self.current.extend_from_slice(now);
             values = later;
-            self.next_segment(values.len());
+            self.make_room(values.len());
         }
     }
 
     /// Appends `n` zero values.
     pub(crate) fn extend_zeroed(&mut self, mut n: usize) {
         loop {
-            let room = self.current.capacity() - self.current.len();
+            let room = self.limit - self.current.len();
             let now = n.min(room);
             let len = self.current.len();
             self.current.resize(len + now, T::zeroed());
@@ -93,28 +101,41 @@ impl<T: Pod> Segments<T> {
             if n == 0 {
                 return;
             }
-            self.next_segment(n);
+            self.make_room(n);
         }
     }
 
-    /// Starts a new segment with room for at least `min` values.
+    /// Makes room for more values (for `min` of them at once when a new segment starts):
+    /// charges the next step of the current segment, or starts a new one when it is full.
     #[cold]
-    fn next_segment(&mut self, min: usize) {
+    fn make_room(&mut self, min: usize) {
         let width = std::mem::size_of::<T>().max(1);
-        let bytes = (self.len() * width).clamp(FIRST_SEGMENT_BYTES, MAX_SEGMENT_BYTES);
-        let capacity = (bytes / width).max(min);
-        let charge = capacity.saturating_mul(width);
+        if self.current.len() == self.current.capacity() {
+            let started = self.full.len() + usize::from(self.current.capacity() > 0);
+            let bytes = FIRST_SEGMENT_BYTES
+                .get(started)
+                .copied()
+                .unwrap_or(MAX_SEGMENT_BYTES);
+            let full = std::mem::replace(
+                &mut self.current,
+                Vec::with_capacity((bytes / width).max(min)),
+            );
+            self.limit = 0;
+            if full.capacity() > 0 {
+                self.full_len += full.len();
+                self.full.push(full);
+            }
+        }
+        let step = (CHARGE_STEP / width).max(min);
+        let limit = (self.current.len() + step).min(self.current.capacity());
+        let charge = (limit - self.limit) * width;
+        self.limit = limit;
         if self.account.is_forced() {
             self.reservation.force_grow(charge);
         } else if self.error.is_none()
             && let Err(e) = self.reservation.grow(charge, self.account.operator())
         {
             self.error = Some(e);
-        }
-        let full = std::mem::replace(&mut self.current, Vec::with_capacity(capacity));
-        if full.capacity() > 0 {
-            self.full_len += full.len();
-            self.full.push(full);
         }
     }
 
@@ -138,10 +159,12 @@ impl<T: Pod> Segments<T> {
     pub(crate) fn map<U: Pod>(self, f: impl Fn(T) -> U) -> Segments<U> {
         const { assert!(std::mem::size_of::<T>() == std::mem::size_of::<U>()) };
         let convert = |s: Vec<T>| -> Vec<U> { s.into_iter().map(&f).collect() };
+        let current = convert(self.current);
         Segments {
             full: self.full.into_iter().map(convert).collect(),
             // A conversion that did not keep the room only makes the next push start a segment.
-            current: convert(self.current),
+            limit: self.limit.min(current.capacity()),
+            current,
             full_len: self.full_len,
             account: self.account,
             reservation: self.reservation,
@@ -570,24 +593,19 @@ mod tests {
         let mut s = Segments::<i64>::new(MemoryAccount::unlimited());
         s.push(7);
         let first: *const i64 = &s.current[0];
-        for i in 0..200_000 {
+        for i in 0..300_000 {
             s.push(i);
         }
         assert_eq!(first, &s.full[0][0] as *const i64);
-        assert_eq!(s.len(), 200_001);
-        assert!(s.full.len() > 3);
+        assert_eq!(s.len(), 300_001);
         assert!(s.full.iter().all(|seg| seg.len() == seg.capacity()));
         let values: Vec<i64> = s.iter().copied().collect();
         assert_eq!(values[0], 7);
-        assert_eq!(values[200_000], 199_999);
-        // Segment sizes double with the column, up to the cap.
+        assert_eq!(values[300_000], 299_999);
+        // Small segments first, then large ones.
         let sizes: Vec<usize> = s.full.iter().map(|seg| seg.capacity() * 8).collect();
-        assert_eq!(sizes[0], FIRST_SEGMENT_BYTES);
-        assert!(
-            sizes
-                .windows(2)
-                .all(|w| w[1] <= MAX_SEGMENT_BYTES && w[1] >= w[0])
-        );
+        assert_eq!(sizes, FIRST_SEGMENT_BYTES);
+        assert_eq!(s.current.capacity() * 8, MAX_SEGMENT_BYTES);
     }
 
     #[test]
@@ -599,7 +617,7 @@ mod tests {
             s.extend_from_slice(&v);
             want.extend(v);
         }
-        let big = vec![9u8; 3 * FIRST_SEGMENT_BYTES];
+        let big = vec![9u8; 3 * FIRST_SEGMENT_BYTES[2]];
         s.extend_from_slice(&big);
         want.extend(&big);
         s.extend_zeroed(70_000);
@@ -620,7 +638,7 @@ mod tests {
         let budget = MemoryBudget::with_limit(100 << 10);
         let mut s = Segments::<u64>::new(MemoryAccount::new(&budget, "read_csv"));
         s.push(1);
-        assert_eq!(budget.used(), FIRST_SEGMENT_BYTES);
+        assert_eq!(budget.used(), FIRST_SEGMENT_BYTES[0]);
         for i in 0..20_000 {
             s.push(i);
         }
@@ -628,6 +646,18 @@ mod tests {
         assert!(e.to_string().contains("read_csv"), "{e}");
         drop(s);
         assert_eq!(budget.used(), 0);
+        // A large segment is charged a step at a time as it fills, not for its capacity.
+        let budget = MemoryBudget::unlimited();
+        let mut s = Segments::<u64>::new(MemoryAccount::new(&budget, "read_csv"));
+        let small: usize = FIRST_SEGMENT_BYTES.iter().sum();
+        (0..small / 8 + 1).for_each(|i| s.push(i as u64));
+        assert_eq!(s.current.capacity() * 8, MAX_SEGMENT_BYTES);
+        assert_eq!(budget.used(), small + CHARGE_STEP);
+        (0..CHARGE_STEP / 8).for_each(|i| s.push(i as u64));
+        assert_eq!(budget.used(), small + 2 * CHARGE_STEP);
+        let d = s.into_drain();
+        assert_eq!(budget.used(), 0, "copying hands the charge over");
+        drop(d);
     }
 
     /// Draining frees each segment as soon as its last value is copied.
