@@ -22,9 +22,10 @@ use bytemuck::Pod;
 
 use crate::dataflow::bitmap::{Bitmap, BitmapBuilder};
 use crate::dataflow::buffer::Buffer;
-use crate::dataflow::column::{BoolColumn, NativeType, PrimitiveColumn, StringColumn};
+use crate::dataflow::column::{BoolColumn, Column, NativeType, PrimitiveColumn, StringColumn};
 use crate::dataflow::error::{DataflowError, Result};
 use crate::dataflow::memory::{MemoryAccount, Reservation};
+use crate::dataflow::types::DataType;
 
 /// The sizes of a column's first segments, in bytes; later ones are [`MAX_SEGMENT_BYTES`].
 pub(crate) const FIRST_SEGMENT_BYTES: [usize; 3] = [16 << 10, 64 << 10, 256 << 10];
@@ -576,10 +577,100 @@ pub(crate) fn concat_str(parts: Vec<StrChunks>, account: &MemoryAccount) -> Resu
     StringColumn::try_new(offsets, data, validity)
 }
 
+/// A column of any type under construction (the explicit-schema reader's builders).
+pub(crate) enum TypedChunks {
+    /// `i8` values.
+    I8(PrimChunks<i8>),
+    /// `i16` values.
+    I16(PrimChunks<i16>),
+    /// `i32` values.
+    I32(PrimChunks<i32>),
+    /// `i64` values.
+    I64(PrimChunks<i64>),
+    /// `f32` values.
+    F32(PrimChunks<f32>),
+    /// `f64` values.
+    F64(PrimChunks<f64>),
+    /// Booleans.
+    Bool(BoolChunks),
+    /// Strings.
+    Utf8(StrChunks),
+}
+
+macro_rules! each_typed {
+    ($b:expr, $x:ident => $body:expr) => {
+        match $b {
+            TypedChunks::I8($x) => $body,
+            TypedChunks::I16($x) => $body,
+            TypedChunks::I32($x) => $body,
+            TypedChunks::I64($x) => $body,
+            TypedChunks::F32($x) => $body,
+            TypedChunks::F64($x) => $body,
+            TypedChunks::Bool($x) => $body,
+            TypedChunks::Utf8($x) => $body,
+        }
+    };
+}
+
+impl TypedChunks {
+    /// An empty column of `data_type`, charging `account`.
+    pub(crate) fn new(data_type: DataType, account: MemoryAccount) -> Self {
+        match data_type {
+            DataType::I8 => TypedChunks::I8(PrimChunks::new(account)),
+            DataType::I16 => TypedChunks::I16(PrimChunks::new(account)),
+            DataType::I32 => TypedChunks::I32(PrimChunks::new(account)),
+            DataType::I64 => TypedChunks::I64(PrimChunks::new(account)),
+            DataType::F32 => TypedChunks::F32(PrimChunks::new(account)),
+            DataType::F64 => TypedChunks::F64(PrimChunks::new(account)),
+            DataType::Bool => TypedChunks::Bool(BoolChunks::new(account)),
+            DataType::Utf8 => TypedChunks::Utf8(StrChunks::new(account)),
+        }
+    }
+
+    /// The type being built.
+    pub(crate) fn data_type(&self) -> DataType {
+        match self {
+            TypedChunks::I8(_) => DataType::I8,
+            TypedChunks::I16(_) => DataType::I16,
+            TypedChunks::I32(_) => DataType::I32,
+            TypedChunks::I64(_) => DataType::I64,
+            TypedChunks::F32(_) => DataType::F32,
+            TypedChunks::F64(_) => DataType::F64,
+            TypedChunks::Bool(_) => DataType::Bool,
+            TypedChunks::Utf8(_) => DataType::Utf8,
+        }
+    }
+
+    /// Appends a null.
+    pub(crate) fn append_null(&mut self) {
+        each_typed!(self, b => b.append_null())
+    }
+
+    /// The first budget or size error met, if any.
+    pub(crate) fn check(&self) -> Result<()> {
+        each_typed!(self, b => b.check())
+    }
+
+    /// The finished column, charged to `account` (in its arena when it has one), the
+    /// segments freed as they are copied.
+    pub(crate) fn finish(self, account: &MemoryAccount) -> Result<Column> {
+        Ok(match self {
+            TypedChunks::I8(b) => Column::I8(concat_prim(vec![b], account)?),
+            TypedChunks::I16(b) => Column::I16(concat_prim(vec![b], account)?),
+            TypedChunks::I32(b) => Column::I32(concat_prim(vec![b], account)?),
+            TypedChunks::I64(b) => Column::I64(concat_prim(vec![b], account)?),
+            TypedChunks::F32(b) => Column::F32(concat_prim(vec![b], account)?),
+            TypedChunks::F64(b) => Column::F64(concat_prim(vec![b], account)?),
+            TypedChunks::Bool(b) => Column::Bool(concat_bool(vec![b], account)?),
+            TypedChunks::Utf8(b) => Column::Utf8(concat_str(vec![b], account)?),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataflow::column::{Column, ValueRef};
+    use crate::dataflow::column::ValueRef;
     use crate::dataflow::memory::MemoryBudget;
 
     fn arena_account(budget: &MemoryBudget) -> MemoryAccount {
