@@ -18,6 +18,9 @@ use super::buffer::ALIGNMENT;
 use super::error::{DataflowError, Result};
 use super::memory::{MemoryAccount, Reservation};
 
+/// The largest piece [`TableArena::alloc_filled`] hands out at once (a multiple of 64).
+pub(crate) const FILL_WINDOW: usize = 1 << 20;
+
 struct ArenaInner {
     bump: Mutex<Bump>,
     /// Bytes handed out, charged to the budget until the arena is dropped.
@@ -60,8 +63,8 @@ unsafe impl Sync for ArenaRegion {}
 impl ArenaRegion {
     /// The region's bytes.
     pub(crate) fn as_slice(&self) -> &[u8] {
-        // SAFETY: `ptr` came from `Bump::try_alloc_layout` for `len` bytes, which were zeroed
-        // right after allocation, so they are initialised. The allocation stays valid while the
+        // SAFETY: `ptr` came from `Bump::try_alloc_layout` for `len` bytes, which were all zeroed
+        // (window by window) before the region was made, so they are initialised. The allocation stays valid while the
         // `Bump` lives: `self.arena` keeps the `Bump` alive, `TableArena` never calls `reset`
         // (no method exposes it) and bumpalo never moves or frees a chunk before the `Bump` is
         // dropped. No `&mut` to these bytes exists while `&self` is borrowed.
@@ -110,6 +113,19 @@ impl TableArena {
     /// Allocates `len` zeroed bytes (rounded up to a multiple of 64, at least 64), 64-byte
     /// aligned, charging the budget first.
     pub(crate) fn alloc_zeroed(&self, len: usize) -> Result<ArenaRegion> {
+        self.alloc_filled(len, |_, _| {})
+    }
+
+    /// Allocates like [`Self::alloc_zeroed`], then hands the region to `fill` window by window,
+    /// in order: `fill(offset, window)` gets bytes `offset..offset + window.len()` (at most
+    /// [`FILL_WINDOW`] of them), zeroed just before. A source copied in this way can free
+    /// what it has copied as it goes, and the region's pages are first touched as they are
+    /// filled, so the source and the region never both hold all the bytes.
+    pub(crate) fn alloc_filled(
+        &self,
+        len: usize,
+        mut fill: impl FnMut(usize, &mut [u8]),
+    ) -> Result<ArenaRegion> {
         let size = len
             .max(1)
             .checked_next_multiple_of(ALIGNMENT)
@@ -133,8 +149,23 @@ impl TableArena {
             }
             return Err(self.too_big(len));
         };
-        // SAFETY: `ptr` is valid for writes of `size` bytes (just allocated with that layout).
-        unsafe { std::ptr::write_bytes(ptr.as_ptr(), 0, size) };
+        let mut offset = 0;
+        while offset < size {
+            let n = (size - offset).min(FILL_WINDOW);
+            // SAFETY: `offset + n <= size`, so the window lies inside the allocation just made
+            // for `size` bytes; it is initialised (zeroed) before the slice is formed, and the
+            // slice is the only reference to these bytes (bumpalo never hands out overlapping
+            // allocations, and no `ArenaRegion` exists for this one yet). The slice ends before
+            // the next window is formed.
+            let window = unsafe {
+                let start = ptr.as_ptr().add(offset);
+                std::ptr::write_bytes(start, 0, n);
+                std::slice::from_raw_parts_mut(start, n)
+            };
+            fill(offset, window);
+            offset += n;
+        }
+        // Every byte of the region was zeroed above (and possibly written by `fill`).
         Ok(ArenaRegion {
             ptr,
             len: size,
@@ -206,6 +237,51 @@ mod tests {
         assert_eq!(r.column(1).unwrap().value(0), ValueRef::Utf8("ç"));
         drop(r);
         assert_eq!(budget.used(), 0);
+    }
+
+    /// `alloc_filled` hands out the whole region in order, in windows of at most
+    /// `FILL_WINDOW` bytes that are zeroed first, and the region keeps what was written.
+    #[test]
+    fn filled_regions_are_written_window_by_window() {
+        let budget = MemoryBudget::with_limit(16 << 20);
+        let arena = TableArena::new(&MemoryAccount::new(&budget, "read_csv"));
+        let len = 2 * FILL_WINDOW + 100;
+        let mut seen = Vec::new();
+        // Whole-slice comparisons (memcmp) keep the test quick under Miri.
+        let zeros = vec![0u8; FILL_WINDOW];
+        let r = arena
+            .alloc_filled(len, |offset, window| {
+                assert!(*window == zeros[..window.len()]);
+                seen.push((offset, window.len()));
+                window.fill((offset / FILL_WINDOW + 1) as u8);
+            })
+            .unwrap();
+        let size = len.next_multiple_of(ALIGNMENT);
+        assert_eq!(
+            seen,
+            [
+                (0, FILL_WINDOW),
+                (FILL_WINDOW, FILL_WINDOW),
+                (2 * FILL_WINDOW, size - 2 * FILL_WINDOW)
+            ]
+        );
+        assert_eq!(r.len(), size);
+        assert_eq!(r.as_slice().as_ptr() as usize % ALIGNMENT, 0);
+        for (i, window) in r.as_slice().chunks(FILL_WINDOW).enumerate() {
+            assert!(*window == vec![i as u8 + 1; window.len()][..]);
+        }
+        assert_eq!(budget.used(), size);
+        // A small region is one window; writing nothing leaves it zeroed.
+        let z = arena
+            .alloc_filled(10, |_, w| assert_eq!(w.len(), 64))
+            .unwrap();
+        assert_eq!(z.as_slice(), &[0u8; 64]);
+        assert!(
+            arena
+                .alloc_filled(16 << 20, |_, _| panic!("not filled"))
+                .is_err()
+        );
+        assert_eq!(budget.used(), size + 64);
     }
 
     #[test]

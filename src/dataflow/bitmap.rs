@@ -227,6 +227,35 @@ impl BitmapBuilder {
         self.len = new_len;
     }
 
+    /// The bits so far, packed (bit `i` is bit `i % 8` of byte `i / 8`; bits past
+    /// [`Self::len`] in the last byte are zero).
+    pub fn packed_bytes(&self) -> &[u8] {
+        self.buf.as_slice()
+    }
+
+    /// Appends the first `bits` bits of `packed` (laid out as [`Self::packed_bytes`]), a byte
+    /// at a time: shifted into place when this builder's length is not a multiple of 8.
+    pub fn append_packed(&mut self, packed: &[u8], bits: usize) {
+        let bits = bits.min(packed.len() * 8);
+        let start = self.len;
+        let new_len = start + bits;
+        self.buf.resize(new_len.div_ceil(8));
+        let shift = start % 8;
+        let out = &mut self.buf.as_mut_slice()[start / 8..];
+        for (i, &b) in packed[..bits.div_ceil(8)].iter().enumerate() {
+            out[i] |= b << shift;
+            if shift > 0 && i + 1 < out.len() {
+                out[i + 1] |= b >> (8 - shift);
+            }
+        }
+        // Keep the bits past the new length zero (the source may carry bits past `bits`).
+        if !new_len.is_multiple_of(8) {
+            let last = new_len / 8 - start / 8;
+            out[last] &= (1u8 << (new_len % 8)) - 1;
+        }
+        self.len = new_len;
+    }
+
     /// Bit `i` so far; `false` when out of range.
     pub fn get(&self, i: usize) -> bool {
         i < self.len && self.buf.as_slice()[i / 8] & (1 << (i % 8)) != 0
@@ -262,6 +291,40 @@ mod tests {
 
     fn pattern(n: usize) -> Vec<bool> {
         (0..n).map(|i| i % 3 == 0 || i == n - 1).collect()
+    }
+
+    /// Packed bits appended at every bit position land where single appends put them, and
+    /// bits past the end stay zero (even when the source carries some).
+    #[test]
+    fn packed_bits_append_at_any_offset() {
+        let src = pattern(29);
+        let mut packed = BitmapBuilder::new(MemoryAccount::unlimited());
+        src.iter().for_each(|&b| packed.append(b));
+        let mut noisy = packed.packed_bytes().to_vec();
+        *noisy.last_mut().unwrap() |= 0b1110_0000;
+        for start in 0..17 {
+            for take in [0, 1, 7, 8, 9, 29] {
+                let mut b = BitmapBuilder::new(MemoryAccount::unlimited());
+                b.append_n(start, true);
+                b.append_packed(&noisy, take);
+                b.append(true);
+                let mut want = vec![true; start];
+                want.extend(&src[..take]);
+                want.push(true);
+                let got = b.finish().unwrap();
+                assert_eq!(
+                    got.iter().collect::<Vec<_>>(),
+                    want,
+                    "start {start} take {take}"
+                );
+                let bytes = got.buffer().as_slice();
+                let last_bits = want.len() % 8;
+                if last_bits > 0 {
+                    assert_eq!(bytes[want.len() / 8] >> last_bits, 0, "padding is zero");
+                }
+                assert!(bytes[want.len().div_ceil(8)..].iter().all(|&x| x == 0));
+            }
+        }
     }
 
     #[test]

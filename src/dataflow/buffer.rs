@@ -82,6 +82,45 @@ impl Buffer {
         b.freeze()
     }
 
+    /// A buffer of `len` bytes written in order by `fill(offset, window)`, window by window
+    /// (each zeroed first, at most [`FILL_WINDOW`](super::arena::FILL_WINDOW) bytes, together
+    /// exactly `0..len`). With an arena account the bytes go straight into the arena and its
+    /// pages are first touched as they are filled, so a source that frees what it has copied
+    /// (a reader's segments) and the result never both hold everything.
+    pub(crate) fn filled(
+        len: usize,
+        account: &MemoryAccount,
+        mut fill: impl FnMut(usize, &mut [u8]),
+    ) -> Result<Buffer> {
+        if let Some(arena) = account.arena()
+            && len > 0
+        {
+            // Padding past `len` is left alone, so it stays zero.
+            let region = arena.alloc_filled(len, |offset, window| {
+                if offset < len {
+                    let n = window.len().min(len - offset);
+                    fill(offset, &mut window[..n]);
+                }
+            })?;
+            return Ok(Buffer {
+                storage: Arc::new(Storage::Arena(region)),
+                offset: 0,
+                len,
+            });
+        }
+        let mut b = MutableBuffer::new(account.clone());
+        b.reserve(len)?;
+        b.resize(len);
+        for (i, window) in b
+            .as_mut_slice()
+            .chunks_mut(super::arena::FILL_WINDOW)
+            .enumerate()
+        {
+            fill(i * super::arena::FILL_WINDOW, window);
+        }
+        b.freeze()
+    }
+
     /// Copies typed values into a new aligned buffer (unaccounted; for small or test data).
     pub fn from_slice<T: Pod>(values: &[T]) -> Buffer {
         let mut b = MutableBuffer::new(MemoryAccount::unlimited());
@@ -560,6 +599,33 @@ mod tests {
         assert!(budget.used() > 0);
         drop(s);
         assert_eq!(budget.used(), 0);
+    }
+
+    /// `Buffer::filled` writes exactly `0..len`, in the arena when the account has one (padding
+    /// zero) and on the heap otherwise.
+    #[test]
+    fn filled_buffers_hold_what_was_written() {
+        let budget = MemoryBudget::with_limit(1 << 24);
+        let window = crate::dataflow::arena::FILL_WINDOW;
+        for account in [
+            MemoryAccount::new(&budget, "read_csv"),
+            MemoryAccount::new(&budget, "read_csv").with_new_arena(),
+        ] {
+            let len = window + 3;
+            let mut calls = Vec::new();
+            let b = Buffer::filled(len, &account, |offset, w| {
+                calls.push((offset, w.len()));
+                w.fill(7);
+            })
+            .unwrap();
+            assert_eq!(calls, [(0, window), (window, 3)]);
+            assert_eq!(b.len(), len);
+            assert!(b.as_slice().iter().all(|&x| x == 7));
+            assert!(padding_is_zero(&b));
+            assert_eq!(b.arena().is_some(), account.arena().is_some());
+            let e = Buffer::filled(0, &account, |_, _| panic!("nothing to fill")).unwrap();
+            assert!(e.is_empty());
+        }
     }
 
     /// An iterator whose reported length may be wrong (safe code can lie about it).

@@ -5,9 +5,9 @@
 //! `string` needs the original text of earlier values, so the assembler stops building, keeps
 //! only the types, and the reader runs a second pass with the final types.
 
-use crate::dataflow::builder::{BoolBuilder, PrimitiveBuilder, StringBuilder};
+use super::chunked::{BoolChunks, PrimChunks, StrChunks, concat_bool, concat_prim, concat_str};
 use crate::dataflow::column::Column;
-use crate::dataflow::error::Result;
+use crate::dataflow::error::{DataflowError, Result};
 use crate::dataflow::memory::MemoryAccount;
 use crate::dataflow::types::DataType;
 
@@ -78,10 +78,10 @@ impl Cell {
 
 enum State {
     Pending(usize),
-    Bool(BoolBuilder),
-    I64(PrimitiveBuilder<i64>),
-    F64(PrimitiveBuilder<f64>),
-    Str(StringBuilder),
+    Bool(BoolChunks),
+    I64(PrimChunks<i64>),
+    F64(PrimChunks<f64>),
+    Str(StrChunks),
     /// Types only: a widening to string forced a second pass.
     Dropped,
 }
@@ -109,10 +109,10 @@ impl Assembler {
     fn start(kind: Kind, nulls: usize, account: &MemoryAccount) -> State {
         let mut s = match kind {
             Kind::Null => return State::Pending(nulls),
-            Kind::Bool => State::Bool(BoolBuilder::new(account.clone())),
-            Kind::I64 => State::I64(PrimitiveBuilder::new(account.clone())),
-            Kind::F64 => State::F64(PrimitiveBuilder::new(account.clone())),
-            Kind::Str => State::Str(StringBuilder::new(account.clone())),
+            Kind::Bool => State::Bool(BoolChunks::new(account.clone())),
+            Kind::I64 => State::I64(PrimChunks::new(account.clone())),
+            Kind::F64 => State::F64(PrimChunks::new(account.clone())),
+            Kind::Str => State::Str(StrChunks::new(account.clone())),
         };
         match &mut s {
             State::Bool(b) => b.append_nulls(nulls),
@@ -186,13 +186,8 @@ impl Assembler {
         self.states[col] = match (from, to) {
             (State::Dropped, _) => State::Dropped,
             (State::Pending(n), k) => Self::start(k, n, &self.account),
-            (State::I64(b), Kind::F64) => {
-                let mut f = PrimitiveBuilder::<f64>::new(self.account.clone());
-                for (i, v) in b.values().iter().enumerate() {
-                    f.append_option(b.is_valid(i).then_some(*v as f64));
-                }
-                State::F64(f)
-            }
+            // In place, segment by segment; a null's zero slot becomes 0.0, as appended.
+            (State::I64(b), Kind::F64) => State::F64(b.map(|v| v as f64)),
             (_, _) => {
                 self.needs_second_pass = true;
                 for s in &mut self.states {
@@ -214,24 +209,115 @@ impl Assembler {
         })
     }
 
-    /// The finished columns (all-null columns become string columns of nulls).
+    /// The finished columns (all-null columns become string columns of nulls), in the
+    /// account's arena when it has one; each column's segments are freed as it is copied there.
     pub(crate) fn finish(self) -> Result<Vec<Column>> {
-        let account = self.account;
-        self.states
+        let account = self.account.clone();
+        Self::concat(vec![self], &account)
+    }
+
+    /// The rows of `parts` (assemblers of consecutive pieces of one input, with the same
+    /// columns) in order, as finished columns charged to `account`, built one at a time (see
+    /// [`ColumnParts::concat`]).
+    pub(crate) fn concat(parts: Vec<Assembler>, account: &MemoryAccount) -> Result<Vec<Column>> {
+        Self::into_column_parts(parts)?
             .into_iter()
-            .map(|s| match s {
-                State::Pending(n) => {
-                    let mut b = StringBuilder::new(account.clone());
-                    b.append_nulls(n);
-                    b.finish()
-                }
-                State::Bool(b) => b.finish(),
-                State::I64(b) => b.finish(),
-                State::F64(b) => b.finish(),
-                State::Str(b) => b.finish(),
-                State::Dropped => Ok(Column::empty(DataType::Utf8)),
-            })
+            .map(|c| c.concat(account))
             .collect()
+    }
+
+    /// Each column's pieces from every part, after every part's columns widened to the joined
+    /// kinds (which must not need a second pass, else the columns come out empty).
+    fn into_column_parts(parts: Vec<Assembler>) -> Result<Vec<ColumnParts>> {
+        let width = parts.first().map_or(0, |p| p.kinds.len());
+        let mut joined = vec![Kind::Null; width];
+        for p in &parts {
+            for (j, k) in joined.iter_mut().zip(&p.kinds) {
+                *j = j.join(*k);
+            }
+        }
+        let mut columns: Vec<Vec<State>> = (0..width).map(|_| Vec::new()).collect();
+        for mut p in parts {
+            for (col, k) in joined.iter().enumerate() {
+                p.widen_to(col, *k);
+            }
+            if p.kinds.len() != width {
+                return Err(internal("parts that cannot be joined"));
+            }
+            for (column, state) in columns.iter_mut().zip(p.states) {
+                column.push(state);
+            }
+        }
+        Ok(columns.into_iter().map(ColumnParts).collect())
+    }
+}
+
+/// One column's pieces from consecutive parts of the input, all of one kind.
+struct ColumnParts(Vec<State>);
+
+impl ColumnParts {
+    /// The finished column, charged to `account` (in its arena when it has one). Each piece's
+    /// segments are freed as they are copied, so the column exists twice only in pieces.
+    fn concat(self, account: &MemoryAccount) -> Result<Column> {
+        Self::concat_states(self.0, account)
+    }
+
+    fn concat_states(states: Vec<State>, account: &MemoryAccount) -> Result<Column> {
+        fn all<T>(states: Vec<State>, pick: impl Fn(State) -> Option<T>) -> Result<Vec<T>> {
+            states
+                .into_iter()
+                .map(|s| pick(s).ok_or_else(|| internal("parts of different kinds")))
+                .collect()
+        }
+        let Some(first) = states.first() else {
+            return Ok(Column::empty(DataType::Utf8));
+        };
+        Ok(match first {
+            State::Pending(_) => {
+                let rows = all(states, |s| match s {
+                    State::Pending(n) => Some(n),
+                    _ => None,
+                })?;
+                let mut b = StrChunks::new(account.clone());
+                b.append_nulls(rows.iter().sum());
+                Column::Utf8(concat_str(vec![b], account)?)
+            }
+            State::Bool(_) => {
+                let parts = all(states, |s| match s {
+                    State::Bool(b) => Some(b),
+                    _ => None,
+                })?;
+                Column::Bool(concat_bool(parts, account)?)
+            }
+            State::I64(_) => {
+                let parts = all(states, |s| match s {
+                    State::I64(b) => Some(b),
+                    _ => None,
+                })?;
+                Column::I64(concat_prim(parts, account)?)
+            }
+            State::F64(_) => {
+                let parts = all(states, |s| match s {
+                    State::F64(b) => Some(b),
+                    _ => None,
+                })?;
+                Column::F64(concat_prim(parts, account)?)
+            }
+            State::Str(_) => {
+                let parts = all(states, |s| match s {
+                    State::Str(b) => Some(b),
+                    _ => None,
+                })?;
+                Column::Utf8(concat_str(parts, account)?)
+            }
+            State::Dropped => Column::empty(DataType::Utf8),
+        })
+    }
+}
+
+fn internal(what: &str) -> DataflowError {
+    DataflowError::Plan {
+        message: format!("internal error: a reader assembled {what}"),
     }
 }
 

@@ -6,10 +6,10 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use super::assemble::{Assembler, Cell, Kind};
+use super::chunked::TypedChunks;
 use super::csv_parallel::{self, MIN_PARALLEL_BYTES};
 use super::csv_parse::{ParseError, Record, RecordReader};
 use super::{INFERENCE_SAMPLE_ROWS, io_err, write_atomically};
-use crate::dataflow::builder::ColumnBuilder;
 use crate::dataflow::column::{Column, ValueRef};
 use crate::dataflow::error::{DataflowError, Result};
 use crate::dataflow::floatfmt::{format_f32, format_f64};
@@ -275,7 +275,7 @@ fn parse_bool(s: &str) -> Option<bool> {
 
 /// Appends CSV text to a typed builder; `Err` is the message for an unparsable value.
 fn append_typed(
-    b: &mut ColumnBuilder,
+    b: &mut TypedChunks,
     bytes: &[u8],
     quoted: bool,
 ) -> std::result::Result<(), String> {
@@ -287,14 +287,14 @@ fn append_typed(
     let s = std::str::from_utf8(bytes).map_err(|_| "text is not valid UTF-8".to_string())?;
     let bad = || format!("'{s}' is not a valid {dt}");
     match b {
-        ColumnBuilder::I8(b) => b.append_value(s.parse().map_err(|_| bad())?),
-        ColumnBuilder::I16(b) => b.append_value(s.parse().map_err(|_| bad())?),
-        ColumnBuilder::I32(b) => b.append_value(s.parse().map_err(|_| bad())?),
-        ColumnBuilder::I64(b) => b.append_value(s.parse().map_err(|_| bad())?),
-        ColumnBuilder::F32(b) => b.append_value(s.parse().map_err(|_| bad())?),
-        ColumnBuilder::F64(b) => b.append_value(s.parse().map_err(|_| bad())?),
-        ColumnBuilder::Bool(b) => b.append_value(parse_bool(s).ok_or_else(bad)?),
-        ColumnBuilder::Utf8(b) => b.append_value(s),
+        TypedChunks::I8(b) => b.append_value(s.parse().map_err(|_| bad())?),
+        TypedChunks::I16(b) => b.append_value(s.parse().map_err(|_| bad())?),
+        TypedChunks::I32(b) => b.append_value(s.parse().map_err(|_| bad())?),
+        TypedChunks::I64(b) => b.append_value(s.parse().map_err(|_| bad())?),
+        TypedChunks::F32(b) => b.append_value(s.parse().map_err(|_| bad())?),
+        TypedChunks::F64(b) => b.append_value(s.parse().map_err(|_| bad())?),
+        TypedChunks::Bool(b) => b.append_value(parse_bool(s).ok_or_else(bad)?),
+        TypedChunks::Utf8(b) => b.append_value(s),
     }
     Ok(())
 }
@@ -332,10 +332,11 @@ pub fn read_csv_with_schema(
             ));
         }
     }
-    let mut builders: Vec<ColumnBuilder> = schema
+    // Segmented builders, like the inferring reader's (see `chunked.rs`).
+    let mut builders: Vec<TypedChunks> = schema
         .fields()
         .iter()
-        .map(|f| ColumnBuilder::new(f.data_type, account.clone()))
+        .map(|f| TypedChunks::new(f.data_type, account.clone()))
         .collect();
     let mut rows = 0usize;
     while src.next()? {
@@ -348,12 +349,13 @@ pub fn read_csv_with_schema(
         }
         rows += 1;
         if rows.is_multiple_of(CHECK_EVERY) {
-            builders.iter().try_for_each(ColumnBuilder::check)?;
+            builders.iter().try_for_each(TypedChunks::check)?;
         }
     }
+    builders.iter().try_for_each(TypedChunks::check)?;
     let columns: Vec<Column> = builders
         .into_iter()
-        .map(ColumnBuilder::finish)
+        .map(|b| b.finish(account))
         .collect::<Result<_>>()?;
     Table::try_new(schema.clone(), columns)
 }

@@ -1,6 +1,7 @@
 //! Reading and writing tables as CSV and newline-delimited JSON (§8), with atomic writes.
 
 pub(crate) mod assemble;
+mod chunked;
 pub mod csv;
 mod csv_parallel;
 pub(crate) mod csv_parse;
