@@ -14,9 +14,11 @@
 //! is first-seen order only when nothing spilled (§8 leaves it unspecified).
 
 use std::collections::VecDeque;
+use std::sync::OnceLock;
 
+use super::agg_radix::{self, DECIDE_ROWS, SWITCH_GROUPS, Scattered};
 use super::agg_state::AggState;
-use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator};
+use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_live};
 use super::columns::take;
 use super::grouper::Grouper;
 use super::keys::{EncodedKeys, encode};
@@ -80,10 +82,27 @@ pub struct AggregateOp {
     parallel: Option<(ScanSplit, Vec<CompiledExpr>, Vec<AggSpec>)>,
 }
 
-/// One thread's groups and states over its range of the input.
-struct Partial {
-    grouper: Grouper,
-    states: Vec<AggState>,
+/// One thread's work over its range of the input.
+enum Partial {
+    /// Its groups and states (few groups: the tables are merged).
+    Groups {
+        grouper: Grouper,
+        states: Vec<AggState>,
+    },
+    /// Its rows scattered by key hash (many groups: see `agg_radix.rs`).
+    Rows(Scattered),
+}
+
+/// Makes the first range's thread publish a decision even when it fails or panics, so that
+/// threads waiting for it are released.
+struct DecideOnExit<'a>(Option<&'a OnceLock<bool>>);
+
+impl Drop for DecideOnExit<'_> {
+    fn drop(&mut self) {
+        if let Some(d) = self.0 {
+            let _ = d.set(false);
+        }
+    }
 }
 
 impl AggregateOp {
@@ -163,39 +182,55 @@ impl AggregateOp {
         aggs.iter().all(|a| AggState::mergeable(a.func))
     }
 
-    /// Aggregates each range of `split` on its own thread, then merges the partial groups
-    /// into this operator's (empty) group table in range order.
+    /// Aggregates each range of `split` on its own thread. With few groups each thread builds
+    /// its own group table and the tables are merged into this operator's (empty) one in range
+    /// order; with many, the threads scatter their rows by key hash and then aggregate whole
+    /// partitions (`agg_radix.rs`), whose output columns are returned.
+    ///
+    /// The choice is made by the first range alone, so it is the same on every run: it switches
+    /// to partitioning once its table holds [`SWITCH_GROUPS`] hashed groups, and keeps tables
+    /// once it read [`DECIDE_ROWS`] rows without that (or its input ended). Until then every
+    /// thread aggregates into a table and also holds the batches read, scattered if it switches;
+    /// a thread that read [`DECIDE_ROWS`] rows before the decision waits for it.
     fn consume_parallel(
         &mut self,
         split: &ScanSplit,
         keys: &[CompiledExpr],
         aggs: &[AggSpec],
-    ) -> Result<()> {
+    ) -> Result<Option<(Vec<Column>, usize)>> {
         let account = &self.account;
+        let decision = OnceLock::new();
         let partials = run_parts(split.parts(), |p| {
-            let mut op = AggregateOp::new(split.build(p), keys.to_vec(), aggs.to_vec(), account);
-            op.absorb()?;
-            if !op.pending.is_empty() {
-                return Err(internal("a parallel aggregate spilled"));
-            }
-            Ok(Partial {
-                grouper: op.grouper,
-                states: op.states,
-            })
+            let _exit = DecideOnExit((p == 0).then_some(&decision));
+            let op = AggregateOp::new(split.build(p), keys.to_vec(), aggs.to_vec(), account);
+            op.absorb_part(p, &decision)
         })?;
-        let mut partials = partials.into_iter();
+        if decision.get() == Some(&true) {
+            let rows = partials
+                .into_iter()
+                .map(|p| match p {
+                    Partial::Rows(r) => Ok(r),
+                    Partial::Groups { .. } => Err(internal("a parallel aggregate did not switch")),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            return agg_radix::merge(&rows, &self.key_types, &self.aggs).map(Some);
+        }
+        let mut partials = partials.into_iter().map(|p| match p {
+            Partial::Groups { grouper, states } => Ok((grouper, states)),
+            Partial::Rows(_) => Err(internal("a parallel aggregate switched alone")),
+        });
         if let Some(first) = partials.next() {
-            self.grouper = first.grouper;
-            self.states = first.states;
+            (self.grouper, self.states) = first?;
         }
         let mut map = Vec::new();
         for p in partials {
-            let n = p.grouper.len();
-            let key_cols = p.grouper.key_columns()?;
+            let (grouper, states) = p?;
+            let n = grouper.len();
+            let key_cols = grouper.key_columns()?;
             map.clear();
             self.grouper.assign(&key_cols, n, &mut map)?;
             let ng = self.grouper.len();
-            for (state, mut other) in self.states.iter_mut().zip(p.states) {
+            for (state, mut other) in self.states.iter_mut().zip(states) {
                 state.resize(ng);
                 other.resize(n);
                 state.merge(other, &map)?;
@@ -204,7 +239,107 @@ impl AggregateOp {
         if !self.charge() {
             return Err(self.limit_error());
         }
-        Ok(())
+        Ok(None)
+    }
+
+    /// Reads range `part`'s input (this operator's, which has the budget unlimited) as one of
+    /// the threads of [`Self::consume_parallel`]; range 0 publishes `decision` (true: scatter).
+    fn absorb_part(mut self, part: usize, decision: &OnceLock<bool>) -> Result<Partial> {
+        let mut input = std::mem::replace(&mut self.input, Box::new(EmptyOp));
+        let (mut groups, mut scratch) = (Vec::with_capacity(BATCH_SIZE), EncodedKeys::default());
+        let mut held: Vec<Batch> = Vec::new();
+        let mut held_rows = 0;
+        let mut scattered: Option<Scattered> = None;
+        let mut decided = false;
+        loop {
+            let b = next_live(&mut input).transpose()?;
+            if !decided {
+                let mut choice = None;
+                if let Some(b) = &b {
+                    held_rows += b.num_rows();
+                    self.absorb_batch(b.clone(), &mut groups, &mut scratch)?;
+                    held.push(b.clone());
+                }
+                if part == 0 {
+                    if self.grouper.hashed_len() >= SWITCH_GROUPS {
+                        choice = Some(true);
+                    } else if held_rows >= DECIDE_ROWS || b.is_none() {
+                        choice = Some(false);
+                    }
+                    if let Some(c) = choice {
+                        let _ = decision.set(c);
+                    }
+                } else if held_rows >= DECIDE_ROWS || b.is_none() {
+                    choice = Some(*decision.wait());
+                } else {
+                    choice = decision.get().copied();
+                }
+                if let Some(c) = choice {
+                    decided = true;
+                    if c {
+                        // Scatter what was read so far; the table built from it is dropped.
+                        self.grouper = Grouper::new(&self.key_types);
+                        self.states = Self::new_states(&self.aggs);
+                        let mut s = Scattered::new(part);
+                        for h in held.drain(..) {
+                            self.scatter(&h, &mut s)?;
+                        }
+                        scattered = Some(s);
+                    }
+                    held = Vec::new();
+                }
+                if b.is_none() {
+                    break;
+                }
+                continue;
+            }
+            let Some(b) = b else { break };
+            match &mut scattered {
+                Some(s) => self.scatter(&b, s)?,
+                None => self.absorb_batch(b, &mut groups, &mut scratch)?,
+            }
+        }
+        if self.partitions.is_some() || !self.pending.is_empty() {
+            return Err(internal("a parallel aggregate spilled"));
+        }
+        Ok(match scattered {
+            Some(s) => Partial::Rows(s),
+            None => Partial::Groups {
+                grouper: self.grouper,
+                states: self.states,
+            },
+        })
+    }
+
+    /// Adds the live rows of `b` to `out`: their key columns, then their aggregates' arguments.
+    fn scatter(&self, b: &Batch, out: &mut Scattered) -> Result<()> {
+        let (cols, n) = self.gather(b)?;
+        let mut parts = if self.plain_keys {
+            self.keys
+                .iter()
+                .map(|k| {
+                    let c = k
+                        .column_index()
+                        .and_then(|i| b.columns.get(i))
+                        .ok_or_else(|| internal("key column out of range"))?;
+                    match &b.selection {
+                        Some(sel) => take(c, sel),
+                        None => Ok(c.clone()),
+                    }
+                })
+                .collect::<Result<Vec<_>>>()?
+        } else {
+            self.keys
+                .iter()
+                .map(|k| k.eval(&cols, n))
+                .collect::<Result<Vec<_>>>()?
+        };
+        for spec in &self.aggs {
+            if let Some(a) = &spec.arg {
+                parts.push(a.eval(&cols, n)?);
+            }
+        }
+        out.push(&parts, self.keys.len(), n)
     }
 
     fn new_states(aggs: &[AggSpec]) -> Vec<AggState> {
@@ -353,56 +488,7 @@ impl AggregateOp {
         let mut groups = Vec::with_capacity(BATCH_SIZE);
         let mut scratch = EncodedKeys::default();
         while let Some(b) = self.input.next() {
-            let b = b?;
-            if b.num_rows() == 0 {
-                continue;
-            }
-            if self.partitions.is_some() {
-                // Spilled rows keep every column, so the whole batch is gathered.
-                let b = b.compact()?;
-                let ext = self.extend(b.columns.clone(), b.len)?;
-                let key_cols = self
-                    .keys
-                    .iter()
-                    .map(|k| k.eval(&ext, b.len))
-                    .collect::<Result<Vec<_>>>()?;
-                self.consume_spilling(&b, &ext, &key_cols, &mut groups, &mut scratch)?;
-                continue;
-            }
-            let (cols, n) = self.gather(&b)?;
-            if self.plain_keys {
-                let key_cols = self
-                    .keys
-                    .iter()
-                    .map(|k| {
-                        k.column_index()
-                            .and_then(|i| b.columns.get(i))
-                            .cloned()
-                            .ok_or_else(|| internal("key column out of range"))
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                let sel = b.selection.as_deref();
-                self.grouper
-                    .assign_selected(&key_cols, sel, b.len, &mut groups)?;
-            } else {
-                let key_cols = self
-                    .keys
-                    .iter()
-                    .map(|k| k.eval(&cols, n))
-                    .collect::<Result<Vec<_>>>()?;
-                self.grouper.assign(&key_cols, n, &mut groups)?;
-            }
-            self.update(&cols, n, &groups)?;
-            if !self.charge() {
-                if self.depth + 1 >= MAX_DEPTH || self.key_types.is_empty() {
-                    return Err(self.limit_error());
-                }
-                // Keep the groups so far (they overshoot the budget by at most this batch, which
-                // stays charged so other operators see it) and send rows with new keys to disk.
-                let over = self.state_bytes() - self.reservation.bytes();
-                self.reservation.force_grow(over);
-                self.partitions = Some(Vec::new());
-            }
+            self.absorb_batch(b?, &mut groups, &mut scratch)?;
         }
         if let Some(files) = self.partitions.take() {
             for f in files.into_iter().flatten() {
@@ -413,9 +499,71 @@ impl AggregateOp {
         Ok(())
     }
 
+    /// Folds one input batch into the groups (or, spilling, the partitions).
+    fn absorb_batch(
+        &mut self,
+        b: Batch,
+        groups: &mut Vec<u32>,
+        scratch: &mut EncodedKeys,
+    ) -> Result<()> {
+        if b.num_rows() == 0 {
+            return Ok(());
+        }
+        if self.partitions.is_some() {
+            // Spilled rows keep every column, so the whole batch is gathered.
+            let b = b.compact()?;
+            let ext = self.extend(b.columns.clone(), b.len)?;
+            let key_cols = self
+                .keys
+                .iter()
+                .map(|k| k.eval(&ext, b.len))
+                .collect::<Result<Vec<_>>>()?;
+            return self.consume_spilling(&b, &ext, &key_cols, groups, scratch);
+        }
+        let (cols, n) = self.gather(&b)?;
+        if self.plain_keys {
+            let key_cols = self
+                .keys
+                .iter()
+                .map(|k| {
+                    k.column_index()
+                        .and_then(|i| b.columns.get(i))
+                        .cloned()
+                        .ok_or_else(|| internal("key column out of range"))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let sel = b.selection.as_deref();
+            self.grouper.assign_selected(&key_cols, sel, b.len, groups)?;
+        } else {
+            let key_cols = self
+                .keys
+                .iter()
+                .map(|k| k.eval(&cols, n))
+                .collect::<Result<Vec<_>>>()?;
+            self.grouper.assign(&key_cols, n, groups)?;
+        }
+        self.update(&cols, n, groups)?;
+        if !self.charge() {
+            if self.depth + 1 >= MAX_DEPTH || self.key_types.is_empty() {
+                return Err(self.limit_error());
+            }
+            // Keep the groups so far (they overshoot the budget by at most this batch, which
+            // stays charged so other operators see it) and send rows with new keys to disk.
+            let over = self.state_bytes() - self.reservation.bytes();
+            self.reservation.force_grow(over);
+            self.partitions = Some(Vec::new());
+        }
+        Ok(())
+    }
+
     fn consume(&mut self) -> Result<()> {
         match self.parallel.take() {
-            Some((split, keys, aggs)) => self.consume_parallel(&split, &keys, &aggs)?,
+            Some((split, keys, aggs)) => {
+                if let Some((cols, n)) = self.consume_parallel(&split, &keys, &aggs)? {
+                    self.output = Some((cols, n, 0));
+                    return Ok(());
+                }
+            }
             None => self.absorb()?,
         }
         let ng = self.grouper.len();
