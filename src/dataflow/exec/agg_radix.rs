@@ -26,7 +26,7 @@ use crate::dataflow::column::Column;
 use crate::dataflow::error::Result;
 use crate::dataflow::expr::kernels::compare::TextRows;
 use crate::dataflow::expr::kernels::internal;
-use crate::dataflow::expr::kernels::vector::{prim_col, validity_of};
+use crate::dataflow::expr::kernels::vector::{prim_col_with, validity_of};
 use crate::dataflow::memory::MemoryAccount;
 use crate::dataflow::types::DataType;
 
@@ -44,8 +44,37 @@ pub const SWITCH_GROUPS: usize = 1 << 15;
 /// reach [`SWITCH_GROUPS`] (the rows read until then are held, to be scattered on a switch).
 pub const DECIDE_ROWS: usize = 1 << 17;
 
-/// Rows aggregated at a time from a partition's pieces (pieces are concatenated up to it).
-const BLOCK_ROWS: usize = 4096;
+/// When a parallel aggregate switches from per-thread group tables to partitioning (see
+/// `AggregateOp::consume_parallel`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Switch {
+    /// Switch once the first range's table holds this many hashed groups (0: always).
+    pub groups: usize,
+    /// Keep per-thread tables once the first range read this many rows without switching.
+    pub rows: usize,
+}
+
+impl Switch {
+    /// Always partition (for aggregates whose states cannot be merged).
+    pub const ALWAYS: Switch = Switch { groups: 0, rows: 0 };
+    /// Never partition.
+    pub const NEVER: Switch = Switch {
+        groups: usize::MAX,
+        rows: 0,
+    };
+}
+
+impl Default for Switch {
+    fn default() -> Self {
+        Switch {
+            groups: SWITCH_GROUPS,
+            rows: DECIDE_ROWS,
+        }
+    }
+}
+
+/// Smaller pieces of a partition are concatenated up to this many rows before aggregating.
+const BLOCK_ROWS: usize = 1024;
 
 /// A sequence number is `thread << SEQ_SHIFT | row` (row within the thread's range).
 const SEQ_SHIFT: u32 = 40;
@@ -95,12 +124,15 @@ impl Scattered {
             *slot += 1;
         }
         let base = ((self.thread as i64) << SEQ_SHIFT) + self.rows as i64;
-        let seq: Vec<i64> = perm.iter().map(|&i| base + i as i64).collect();
         let mut sorted = cols
             .iter()
             .map(|c| take(c, &perm))
             .collect::<Result<Vec<_>>>()?;
-        sorted.push(prim_col(&seq, None)?);
+        sorted.push(prim_col_with::<i64>(n, None, |seq| {
+            for (s, &i) in seq.iter_mut().zip(&perm) {
+                *s = base + i as i64;
+            }
+        })?);
         for (p, w) in starts.windows(2).enumerate() {
             if w[1] > w[0] {
                 let piece = sorted.iter().map(|c| c.slice(w[0], w[1] - w[0])).collect();
@@ -199,15 +231,21 @@ fn aggregate_partition(
     let mut groups = Vec::with_capacity(BLOCK_ROWS);
     let account = MemoryAccount::unlimited();
     let mut fold = |pieces: &[&Vec<Column>]| -> Result<()> {
-        let block: Vec<Column> = match pieces {
+        // A lone piece is read in place: cloning its columns would bump reference counts
+        // that the other thread's pieces share.
+        let joined: Vec<Column>;
+        let block: &[Column] = match pieces {
             [] => return Ok(()),
-            [one] => one.to_vec(),
-            _ => (0..pieces[0].len())
-                .map(|c| {
-                    let cols: Vec<&Column> = pieces.iter().map(|p| &p[c]).collect();
-                    concat(&cols, cols[0].data_type(), &account)
-                })
-                .collect::<Result<_>>()?,
+            [one] => one,
+            _ => {
+                joined = (0..pieces[0].len())
+                    .map(|c| {
+                        let cols: Vec<&Column> = pieces.iter().map(|p| &p[c]).collect();
+                        concat(&cols, cols[0].data_type(), &account)
+                    })
+                    .collect::<Result<_>>()?;
+                &joined
+            }
         };
         let n = block.last().map_or(0, Column::len);
         grouper.assign(&block[..nkeys], n, &mut groups)?;

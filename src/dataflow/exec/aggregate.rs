@@ -16,7 +16,7 @@
 use std::collections::VecDeque;
 use std::sync::OnceLock;
 
-use super::agg_radix::{self, DECIDE_ROWS, SWITCH_GROUPS, Scattered};
+use super::agg_radix::{self, Scattered, Switch};
 use super::agg_state::AggState;
 use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_live};
 use super::columns::take;
@@ -80,6 +80,10 @@ pub struct AggregateOp {
     /// (with the keys and aggregates as given, before sharing sub-expressions) and the partial
     /// groups are merged in range order.
     parallel: Option<(ScanSplit, Vec<CompiledExpr>, Vec<AggSpec>)>,
+    /// When the parallel threads partition their rows instead of building tables.
+    switch: Switch,
+    /// Set once a parallel run partitioned its rows (for tests).
+    partitioned: bool,
 }
 
 /// One thread's work over its range of the input.
@@ -160,12 +164,15 @@ impl AggregateOp {
             depth: 0,
             spilled: 0,
             parallel: None,
+            switch: Switch::default(),
+            partitioned: false,
         }
     }
 
     /// Aggregates the rows of `split` by `keys`, each range on its own thread (see
-    /// `parallel.rs`). Every aggregate must be mergeable ([`AggState::mergeable`]) and the
-    /// budget unlimited (a partial aggregate never spills).
+    /// `parallel.rs`). The budget must be unlimited (a partial aggregate never spills), and
+    /// every aggregate mergeable ([`AggState::mergeable`]) unless the switch is
+    /// [`Switch::ALWAYS`] and there are keys.
     pub fn parallel(
         split: ScanSplit,
         keys: Vec<CompiledExpr>,
@@ -175,6 +182,17 @@ impl AggregateOp {
         let mut op = Self::new(Box::new(EmptyOp), keys.clone(), aggs.clone(), account);
         op.parallel = Some((split, keys, aggs));
         op
+    }
+
+    /// Sets when the parallel threads partition their rows ([`Switch::default`] unless set).
+    pub fn with_switch(mut self, switch: Switch) -> Self {
+        self.switch = switch;
+        self
+    }
+
+    /// Whether a parallel run partitioned its rows by key hash (for tests).
+    pub fn partitioned(&self) -> bool {
+        self.partitioned
     }
 
     /// Whether [`Self::parallel`] can compute `aggs`.
@@ -188,22 +206,23 @@ impl AggregateOp {
     /// partitions (`agg_radix.rs`), whose output columns are returned.
     ///
     /// The choice is made by the first range alone, so it is the same on every run: it switches
-    /// to partitioning once its table holds [`SWITCH_GROUPS`] hashed groups, and keeps tables
-    /// once it read [`DECIDE_ROWS`] rows without that (or its input ended). Until then every
-    /// thread aggregates into a table and also holds the batches read, scattered if it switches;
-    /// a thread that read [`DECIDE_ROWS`] rows before the decision waits for it.
+    /// to partitioning once its table holds `switch.groups` hashed groups (by default
+    /// [`agg_radix::SWITCH_GROUPS`]), and keeps tables once it read `switch.rows` rows without
+    /// that ([`agg_radix::DECIDE_ROWS`]) or its input ended. Until then every thread aggregates
+    /// into a table and also holds the batches read, scattered if it switches; a thread that
+    /// read `switch.rows` rows before the decision waits for it.
     fn consume_parallel(
         &mut self,
         split: &ScanSplit,
         keys: &[CompiledExpr],
         aggs: &[AggSpec],
     ) -> Result<Option<(Vec<Column>, usize)>> {
-        let account = &self.account;
+        let (account, switch) = (&self.account, self.switch);
         let decision = OnceLock::new();
         let partials = run_parts(split.parts(), |p| {
             let _exit = DecideOnExit((p == 0).then_some(&decision));
             let op = AggregateOp::new(split.build(p), keys.to_vec(), aggs.to_vec(), account);
-            op.absorb_part(p, &decision)
+            op.with_switch(switch).absorb_part(p, &decision)
         })?;
         if decision.get() == Some(&true) {
             let rows = partials
@@ -213,6 +232,7 @@ impl AggregateOp {
                     Partial::Groups { .. } => Err(internal("a parallel aggregate did not switch")),
                 })
                 .collect::<Result<Vec<_>>>()?;
+            self.partitioned = true;
             return agg_radix::merge(&rows, &self.key_types, &self.aggs).map(Some);
         }
         let mut partials = partials.into_iter().map(|p| match p {
@@ -261,15 +281,15 @@ impl AggregateOp {
                     held.push(b.clone());
                 }
                 if part == 0 {
-                    if self.grouper.hashed_len() >= SWITCH_GROUPS {
+                    if self.grouper.hashed_len() >= self.switch.groups {
                         choice = Some(true);
-                    } else if held_rows >= DECIDE_ROWS || b.is_none() {
+                    } else if held_rows >= self.switch.rows || b.is_none() {
                         choice = Some(false);
                     }
                     if let Some(c) = choice {
                         let _ = decision.set(c);
                     }
-                } else if held_rows >= DECIDE_ROWS || b.is_none() {
+                } else if held_rows >= self.switch.rows || b.is_none() {
                     choice = Some(*decision.wait());
                 } else {
                     choice = decision.get().copied();
