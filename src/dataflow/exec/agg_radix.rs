@@ -338,7 +338,10 @@ fn first_seen_order<'a>(
     firsts: impl Iterator<Item = &'a [i64]> + Clone,
 ) -> Result<Vec<u32>> {
     let locate = |s: i64| {
-        let (t, row) = ((s >> SEQ_SHIFT) as usize, (s & ((1 << SEQ_SHIFT) - 1)) as usize);
+        let (t, row) = (
+            (s >> SEQ_SHIFT) as usize,
+            (s & ((1 << SEQ_SHIFT) - 1)) as usize,
+        );
         (t < threads.len() && row < threads[t].rows)
             .then_some((t, row))
             .ok_or_else(|| internal("bad sequence number"))

@@ -553,7 +553,8 @@ impl AggregateOp {
                 })
                 .collect::<Result<Vec<_>>>()?;
             let sel = b.selection.as_deref();
-            self.grouper.assign_selected(&key_cols, sel, b.len, groups)?;
+            self.grouper
+                .assign_selected(&key_cols, sel, b.len, groups)?;
         } else {
             let key_cols = self
                 .keys
