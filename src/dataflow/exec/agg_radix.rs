@@ -74,7 +74,7 @@ impl Default for Switch {
 }
 
 /// Smaller pieces of a partition are concatenated up to this many rows before aggregating.
-const BLOCK_ROWS: usize = 1024;
+const BLOCK_ROWS: usize = 256;
 
 /// A sequence number is `thread << SEQ_SHIFT | row` (row within the thread's range).
 const SEQ_SHIFT: u32 = 40;
@@ -83,31 +83,73 @@ const SEQ_SHIFT: u32 = 40;
 /// columns, sequence-number column) in row order.
 pub(crate) struct Scattered {
     parts: Vec<Vec<Vec<Column>>>,
-    /// Rows pushed so far (the next row's number within the thread's range).
+    /// Rows scattered so far (the next row's number within the thread's range).
     rows: usize,
     thread: usize,
+    /// Batches not yet scattered, gathered into [`WINDOW_ROWS`] rows first so that the pieces
+    /// are large enough to aggregate in place.
+    window: Vec<Vec<Column>>,
+    window_rows: usize,
+    nkeys: usize,
     hashes: Vec<u64>,
     scratch: EncodedKeys,
 }
 
+/// Rows scattered at a time (a partition's piece of them averages `WINDOW_ROWS / PARTITIONS`).
+const WINDOW_ROWS: usize = 1 << 14;
+
 impl Scattered {
-    /// No rows yet, for the range of thread `thread` (its rows come after those of lower ones).
-    pub fn new(thread: usize) -> Self {
+    /// No rows yet, for the range of thread `thread` (its rows come after those of lower ones),
+    /// with `nkeys` key columns.
+    pub fn new(thread: usize, nkeys: usize) -> Self {
         Scattered {
             parts: vec![Vec::new(); PARTITIONS],
             rows: 0,
             thread,
+            window: Vec::new(),
+            window_rows: 0,
+            nkeys,
             hashes: Vec::new(),
             scratch: EncodedKeys::default(),
         }
     }
 
-    /// Adds the next `n` rows: `cols` holds the `nkeys` key columns, then the arguments.
-    pub fn push(&mut self, cols: &[Column], nkeys: usize, n: usize) -> Result<()> {
+    /// Adds the next `n` rows: `cols` holds the key columns, then the arguments.
+    pub fn push(&mut self, cols: Vec<Column>, n: usize) -> Result<()> {
         if n == 0 {
             return Ok(());
         }
-        partition_hashes(&cols[..nkeys], n, &mut self.scratch, &mut self.hashes)?;
+        self.window.push(cols);
+        self.window_rows += n;
+        if self.window_rows >= WINDOW_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Scatters the rows still held; call once all rows are pushed.
+    pub fn flush(&mut self) -> Result<()> {
+        let n = std::mem::take(&mut self.window_rows);
+        let window = std::mem::take(&mut self.window);
+        let cols = match window.len() {
+            0 => return Ok(()),
+            1 => window.into_iter().next().unwrap_or_default(),
+            _ => {
+                let account = MemoryAccount::unlimited();
+                (0..window[0].len())
+                    .map(|c| {
+                        let parts: Vec<&Column> = window.iter().map(|w| &w[c]).collect();
+                        concat(&parts, parts[0].data_type(), &account)
+                    })
+                    .collect::<Result<Vec<_>>>()?
+            }
+        };
+        self.scatter(&cols, n)
+    }
+
+    /// Scatters `n` rows of `cols` (key columns, then arguments).
+    fn scatter(&mut self, cols: &[Column], n: usize) -> Result<()> {
+        partition_hashes(&cols[..self.nkeys], n, &mut self.scratch, &mut self.hashes)?;
         // Counting sort by partition, stable, so each piece keeps the rows' order.
         let mut starts = [0usize; PARTITIONS + 1];
         for &h in &self.hashes {
@@ -413,11 +455,12 @@ mod tests {
     #[test]
     fn scattered_rows_keep_their_order_within_a_partition() {
         let keys: Vec<i64> = (0..5000).map(|i| i % 700).collect();
-        let mut s = Scattered::new(1);
-        s.push(&[Column::from_values(&keys[..3000])], 1, 3000)
+        let mut s = Scattered::new(1, 1);
+        s.push(vec![Column::from_values(&keys[..3000])], 3000)
             .unwrap();
-        s.push(&[Column::from_values(&keys[3000..])], 1, 2000)
+        s.push(vec![Column::from_values(&keys[3000..])], 2000)
             .unwrap();
+        s.flush().unwrap();
         assert_eq!(s.rows, 5000);
         let mut total = 0;
         for part in &s.parts {

@@ -300,7 +300,7 @@ impl AggregateOp {
                         // Scatter what was read so far; the table built from it is dropped.
                         self.grouper = Grouper::new(&self.key_types);
                         self.states = Self::new_states(&self.aggs);
-                        let mut s = Scattered::new(part);
+                        let mut s = Scattered::new(part, self.keys.len());
                         for h in held.drain(..) {
                             self.scatter(&h, &mut s)?;
                         }
@@ -323,7 +323,10 @@ impl AggregateOp {
             return Err(internal("a parallel aggregate spilled"));
         }
         Ok(match scattered {
-            Some(s) => Partial::Rows(s),
+            Some(mut s) => {
+                s.flush()?;
+                Partial::Rows(s)
+            }
             None => Partial::Groups {
                 grouper: self.grouper,
                 states: self.states,
@@ -359,7 +362,7 @@ impl AggregateOp {
                 parts.push(a.eval(&cols, n)?);
             }
         }
-        out.push(&parts, self.keys.len(), n)
+        out.push(parts, n)
     }
 
     fn new_states(aggs: &[AggSpec]) -> Vec<AggState> {
