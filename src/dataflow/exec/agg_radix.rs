@@ -31,9 +31,9 @@ use crate::dataflow::memory::MemoryAccount;
 use crate::dataflow::types::DataType;
 
 /// Bits of the partition hash that pick a partition.
-const PARTITION_BITS: u32 = 5;
+const PARTITION_BITS: u32 = 6;
 /// Partitions rows are scattered into: enough that a partition's group table of a
-/// million-group input (≈ 30,000 groups) stays in a core's cache.
+/// million-group input (≈ 15,000 groups) stays in a core's cache.
 pub const PARTITIONS: usize = 1 << PARTITION_BITS;
 
 /// A parallel aggregate switches to partitioning once the first range's group table holds this
@@ -96,7 +96,7 @@ pub(crate) struct Scattered {
 }
 
 /// Rows scattered at a time (a partition's piece of them averages `WINDOW_ROWS / PARTITIONS`).
-const WINDOW_ROWS: usize = 1 << 14;
+const WINDOW_ROWS: usize = 1 << 16;
 
 impl Scattered {
     /// No rows yet, for the range of thread `thread` (its rows come after those of lower ones),
