@@ -37,9 +37,13 @@ const PARTITION_BITS: u32 = 6;
 pub const PARTITIONS: usize = 1 << PARTITION_BITS;
 
 /// A parallel aggregate switches to partitioning once the first range's group table holds this
-/// many hashed groups ([`Grouper::hashed_len`]): past it the table no longer fits in cache and
-/// merging the per-thread tables costs about as much as building them.
+/// many hashed groups ([`Grouper::hashed_len`], plus the values of `count(distinct)` states):
+/// past it the table no longer fits in cache and merging the per-thread tables costs about as
+/// much as building them ...
 pub const SWITCH_GROUPS: usize = 1 << 15;
+/// ... provided it has at least this many groups in all (fewer cannot keep the partitions
+/// busy: a `count(distinct)` with a few groups and many values stays with tables) ...
+pub const MIN_GROUPS: usize = 1 << 10;
 /// ... and stays with per-thread tables when the first range's first this many rows did not
 /// reach [`SWITCH_GROUPS`] (the rows read until then are held, to be scattered on a switch).
 pub const DECIDE_ROWS: usize = 1 << 17;
@@ -48,13 +52,19 @@ pub const DECIDE_ROWS: usize = 1 << 17;
 /// `AggregateOp::consume_parallel`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Switch {
-    /// Switch once the first range's table holds this many hashed groups (0: always).
+    /// Switch once the first range's table holds this many hashed groups and values, and at
+    /// least this many (at most [`MIN_GROUPS`]) groups (0: always).
     pub groups: usize,
     /// Keep per-thread tables once the first range read this many rows without switching.
     pub rows: usize,
 }
 
 impl Switch {
+    /// Whether a table with `hashed` hashed groups and values and `groups` groups switches.
+    pub fn reached(&self, hashed: usize, groups: usize) -> bool {
+        hashed >= self.groups && groups >= self.groups.min(MIN_GROUPS)
+    }
+
     /// Always partition (for aggregates whose states cannot be merged).
     pub const ALWAYS: Switch = Switch { groups: 0, rows: 0 };
     /// Never partition.
@@ -450,6 +460,18 @@ mod tests {
         partition_hashes(&f, 3, &mut s, &mut ha).unwrap();
         assert_eq!(ha[0], ha[2]);
         assert_ne!(ha[0], ha[1]);
+    }
+
+    #[test]
+    fn the_switch_needs_both_a_large_table_and_enough_groups() {
+        let d = Switch::default();
+        assert!(d.reached(SWITCH_GROUPS, SWITCH_GROUPS));
+        assert!(!d.reached(SWITCH_GROUPS - 1, SWITCH_GROUPS));
+        // A count(distinct) over three groups with many values: too few groups to spread.
+        assert!(!d.reached(SWITCH_GROUPS * 4, 3));
+        assert!(d.reached(SWITCH_GROUPS, MIN_GROUPS));
+        assert!(Switch::ALWAYS.reached(0, 0));
+        assert!(!Switch::NEVER.reached(usize::MAX - 1, usize::MAX));
     }
 
     #[test]

@@ -95,6 +95,21 @@ enum Partial {
     },
     /// Its rows scattered by key hash (many groups: see `agg_radix.rs`).
     Rows(Scattered),
+    /// Its batches, for the first range's table to absorb (few groups, states that cannot be
+    /// merged).
+    Batches(Vec<Batch>),
+}
+
+/// What a thread of a parallel aggregate does with its batches.
+enum Mode {
+    /// Folds them into a table and holds them until the first range decides.
+    Undecided,
+    /// Folds them into its table.
+    Table,
+    /// Scatters them by key hash.
+    Scatter(Scattered),
+    /// Holds them for the first range's table.
+    HandOver,
 }
 
 /// Makes the first range's thread publish a decision even when it fails or panics, so that
@@ -170,9 +185,7 @@ impl AggregateOp {
     }
 
     /// Aggregates the rows of `split` by `keys`, each range on its own thread (see
-    /// `parallel.rs`). The budget must be unlimited (a partial aggregate never spills), and
-    /// every aggregate mergeable ([`AggState::mergeable`]) unless the switch is
-    /// [`Switch::ALWAYS`] and there are keys.
+    /// `parallel.rs`). The budget must be unlimited (a partial aggregate never spills).
     pub fn parallel(
         split: ScanSplit,
         keys: Vec<CompiledExpr>,
@@ -206,9 +219,10 @@ impl AggregateOp {
     /// partitions (`agg_radix.rs`), whose output columns are returned.
     ///
     /// The choice is made by the first range alone, so it is the same on every run: it switches
-    /// to partitioning once its table holds `switch.groups` hashed groups (by default
-    /// [`agg_radix::SWITCH_GROUPS`]), and keeps tables once it read `switch.rows` rows without
-    /// that ([`agg_radix::DECIDE_ROWS`]) or its input ended. Until then every thread aggregates
+    /// to partitioning once its table holds `switch.groups` hashed groups and `count(distinct)`
+    /// values (by default [`agg_radix::SWITCH_GROUPS`], with at least
+    /// [`agg_radix::MIN_GROUPS`] groups), and keeps tables once it read `switch.rows` rows
+    /// without that ([`agg_radix::DECIDE_ROWS`]) or its input ended. Until then every thread aggregates
     /// into a table and also holds the batches read, scattered if it switches; a thread that
     /// read `switch.rows` rows before the decision waits for it.
     fn consume_parallel(
@@ -229,22 +243,28 @@ impl AggregateOp {
                 .into_iter()
                 .map(|p| match p {
                     Partial::Rows(r) => Ok(r),
-                    Partial::Groups { .. } => Err(internal("a parallel aggregate did not switch")),
+                    _ => Err(internal("a parallel aggregate did not switch")),
                 })
                 .collect::<Result<Vec<_>>>()?;
             self.partitioned = true;
             return agg_radix::merge(&rows, &self.key_types, &self.aggs).map(Some);
         }
-        let mut partials = partials.into_iter().map(|p| match p {
-            Partial::Groups { grouper, states } => Ok((grouper, states)),
-            Partial::Rows(_) => Err(internal("a parallel aggregate switched alone")),
-        });
-        if let Some(first) = partials.next() {
-            (self.grouper, self.states) = first?;
+        let mut partials = partials.into_iter();
+        if let Some(Partial::Groups { grouper, states }) = partials.next() {
+            (self.grouper, self.states) = (grouper, states);
         }
-        let mut map = Vec::new();
+        let (mut map, mut scratch) = (Vec::new(), EncodedKeys::default());
         for p in partials {
-            let (grouper, states) = p?;
+            let (grouper, states) = match p {
+                Partial::Groups { grouper, states } => (grouper, states),
+                Partial::Batches(batches) => {
+                    for b in batches {
+                        self.absorb_batch(b, &mut map, &mut scratch)?;
+                    }
+                    continue;
+                }
+                Partial::Rows(_) => return Err(internal("a parallel aggregate switched alone")),
+            };
             let n = grouper.len();
             let key_cols = grouper.key_columns()?;
             map.clear();
@@ -264,70 +284,84 @@ impl AggregateOp {
 
     /// Reads range `part`'s input (this operator's, which has the budget unlimited) as one of
     /// the threads of [`Self::consume_parallel`]; range 0 publishes `decision` (true: scatter).
+    /// When the states cannot be merged and the decision is to keep tables, the later ranges
+    /// hand their batches over instead, for range 0's table to absorb after its own.
     fn absorb_part(mut self, part: usize, decision: &OnceLock<bool>) -> Result<Partial> {
         let mut input = std::mem::replace(&mut self.input, Box::new(EmptyOp));
         let (mut groups, mut scratch) = (Vec::with_capacity(BATCH_SIZE), EncodedKeys::default());
+        let hand_over = part > 0 && !Self::can_merge(&self.aggs);
         let mut held: Vec<Batch> = Vec::new();
         let mut held_rows = 0;
-        let mut scattered: Option<Scattered> = None;
-        let mut decided = false;
+        let mut mode = Mode::Undecided;
         loop {
             let b = next_live(&mut input).transpose()?;
-            if !decided {
-                let mut choice = None;
-                if let Some(b) = &b {
-                    held_rows += b.num_rows();
-                    self.absorb_batch(b.clone(), &mut groups, &mut scratch)?;
-                    held.push(b.clone());
-                }
-                if part == 0 {
-                    if self.grouper.hashed_len() >= self.switch.groups {
-                        choice = Some(true);
-                    } else if held_rows >= self.switch.rows || b.is_none() {
-                        choice = Some(false);
+            match (&mut mode, b) {
+                (Mode::Table, Some(b)) => self.absorb_batch(b, &mut groups, &mut scratch)?,
+                (Mode::Scatter(s), Some(b)) => self.scatter(&b, s)?,
+                (Mode::HandOver, Some(b)) => held.push(b),
+                (Mode::Undecided, b) => {
+                    let end = b.is_none();
+                    if let Some(b) = b {
+                        held_rows += b.num_rows();
+                        self.absorb_batch(b.clone(), &mut groups, &mut scratch)?;
+                        held.push(b);
                     }
-                    if let Some(c) = choice {
-                        let _ = decision.set(c);
-                    }
-                } else if held_rows >= self.switch.rows || b.is_none() {
-                    choice = Some(*decision.wait());
-                } else {
-                    choice = decision.get().copied();
-                }
-                if let Some(c) = choice {
-                    decided = true;
-                    if c {
-                        // Scatter what was read so far; the table built from it is dropped.
-                        self.grouper = Grouper::new(&self.key_types);
-                        self.states = Self::new_states(&self.aggs);
-                        let mut s = Scattered::new(part, self.keys.len());
-                        for h in held.drain(..) {
-                            self.scatter(&h, &mut s)?;
+                    let choice = if part == 0 {
+                        let values: usize = self.states.iter().map(AggState::distinct_values).sum();
+                        let hashed = self.grouper.hashed_len() + values;
+                        let choice = if self.switch.reached(hashed, self.grouper.len()) {
+                            Some(true)
+                        } else {
+                            (held_rows >= self.switch.rows || end).then_some(false)
+                        };
+                        if let Some(c) = choice {
+                            let _ = decision.set(c);
                         }
-                        scattered = Some(s);
+                        choice
+                    } else if held_rows >= self.switch.rows || end {
+                        Some(*decision.wait())
+                    } else {
+                        decision.get().copied()
+                    };
+                    match choice {
+                        None => {}
+                        Some(true) => {
+                            // Scatter what was read so far; the table built from it is dropped.
+                            self.grouper = Grouper::new(&self.key_types);
+                            self.states = Self::new_states(&self.aggs);
+                            let mut s = Scattered::new(part, self.keys.len());
+                            for h in held.drain(..) {
+                                self.scatter(&h, &mut s)?;
+                            }
+                            mode = Mode::Scatter(s);
+                        }
+                        Some(false) if hand_over => {
+                            self.grouper = Grouper::new(&self.key_types);
+                            self.states = Self::new_states(&self.aggs);
+                            mode = Mode::HandOver;
+                        }
+                        Some(false) => {
+                            held = Vec::new();
+                            mode = Mode::Table;
+                        }
                     }
-                    held = Vec::new();
+                    if end {
+                        break;
+                    }
                 }
-                if b.is_none() {
-                    break;
-                }
-                continue;
-            }
-            let Some(b) = b else { break };
-            match &mut scattered {
-                Some(s) => self.scatter(&b, s)?,
-                None => self.absorb_batch(b, &mut groups, &mut scratch)?,
+                (_, None) => break,
             }
         }
         if self.partitions.is_some() || !self.pending.is_empty() {
             return Err(internal("a parallel aggregate spilled"));
         }
-        Ok(match scattered {
-            Some(mut s) => {
+        Ok(match mode {
+            Mode::Scatter(mut s) => {
                 s.flush()?;
                 Partial::Rows(s)
             }
-            None => Partial::Groups {
+            Mode::HandOver => Partial::Batches(held),
+            Mode::Table | Mode::Undecided => Partial::Groups {
                 grouper: self.grouper,
                 states: self.states,
             },

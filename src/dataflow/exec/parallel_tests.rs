@@ -167,7 +167,7 @@ fn distinct_of_a_projection_keeps_first_occurrences_in_order() {
 }
 
 #[test]
-fn count_distinct_runs_partitioned_and_matches_one_thread() {
+fn count_distinct_runs_in_parallel_and_matches_one_thread() {
     let mut dag = Dag::new();
     let scan = dag.scan(table());
     let g = dag
@@ -536,7 +536,8 @@ fn many_group_count_distincts_and_joins_match_one_thread() {
     let seq = run_with(&plan, &MemoryBudget::unlimited(), usize::MAX).unwrap();
     assert!(seq.num_rows() > 1000);
     for switch in SWITCHES {
-        // count(distinct) always partitions, whatever the setting.
+        // count(distinct) states cannot be merged: without partitions, the first range's table
+        // absorbs the second range's batches.
         assert_same(&seq, &run_split(&dag, g, switch).unwrap(), 0.0);
     }
     // An aggregate with many groups over a probe stage.

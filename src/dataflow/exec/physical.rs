@@ -437,18 +437,13 @@ impl<'a> PhysicalBuilder<'a> {
                     })
                     .collect::<Result<Vec<_>>>()?;
                 let account = MemoryAccount::new(self.budget, "aggregate");
-                // Aggregates that cannot merge partial states (`count(distinct)`) run in
-                // parallel only partitioned, which needs keys to partition by.
-                let switch = if AggregateOp::can_merge(&aggs) {
-                    Some(self.radix_switch)
-                } else {
-                    (!keys.is_empty()).then_some(Switch::ALWAYS)
-                };
-                if let Some(switch) = switch
+                // Aggregates that cannot merge partial states (`count(distinct)`) need keys:
+                // with few groups one table absorbs every range's rows.
+                if (AggregateOp::can_merge(&aggs) || !keys.is_empty())
                     && let Some(split) = self.split_scan(*input)?
                 {
                     let op = AggregateOp::parallel(split, keys, aggs, &account);
-                    return Ok(Box::new(op.with_switch(switch)));
+                    return Ok(Box::new(op.with_switch(self.radix_switch)));
                 }
                 Box::new(AggregateOp::new(self.build(*input)?, keys, aggs, &account))
             }
