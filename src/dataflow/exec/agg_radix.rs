@@ -422,13 +422,11 @@ fn first_seen_order<'a>(
         );
     }
     let mut order = vec![0u32; total as usize];
-    let mut index = 0u32;
-    for s in firsts.flatten() {
+    for (index, s) in firsts.flatten().enumerate() {
         let (t, row) = locate(*s)?;
         let (w, bit) = (row / 64, row % 64);
         let rank = before[t][w] + (bits[t][w] & ((1u64 << bit) - 1)).count_ones();
-        order[rank as usize] = index;
-        index += 1;
+        order[rank as usize] = index as u32;
     }
     Ok(order)
 }
