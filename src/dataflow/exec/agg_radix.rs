@@ -436,7 +436,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn equal_keys_hash_alike_across_types_of_batches() {
+    fn equal_keys_hash_alike_in_any_batch() {
         // The same keys arriving in different batches (with and without nulls around them)
         // land in the same partition.
         let a = [
