@@ -231,6 +231,15 @@ impl AggState {
         }
     }
 
+    /// Number of (group, value) pairs a `count(distinct)` keeps in its hash table (0 for the
+    /// other aggregates): like a grouper's hashed groups, they outgrow the cache.
+    pub fn distinct_values(&self) -> usize {
+        match self {
+            AggState::CountDistinct { seen, .. } => seen.len(),
+            _ => 0,
+        }
+    }
+
     /// Folds `n` rows into their groups `groups`; `arg` is the evaluated argument of type `ty`.
     pub fn update(
         &mut self,

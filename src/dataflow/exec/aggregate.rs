@@ -14,9 +14,11 @@
 //! is first-seen order only when nothing spilled (§8 leaves it unspecified).
 
 use std::collections::VecDeque;
+use std::sync::OnceLock;
 
+use super::agg_radix::{self, Scattered, Switch};
 use super::agg_state::AggState;
-use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator};
+use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_live};
 use super::columns::take;
 use super::grouper::Grouper;
 use super::keys::{EncodedKeys, encode};
@@ -78,12 +80,48 @@ pub struct AggregateOp {
     /// (with the keys and aggregates as given, before sharing sub-expressions) and the partial
     /// groups are merged in range order.
     parallel: Option<(ScanSplit, Vec<CompiledExpr>, Vec<AggSpec>)>,
+    /// When the parallel threads partition their rows instead of building tables.
+    switch: Switch,
+    /// Set once a parallel run partitioned its rows (for tests).
+    partitioned: bool,
 }
 
-/// One thread's groups and states over its range of the input.
-struct Partial {
-    grouper: Grouper,
-    states: Vec<AggState>,
+/// One thread's work over its range of the input.
+enum Partial {
+    /// Its groups and states (few groups: the tables are merged).
+    Groups {
+        grouper: Grouper,
+        states: Vec<AggState>,
+    },
+    /// Its rows scattered by key hash (many groups: see `agg_radix.rs`).
+    Rows(Scattered),
+    /// Its batches, for the first range's table to absorb (few groups, states that cannot be
+    /// merged).
+    Batches(Vec<Batch>),
+}
+
+/// What a thread of a parallel aggregate does with its batches.
+enum Mode {
+    /// Folds them into a table and holds them until the first range decides.
+    Undecided,
+    /// Folds them into its table.
+    Table,
+    /// Scatters them by key hash.
+    Scatter(Scattered),
+    /// Holds them for the first range's table.
+    HandOver,
+}
+
+/// Makes the first range's thread publish a decision even when it fails or panics, so that
+/// threads waiting for it are released.
+struct DecideOnExit<'a>(Option<&'a OnceLock<bool>>);
+
+impl Drop for DecideOnExit<'_> {
+    fn drop(&mut self) {
+        if let Some(d) = self.0 {
+            let _ = d.set(false);
+        }
+    }
 }
 
 impl AggregateOp {
@@ -141,12 +179,13 @@ impl AggregateOp {
             depth: 0,
             spilled: 0,
             parallel: None,
+            switch: Switch::default(),
+            partitioned: false,
         }
     }
 
     /// Aggregates the rows of `split` by `keys`, each range on its own thread (see
-    /// `parallel.rs`). Every aggregate must be mergeable ([`AggState::mergeable`]) and the
-    /// budget unlimited (a partial aggregate never spills).
+    /// `parallel.rs`). The budget must be unlimited (a partial aggregate never spills).
     pub fn parallel(
         split: ScanSplit,
         keys: Vec<CompiledExpr>,
@@ -158,44 +197,80 @@ impl AggregateOp {
         op
     }
 
+    /// Sets when the parallel threads partition their rows ([`Switch::default`] unless set).
+    pub fn with_switch(mut self, switch: Switch) -> Self {
+        self.switch = switch;
+        self
+    }
+
+    /// Whether a parallel run partitioned its rows by key hash (for tests).
+    pub fn partitioned(&self) -> bool {
+        self.partitioned
+    }
+
     /// Whether [`Self::parallel`] can compute `aggs`.
     pub fn can_merge(aggs: &[AggSpec]) -> bool {
         aggs.iter().all(|a| AggState::mergeable(a.func))
     }
 
-    /// Aggregates each range of `split` on its own thread, then merges the partial groups
-    /// into this operator's (empty) group table in range order.
+    /// Aggregates each range of `split` on its own thread. With few groups each thread builds
+    /// its own group table and the tables are merged into this operator's (empty) one in range
+    /// order; with many, the threads scatter their rows by key hash and then aggregate whole
+    /// partitions (`agg_radix.rs`), whose output columns are returned.
+    ///
+    /// The choice is made by the first range alone, so it is the same on every run: it switches
+    /// to partitioning once its table holds `switch.groups` hashed groups and `count(distinct)`
+    /// values (by default [`agg_radix::SWITCH_GROUPS`], with at least
+    /// [`agg_radix::MIN_GROUPS`] groups), and keeps tables once it read `switch.rows` rows
+    /// without that ([`agg_radix::DECIDE_ROWS`]) or its input ended. Until then every thread aggregates
+    /// into a table and also holds the batches read, scattered if it switches; a thread that
+    /// read `switch.rows` rows before the decision waits for it.
     fn consume_parallel(
         &mut self,
         split: &ScanSplit,
         keys: &[CompiledExpr],
         aggs: &[AggSpec],
-    ) -> Result<()> {
-        let account = &self.account;
+    ) -> Result<Option<(Vec<Column>, usize)>> {
+        let (account, switch) = (&self.account, self.switch);
+        let decision = OnceLock::new();
         let partials = run_parts(split.parts(), |p| {
-            let mut op = AggregateOp::new(split.build(p), keys.to_vec(), aggs.to_vec(), account);
-            op.absorb()?;
-            if !op.pending.is_empty() {
-                return Err(internal("a parallel aggregate spilled"));
-            }
-            Ok(Partial {
-                grouper: op.grouper,
-                states: op.states,
-            })
+            let _exit = DecideOnExit((p == 0).then_some(&decision));
+            let op = AggregateOp::new(split.build(p), keys.to_vec(), aggs.to_vec(), account);
+            op.with_switch(switch).absorb_part(p, &decision)
         })?;
-        let mut partials = partials.into_iter();
-        if let Some(first) = partials.next() {
-            self.grouper = first.grouper;
-            self.states = first.states;
+        if decision.get() == Some(&true) {
+            let rows = partials
+                .into_iter()
+                .map(|p| match p {
+                    Partial::Rows(r) => Ok(r),
+                    _ => Err(internal("a parallel aggregate did not switch")),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            self.partitioned = true;
+            return agg_radix::merge(&rows, &self.key_types, &self.aggs).map(Some);
         }
-        let mut map = Vec::new();
+        let mut partials = partials.into_iter();
+        if let Some(Partial::Groups { grouper, states }) = partials.next() {
+            (self.grouper, self.states) = (grouper, states);
+        }
+        let (mut map, mut scratch) = (Vec::new(), EncodedKeys::default());
         for p in partials {
-            let n = p.grouper.len();
-            let key_cols = p.grouper.key_columns()?;
+            let (grouper, states) = match p {
+                Partial::Groups { grouper, states } => (grouper, states),
+                Partial::Batches(batches) => {
+                    for b in batches {
+                        self.absorb_batch(b, &mut map, &mut scratch)?;
+                    }
+                    continue;
+                }
+                Partial::Rows(_) => return Err(internal("a parallel aggregate switched alone")),
+            };
+            let n = grouper.len();
+            let key_cols = grouper.key_columns()?;
             map.clear();
             self.grouper.assign(&key_cols, n, &mut map)?;
             let ng = self.grouper.len();
-            for (state, mut other) in self.states.iter_mut().zip(p.states) {
+            for (state, mut other) in self.states.iter_mut().zip(states) {
                 state.resize(ng);
                 other.resize(n);
                 state.merge(other, &map)?;
@@ -204,7 +279,124 @@ impl AggregateOp {
         if !self.charge() {
             return Err(self.limit_error());
         }
-        Ok(())
+        Ok(None)
+    }
+
+    /// Reads range `part`'s input (this operator's, which has the budget unlimited) as one of
+    /// the threads of [`Self::consume_parallel`]; range 0 publishes `decision` (true: scatter).
+    /// When the states cannot be merged and the decision is to keep tables, the later ranges
+    /// hand their batches over instead, for range 0's table to absorb after its own.
+    fn absorb_part(mut self, part: usize, decision: &OnceLock<bool>) -> Result<Partial> {
+        let mut input = std::mem::replace(&mut self.input, Box::new(EmptyOp));
+        let (mut groups, mut scratch) = (Vec::with_capacity(BATCH_SIZE), EncodedKeys::default());
+        let hand_over = part > 0 && !Self::can_merge(&self.aggs);
+        let mut held: Vec<Batch> = Vec::new();
+        let mut held_rows = 0;
+        let mut mode = Mode::Undecided;
+        loop {
+            let b = next_live(&mut input).transpose()?;
+            match (&mut mode, b) {
+                (Mode::Table, Some(b)) => self.absorb_batch(b, &mut groups, &mut scratch)?,
+                (Mode::Scatter(s), Some(b)) => self.scatter(&b, s)?,
+                (Mode::HandOver, Some(b)) => held.push(b),
+                (Mode::Undecided, b) => {
+                    let end = b.is_none();
+                    if let Some(b) = b {
+                        held_rows += b.num_rows();
+                        self.absorb_batch(b.clone(), &mut groups, &mut scratch)?;
+                        held.push(b);
+                    }
+                    let choice = if part == 0 {
+                        let values: usize = self.states.iter().map(AggState::distinct_values).sum();
+                        let hashed = self.grouper.hashed_len() + values;
+                        let choice = if self.switch.reached(hashed, self.grouper.len()) {
+                            Some(true)
+                        } else {
+                            (held_rows >= self.switch.rows || end).then_some(false)
+                        };
+                        if let Some(c) = choice {
+                            let _ = decision.set(c);
+                        }
+                        choice
+                    } else if held_rows >= self.switch.rows || end {
+                        Some(*decision.wait())
+                    } else {
+                        decision.get().copied()
+                    };
+                    match choice {
+                        None => {}
+                        Some(true) => {
+                            // Scatter what was read so far; the table built from it is dropped.
+                            self.grouper = Grouper::new(&self.key_types);
+                            self.states = Self::new_states(&self.aggs);
+                            let mut s = Scattered::new(part, self.keys.len());
+                            for h in held.drain(..) {
+                                self.scatter(&h, &mut s)?;
+                            }
+                            mode = Mode::Scatter(s);
+                        }
+                        Some(false) if hand_over => {
+                            self.grouper = Grouper::new(&self.key_types);
+                            self.states = Self::new_states(&self.aggs);
+                            mode = Mode::HandOver;
+                        }
+                        Some(false) => {
+                            held = Vec::new();
+                            mode = Mode::Table;
+                        }
+                    }
+                    if end {
+                        break;
+                    }
+                }
+                (_, None) => break,
+            }
+        }
+        if self.partitions.is_some() || !self.pending.is_empty() {
+            return Err(internal("a parallel aggregate spilled"));
+        }
+        Ok(match mode {
+            Mode::Scatter(mut s) => {
+                s.flush()?;
+                Partial::Rows(s)
+            }
+            Mode::HandOver => Partial::Batches(held),
+            Mode::Table | Mode::Undecided => Partial::Groups {
+                grouper: self.grouper,
+                states: self.states,
+            },
+        })
+    }
+
+    /// Adds the live rows of `b` to `out`: their key columns, then their aggregates' arguments.
+    fn scatter(&self, b: &Batch, out: &mut Scattered) -> Result<()> {
+        let (cols, n) = self.gather(b)?;
+        let mut parts = if self.plain_keys {
+            self.keys
+                .iter()
+                .map(|k| {
+                    let c = k
+                        .column_index()
+                        .and_then(|i| b.columns.get(i))
+                        .ok_or_else(|| internal("key column out of range"))?;
+                    match &b.selection {
+                        Some(sel) => take(c, sel),
+                        None => Ok(c.clone()),
+                    }
+                })
+                .collect::<Result<Vec<_>>>()?
+        } else {
+            self.keys
+                .iter()
+                .map(|k| k.eval(&cols, n))
+                .collect::<Result<Vec<_>>>()?
+        };
+        for spec in &self.aggs {
+            if let Some(a) = &spec.arg {
+                parts.push(a.eval(&cols, n)?);
+            }
+        }
+        out.push(parts, n)
     }
 
     fn new_states(aggs: &[AggSpec]) -> Vec<AggState> {
@@ -353,56 +545,7 @@ impl AggregateOp {
         let mut groups = Vec::with_capacity(BATCH_SIZE);
         let mut scratch = EncodedKeys::default();
         while let Some(b) = self.input.next() {
-            let b = b?;
-            if b.num_rows() == 0 {
-                continue;
-            }
-            if self.partitions.is_some() {
-                // Spilled rows keep every column, so the whole batch is gathered.
-                let b = b.compact()?;
-                let ext = self.extend(b.columns.clone(), b.len)?;
-                let key_cols = self
-                    .keys
-                    .iter()
-                    .map(|k| k.eval(&ext, b.len))
-                    .collect::<Result<Vec<_>>>()?;
-                self.consume_spilling(&b, &ext, &key_cols, &mut groups, &mut scratch)?;
-                continue;
-            }
-            let (cols, n) = self.gather(&b)?;
-            if self.plain_keys {
-                let key_cols = self
-                    .keys
-                    .iter()
-                    .map(|k| {
-                        k.column_index()
-                            .and_then(|i| b.columns.get(i))
-                            .cloned()
-                            .ok_or_else(|| internal("key column out of range"))
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                let sel = b.selection.as_deref();
-                self.grouper
-                    .assign_selected(&key_cols, sel, b.len, &mut groups)?;
-            } else {
-                let key_cols = self
-                    .keys
-                    .iter()
-                    .map(|k| k.eval(&cols, n))
-                    .collect::<Result<Vec<_>>>()?;
-                self.grouper.assign(&key_cols, n, &mut groups)?;
-            }
-            self.update(&cols, n, &groups)?;
-            if !self.charge() {
-                if self.depth + 1 >= MAX_DEPTH || self.key_types.is_empty() {
-                    return Err(self.limit_error());
-                }
-                // Keep the groups so far (they overshoot the budget by at most this batch, which
-                // stays charged so other operators see it) and send rows with new keys to disk.
-                let over = self.state_bytes() - self.reservation.bytes();
-                self.reservation.force_grow(over);
-                self.partitions = Some(Vec::new());
-            }
+            self.absorb_batch(b?, &mut groups, &mut scratch)?;
         }
         if let Some(files) = self.partitions.take() {
             for f in files.into_iter().flatten() {
@@ -413,9 +556,72 @@ impl AggregateOp {
         Ok(())
     }
 
+    /// Folds one input batch into the groups (or, spilling, the partitions).
+    fn absorb_batch(
+        &mut self,
+        b: Batch,
+        groups: &mut Vec<u32>,
+        scratch: &mut EncodedKeys,
+    ) -> Result<()> {
+        if b.num_rows() == 0 {
+            return Ok(());
+        }
+        if self.partitions.is_some() {
+            // Spilled rows keep every column, so the whole batch is gathered.
+            let b = b.compact()?;
+            let ext = self.extend(b.columns.clone(), b.len)?;
+            let key_cols = self
+                .keys
+                .iter()
+                .map(|k| k.eval(&ext, b.len))
+                .collect::<Result<Vec<_>>>()?;
+            return self.consume_spilling(&b, &ext, &key_cols, groups, scratch);
+        }
+        let (cols, n) = self.gather(&b)?;
+        if self.plain_keys {
+            let key_cols = self
+                .keys
+                .iter()
+                .map(|k| {
+                    k.column_index()
+                        .and_then(|i| b.columns.get(i))
+                        .cloned()
+                        .ok_or_else(|| internal("key column out of range"))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let sel = b.selection.as_deref();
+            self.grouper
+                .assign_selected(&key_cols, sel, b.len, groups)?;
+        } else {
+            let key_cols = self
+                .keys
+                .iter()
+                .map(|k| k.eval(&cols, n))
+                .collect::<Result<Vec<_>>>()?;
+            self.grouper.assign(&key_cols, n, groups)?;
+        }
+        self.update(&cols, n, groups)?;
+        if !self.charge() {
+            if self.depth + 1 >= MAX_DEPTH || self.key_types.is_empty() {
+                return Err(self.limit_error());
+            }
+            // Keep the groups so far (they overshoot the budget by at most this batch, which
+            // stays charged so other operators see it) and send rows with new keys to disk.
+            let over = self.state_bytes() - self.reservation.bytes();
+            self.reservation.force_grow(over);
+            self.partitions = Some(Vec::new());
+        }
+        Ok(())
+    }
+
     fn consume(&mut self) -> Result<()> {
         match self.parallel.take() {
-            Some((split, keys, aggs)) => self.consume_parallel(&split, &keys, &aggs)?,
+            Some((split, keys, aggs)) => {
+                if let Some((cols, n)) = self.consume_parallel(&split, &keys, &aggs)? {
+                    self.output = Some((cols, n, 0));
+                    return Ok(());
+                }
+            }
             None => self.absorb()?,
         }
         let ng = self.grouper.len();

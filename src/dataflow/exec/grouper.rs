@@ -178,6 +178,23 @@ impl Grouper {
         }
     }
 
+    /// Number of groups found through a hash table rather than a direct index (the dense part
+    /// of [`Grouper::Int`], the small-pair table, one-key domains): the groups whose look-ups
+    /// miss the cache once the table outgrows it.
+    pub fn hashed_len(&self) -> usize {
+        match self {
+            Grouper::Single | Grouper::Direct { .. } => 0,
+            Grouper::Int { map, .. } => map.len(),
+            Grouper::Pair { map, nulls, .. } => map.len() + nulls.len(),
+            Grouper::Dict { dicts, inner, .. } => dicts
+                .iter()
+                .flatten()
+                .map(KeyTable::len)
+                .fold(inner.hashed_len(), usize::max),
+            Grouper::General { table, .. } => table.len(),
+        }
+    }
+
     /// Approximate heap bytes, for memory accounting.
     pub fn heap_bytes(&self) -> usize {
         match self {

@@ -8,6 +8,7 @@
 //! key hash (join, aggregate, distinct) or by run (sort) and write partitions out: sort and
 //! aggregate do spill (`spill.rs`, `merge.rs`); see `docs/dataflow.md`.
 
+pub mod agg_radix;
 pub mod agg_state;
 pub mod aggregate;
 pub mod batch;

@@ -1,8 +1,9 @@
 //! Morsel-parallel input for pipeline breakers: a scan of an in-memory table, followed by
 //! filters and projections, split into [`PARTS`] row ranges that worker threads read
 //! independently (`std::thread::scope`). The aggregate (and `distinct`, run as a keyless-state
-//! aggregate) folds each range into a partial group table and merges them in range order, so
-//! group order stays first-seen order. The split is fixed ([`PARTS`] ranges, cut at batch
+//! aggregate) folds each range into a partial group table and merges them in range order, or,
+//! with many groups, scatters the rows by key hash and aggregates whole partitions on both
+//! threads (`agg_radix.rs`); either way group order stays first-seen order. The split is fixed ([`PARTS`] ranges, cut at batch
 //! boundaries), not taken from the machine's core count, so results are the same everywhere.
 
 use super::batch::{BATCH_SIZE, Batch, BoxOp, Operator, next_live};

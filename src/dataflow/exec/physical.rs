@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::agg_radix::Switch;
 use super::aggregate::{AggSpec, AggregateOp};
 use super::batch::BoxOp;
 use super::compute::{FilterOp, ProjectOp, Source};
@@ -33,6 +34,7 @@ pub struct PhysicalBuilder<'a> {
     users: Vec<usize>,
     shared: HashMap<NodeId, Shared>,
     min_parallel_rows: usize,
+    radix_switch: Switch,
 }
 
 /// A rough row-count estimate, used to pick the build side of inner joins.
@@ -92,6 +94,7 @@ impl<'a> PhysicalBuilder<'a> {
             users: plan.parent_counts(),
             shared: HashMap::new(),
             min_parallel_rows: MIN_ROWS,
+            radix_switch: Switch::default(),
         }
     }
 
@@ -353,6 +356,13 @@ impl<'a> PhysicalBuilder<'a> {
         self
     }
 
+    /// Sets when parallel aggregates and distincts partition their rows by key hash instead of
+    /// merging per-thread tables (tests move it to run both paths on small inputs).
+    pub fn with_radix_switch(mut self, switch: Switch) -> Self {
+        self.radix_switch = switch;
+        self
+    }
+
     fn sort_specs(&self, keys: &[SortKey], names: &[&str]) -> Result<Vec<SortSpec>> {
         keys.iter()
             .map(|k| {
@@ -427,10 +437,13 @@ impl<'a> PhysicalBuilder<'a> {
                     })
                     .collect::<Result<Vec<_>>>()?;
                 let account = MemoryAccount::new(self.budget, "aggregate");
-                if AggregateOp::can_merge(&aggs)
+                // Aggregates that cannot merge partial states (`count(distinct)`) need keys:
+                // with few groups one table absorbs every range's rows.
+                if (AggregateOp::can_merge(&aggs) || !keys.is_empty())
                     && let Some(split) = self.split_scan(*input)?
                 {
-                    return Ok(Box::new(AggregateOp::parallel(split, keys, aggs, &account)));
+                    let op = AggregateOp::parallel(split, keys, aggs, &account);
+                    return Ok(Box::new(op.with_switch(self.radix_switch)));
                 }
                 Box::new(AggregateOp::new(self.build(*input)?, keys, aggs, &account))
             }
@@ -480,12 +493,8 @@ impl<'a> PhysicalBuilder<'a> {
                         .map(|(i, t)| CompiledExpr::column(i, t))
                         .collect();
                     let account = MemoryAccount::new(self.budget, "distinct");
-                    return Ok(Box::new(AggregateOp::parallel(
-                        split,
-                        keys,
-                        Vec::new(),
-                        &account,
-                    )));
+                    let op = AggregateOp::parallel(split, keys, Vec::new(), &account);
+                    return Ok(Box::new(op.with_switch(self.radix_switch)));
                 }
                 let acc = MemoryAccount::new(self.budget, "distinct");
                 Box::new(DistinctOp::new(self.build(*input)?, &acc))
