@@ -65,7 +65,7 @@ impl Switch {
         hashed >= self.groups && groups >= self.groups.min(MIN_GROUPS)
     }
 
-    /// Always partition (for aggregates whose states cannot be merged).
+    /// Always partition (aggregates with keys; tests use it to partition small inputs).
     pub const ALWAYS: Switch = Switch { groups: 0, rows: 0 };
     /// Never partition.
     pub const NEVER: Switch = Switch {
@@ -122,6 +122,16 @@ impl Scattered {
             hashes: Vec::new(),
             scratch: EncodedKeys::default(),
         }
+    }
+
+    /// Bytes held by the scattered pieces.
+    pub fn bytes(&self) -> usize {
+        self.parts
+            .iter()
+            .flatten()
+            .flatten()
+            .map(Column::byte_size)
+            .sum()
     }
 
     /// Adds the next `n` rows: `cols` holds the key columns, then the arguments.

@@ -247,6 +247,10 @@ impl AggregateOp {
                 })
                 .collect::<Result<Vec<_>>>()?;
             self.partitioned = true;
+            // Charged once both threads are done, when every scattered row is alive, and held
+            // through the merge (parallel plans run unlimited: this is for the reported peak).
+            let mut scattered = self.account.empty_reservation();
+            scattered.force_grow(rows.iter().map(Scattered::bytes).sum());
             return agg_radix::merge(&rows, &self.key_types, &self.aggs).map(Some);
         }
         let mut partials = partials.into_iter();
@@ -309,7 +313,9 @@ impl AggregateOp {
                     let choice = if part == 0 {
                         let values: usize = self.states.iter().map(AggState::distinct_values).sum();
                         let hashed = self.grouper.hashed_len() + values;
-                        let choice = if self.switch.reached(hashed, self.grouper.len()) {
+                        // Without keys there is one group: nothing to partition.
+                        let many = !self.keys.is_empty();
+                        let choice = if many && self.switch.reached(hashed, self.grouper.len()) {
                             Some(true)
                         } else {
                             (held_rows >= self.switch.rows || end).then_some(false)

@@ -314,7 +314,8 @@ fn a_filtered_map_at_the_root_matches_one_thread() {
 /// key of 9,000 values with nulls, `gt` a text key of 6,000 values (nulls, non-ASCII, ""), `p`/`q`
 /// a pair with about 12,000 combinations (some beyond the `i32` range, some null), `f` a float
 /// key of 1,500 values with NaN, 0.0 and -0.0, `x` ints, `y` floats whose sums depend on the
-/// summation order, `s` text values, `big` ints whose per-group sums overflow.
+/// summation order, `s` text values, `big` ints whose per-group sums overflow, `sg` a sparse int
+/// key of 9,000 values (hashed, unlike `g`, whose dense values use the grouper's direct index).
 fn wide_table() -> Table {
     let n = 30_000usize;
     let mut r: u64 = 0x2545_F491_4F6C_DD1D;
@@ -324,7 +325,8 @@ fn wide_table() -> Table {
         r ^= r << 17;
         r
     };
-    let (mut g, mut gt, mut p, mut q, mut f, mut x, mut y, mut s, mut big) = (
+    let (mut g, mut gt, mut p, mut q, mut f, mut x, mut y, mut s, mut big, mut sg) = (
+        vec![],
         vec![],
         vec![],
         vec![],
@@ -338,6 +340,7 @@ fn wide_table() -> Table {
     for i in 0..n {
         let a = next();
         g.push((i % 53 != 0).then_some((a % 9000) as i64));
+        sg.push((i % 59 != 0).then_some((a % 9000) as i64 * 1_000_003 - 4_500_000_000));
         gt.push(match a % 6000 {
             0 => None,
             1 => Some(String::new()),
@@ -374,6 +377,7 @@ fn wide_table() -> Table {
         ("y", Column::from_options(&y)),
         ("s", Column::from_strs(&s)),
         ("big", Column::from_values(&big)),
+        ("sg", Column::from_options(&sg)),
     ])
     .unwrap()
 }
@@ -446,8 +450,10 @@ fn many_groups_aggregate_like_one_thread_whether_partitioned_or_not() {
         "variance(y) as vy",
         "stddev(y) as sdy",
     ];
-    let keysets: [&[&str]; 7] = [
+    let keysets: [&[&str]; 9] = [
         &["g"],
+        &["sg"],
+        &["sg", "q"],
         &["gt"],
         &["p", "q"],
         &["gt", "g"],
@@ -470,6 +476,40 @@ fn many_groups_aggregate_like_one_thread_whether_partitioned_or_not() {
             let tolerance = if switch == Switch::ALWAYS { 0.0 } else { 1e-9 };
             assert_same(&seq, &par, tolerance);
         }
+    }
+}
+
+#[test]
+fn keyless_aggregates_never_partition() {
+    let mut dag = Dag::new();
+    let scan = dag.scan(wide_table());
+    let g = dag
+        .aggregate(scan, &[] as &[&str], &["count(*) as n", "sum(x) as sx"])
+        .unwrap();
+    let none = dag.filter(scan, "x > 1000000").unwrap();
+    let empty = dag
+        .aggregate(none, &[] as &[&str], &["count(*) as n"])
+        .unwrap();
+    for n in [g, empty] {
+        let (plan, _) = dag.optimized(n).unwrap();
+        let seq = run_with(&plan, &MemoryBudget::unlimited(), usize::MAX).unwrap();
+        assert_eq!(seq.num_rows(), 1);
+        for switch in SWITCHES {
+            assert_same(&seq, &run_split(&dag, n, switch).unwrap(), 0.0);
+        }
+    }
+}
+
+#[test]
+fn sparse_int_keys_switch_part_way() {
+    let t = wide_table();
+    let sg = t.schema().index_of("sg").unwrap();
+    let (_, want) = distinct_of(&t, sg, Switch::NEVER);
+    // 9,000 hashed values: past 5,000 the first range switches, unless it decided first.
+    for (switch, partitions) in SWITCHES.into_iter().zip([true, true, false, false]) {
+        let (did, got) = distinct_of(&t, sg, switch);
+        assert_eq!(did, partitions, "{switch:?}");
+        assert_same(&want, &got, 0.0);
     }
 }
 
@@ -637,4 +677,27 @@ fn the_first_range_switches_exactly_at_the_group_threshold() {
         assert_eq!(did, partitioned, "groups {groups} rows {rows}");
         assert_same(&expect, &got, 0.0);
     }
+}
+
+/// The partitioned path's scattered rows (keys, arguments and a sequence number a row) are
+/// charged to the query's budget, so `--stats` reports them in the peak.
+#[test]
+fn partitioned_rows_are_charged_to_the_budget() {
+    let mut dag = Dag::new();
+    let scan = dag.scan(wide_table());
+    let g = dag
+        .aggregate(scan, &["gt", "sg"], &["sum(x) as sx"])
+        .unwrap();
+    let (plan, _) = dag.optimized(g).unwrap();
+    let budget = MemoryBudget::unlimited();
+    let mut op = PhysicalBuilder::new(&plan, &budget)
+        .with_min_parallel_rows(0)
+        .with_radix_switch(Switch::ALWAYS)
+        .build_collected(plan.root)
+        .unwrap();
+    while let Some(b) = next_dense(&mut op) {
+        b.unwrap();
+    }
+    // 30,000 rows of an int key, an int argument and a sequence number: 720,000 bytes at least.
+    assert!(budget.peak() >= 30_000 * 3 * 8, "peak {}", budget.peak());
 }

@@ -299,6 +299,16 @@ impl<'a> PhysicalBuilder<'a> {
         }
     }
 
+    /// Whether the split pipeline at `id` ([`Self::split_chain`]) joins (its batches are then
+    /// built, not slices of the scanned table).
+    fn split_joins(&self, id: NodeId) -> bool {
+        self.split_chain(id).is_some_and(|chain| {
+            chain
+                .iter()
+                .any(|n| matches!(self.plan.node(*n).kind, PlanKind::Join { .. }))
+        })
+    }
+
     /// Node `id` as a scan pipeline that worker threads can split ([`Self::split_chain`]);
     /// the build sides of its joins are loaded here, before the pipeline runs.
     fn split_scan(&mut self, id: NodeId) -> Result<Option<ScanSplit>> {
@@ -438,8 +448,10 @@ impl<'a> PhysicalBuilder<'a> {
                     .collect::<Result<Vec<_>>>()?;
                 let account = MemoryAccount::new(self.budget, "aggregate");
                 // Aggregates that cannot merge partial states (`count(distinct)`) need keys:
-                // with few groups one table absorbs every range's rows.
-                if (AggregateOp::can_merge(&aggs) || !keys.is_empty())
+                // with few groups the second range holds its batches for the first range's
+                // table, which costs nothing over a scan but would keep half of a join's output.
+                let holds_cheaply = !keys.is_empty() && !self.split_joins(*input);
+                if (AggregateOp::can_merge(&aggs) || holds_cheaply)
                     && let Some(split) = self.split_scan(*input)?
                 {
                     let op = AggregateOp::parallel(split, keys, aggs, &account);
