@@ -296,7 +296,15 @@ impl AggregateOp {
         let hand_over = part > 0 && !Self::can_merge(&self.aggs);
         let mut held: Vec<Batch> = Vec::new();
         let mut held_rows = 0;
-        let mut mode = Mode::Undecided;
+        // Without keys there is one group and nothing to decide: no batches are held.
+        let mut mode = match (self.keys.is_empty(), hand_over) {
+            (false, _) => Mode::Undecided,
+            (true, false) => Mode::Table,
+            (true, true) => Mode::HandOver,
+        };
+        if self.keys.is_empty() && part == 0 {
+            let _ = decision.set(false);
+        }
         loop {
             let b = next_live(&mut input).transpose()?;
             match (&mut mode, b) {
@@ -313,9 +321,7 @@ impl AggregateOp {
                     let choice = if part == 0 {
                         let values: usize = self.states.iter().map(AggState::distinct_values).sum();
                         let hashed = self.grouper.hashed_len() + values;
-                        // Without keys there is one group: nothing to partition.
-                        let many = !self.keys.is_empty();
-                        let choice = if many && self.switch.reached(hashed, self.grouper.len()) {
+                        let choice = if self.switch.reached(hashed, self.grouper.len()) {
                             Some(true)
                         } else {
                             (held_rows >= self.switch.rows || end).then_some(false)
