@@ -16,8 +16,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::agg_state::AggState;
-use super::aggregate::AggSpec;
+use super::aggregate::{AggSpec, AggregateOp};
 use super::columns::{concat, take};
 use super::grouper::{Grouper, as_i64};
 use super::keys::{EncodedKeys, encode, hash_bytes};
@@ -285,10 +284,7 @@ fn aggregate_partition(
 ) -> Result<PartGroups> {
     let nkeys = key_types.len();
     let mut grouper = Grouper::new(key_types);
-    let mut states: Vec<AggState> = aggs
-        .iter()
-        .map(|a| AggState::new(a.func, a.arg.as_ref().map(|e| e.ty)))
-        .collect();
+    let mut states = AggregateOp::new_states(aggs);
     let mut first = Vec::new();
     let mut groups = Vec::with_capacity(BLOCK_ROWS);
     let account = MemoryAccount::unlimited();

@@ -384,17 +384,11 @@ impl AggregateOp {
     fn scatter(&self, b: &Batch, out: &mut Scattered) -> Result<()> {
         let (cols, n) = self.gather(b)?;
         let mut parts = if self.plain_keys {
-            self.keys
-                .iter()
-                .map(|k| {
-                    let c = k
-                        .column_index()
-                        .and_then(|i| b.columns.get(i))
-                        .ok_or_else(|| internal("key column out of range"))?;
-                    match &b.selection {
-                        Some(sel) => take(c, sel),
-                        None => Ok(c.clone()),
-                    }
+            self.plain_key_columns(b)?
+                .into_iter()
+                .map(|c| match &b.selection {
+                    Some(sel) => take(c, sel),
+                    None => Ok(c.clone()),
                 })
                 .collect::<Result<Vec<_>>>()?
         } else {
@@ -411,7 +405,20 @@ impl AggregateOp {
         out.push(parts, n)
     }
 
-    fn new_states(aggs: &[AggSpec]) -> Vec<AggState> {
+    /// The batch columns that plain keys (bare column references) name, unselected.
+    fn plain_key_columns<'b>(&self, b: &'b Batch) -> Result<Vec<&'b Column>> {
+        self.keys
+            .iter()
+            .map(|k| {
+                k.column_index()
+                    .and_then(|i| b.columns.get(i))
+                    .ok_or_else(|| internal("key column out of range"))
+            })
+            .collect()
+    }
+
+    /// Empty states for `aggs`.
+    pub(super) fn new_states(aggs: &[AggSpec]) -> Vec<AggState> {
         aggs.iter()
             .map(|a| AggState::new(a.func, a.arg.as_ref().map(|e| e.ty)))
             .collect()
@@ -591,16 +598,7 @@ impl AggregateOp {
         }
         let (cols, n) = self.gather(&b)?;
         if self.plain_keys {
-            let key_cols = self
-                .keys
-                .iter()
-                .map(|k| {
-                    k.column_index()
-                        .and_then(|i| b.columns.get(i))
-                        .cloned()
-                        .ok_or_else(|| internal("key column out of range"))
-                })
-                .collect::<Result<Vec<_>>>()?;
+            let key_cols: Vec<Column> = self.plain_key_columns(&b)?.into_iter().cloned().collect();
             let sel = b.selection.as_deref();
             self.grouper
                 .assign_selected(&key_cols, sel, b.len, groups)?;
